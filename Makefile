@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app
+
+.PHONY: run test test-postgres test-browser install install-test migrate seed bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask seed-demo
+
+## Serve the demo forum on http://127.0.0.1:5000 (SQLite under instance/).
+run: seed
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## The whole suite on SQLite (set TEST_DATABASE_URL for PostgreSQL).
+test: install-test
+	$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS)
+
+test-postgres: install-test
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1/test} \
+		$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS)
+
+## Browser tests: headless Chromium (/usr/bin/chromium) through Playwright.
+test-browser: install-test
+	$(BIN)/python -m pytest -q -m browser $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,87 @@
+"""Counterpoint: a discussion-and-debate forum anchored on an article."""
+from pathlib import Path
+
+from flask import Flask, redirect, render_template, request, url_for
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config, errors, permissions
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config.load(app)
+    if overrides:
+        app.config.update(overrides)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
+
+    from .views import articles, auth, home, posts, topics, users
+    for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp):
+        app.register_blueprint(blueprint)
+
+    errors.register(app)
+    _init_templates(app)
+    from . import cli
+    cli.register(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from .models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to do that."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.method == "POST":
+            # Signed out mid-post (an expired session): keep the text on screen.
+            from .forms import LoginForm
+            back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
+            form = LoginForm(formdata=None, next=back and back[len(request.host_url) - 1:])
+            return render_template("auth/login.html", form=form, signed_out=True,
+                                   kept=errors.kept_fields()), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _init_templates(app: Flask) -> None:
+    from . import display
+    app.jinja_env.globals.update(permissions.JINJA_GLOBALS)
+    app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    app.jinja_env.globals["central_question"] = app.config["CENTRAL_QUESTION"]
+    app.jinja_env.filters.update(display.FILTERS)
+    app.jinja_env.globals["field_attrs"] = display.field_attrs
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

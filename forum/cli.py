@@ -1,0 +1,38 @@
+"""Command-line tools: `flask --app app seed-demo`, `flask --app app users create`."""
+import click
+from flask import Flask
+
+from . import seeding
+from .accounts import create_user
+from .errors import RuleError
+from .extensions import db
+from .models import Role
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Create the demo article, accounts and threads (safe to run twice)."""
+        report = seeding.seed_demo()
+        db.session.commit()
+        click.echo(report.summary())
+        click.echo("Demo accounts (for trying the forum only, never in production):")
+        for username, role, password in seeding.DEMO_ACCOUNTS:
+            click.echo(f"  {username:<10} {role:<11} password: {password}")
+
+    users = click.Group("users", help="Manage accounts.")
+    app.cli.add_command(users)
+
+    @users.command("create")
+    @click.argument("name")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value)
+    @click.option("--email", default=None, help="Defaults to NAME@localhost.")
+    @click.password_option("--password", help="Prompted for when not given.")
+    def users_create(name, role, email, password):
+        """Create an account NAME with the given role."""
+        try:
+            user = create_user(name, email or f"{name}@localhost", password, Role(role))
+        except RuleError as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+        click.echo(f"Created {user.username} ({user.role}).")

@@ -1,0 +1,48 @@
+"""Small presentation helpers for templates (no queries, no rules)."""
+from datetime import datetime
+
+from .models import utcnow
+
+
+def timeago(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    seconds = int((utcnow() - moment).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for size, unit in ((86400 * 365, "year"), (86400 * 30, "month"), (86400, "day"),
+                       (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "just now"
+
+
+def isotime(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment else ""
+
+
+def fulltime(moment: datetime | None) -> str:
+    return moment.strftime("%-d %b %Y, %H:%M UTC") if moment else ""
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+FILTERS = {"timeago": timeago, "isotime": isotime, "fulltime": fulltime, "plural": plural}
+
+
+def field_attrs(field, *, hint: bool | None = None, **extra) -> dict:
+    """ARIA wiring for a form field: its hint and error are described-by, errors invalid."""
+    described = []
+    if hint if hint is not None else field.description:
+        described.append(f"{field.id}-hint")
+    if field.errors:
+        described.append(f"{field.id}-error")
+    attrs = dict(extra)
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return attrs

@@ -1,0 +1,64 @@
+"""One form per action; shape checks only (rules live in the domain modules)."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
+
+from .posting import BODY_MAX, TITLE_MAX
+
+
+class EmptyForm(FlaskForm):
+    """A bare button that changes state: a POST with a CSRF token and nothing else."""
+
+
+class RegisterForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=30)],
+                           description="3–30 letters, digits, _ or -.")
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False),
+                                            Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=200)],
+                             description="At least 8 characters.")
+    confirm = PasswordField("Repeat the password",
+                            validators=[DataRequired(), EqualTo("password", "The passwords don't match.")])
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=100)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField("Keep me signed in")
+    next = HiddenField()
+
+
+def _body(label: str = "Your text"):
+    # The length check is the domain's (it counts the real characters, with a
+    # clear message); this only caps what the form will even read.
+    return TextAreaField(label, validators=[Length(max=BODY_MAX * 2)])
+
+
+class TopicForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=TITLE_MAX * 2)])
+    body = _body("Opening post")
+    passage = HiddenField()
+
+
+class ReplyForm(FlaskForm):
+    body = _body("Your reply")
+
+
+class EditPostForm(FlaskForm):
+    body = _body("Text")
+    reason = StringField("Reason for the edit (optional)", validators=[Optional(), Length(max=200)])
+
+
+class EditTopicForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=TITLE_MAX * 2)])
+    body = _body("Opening post")
+
+
+class ArticleForm(FlaskForm):
+    slug = StringField("Slug (in the address)", validators=[DataRequired(), Length(max=80)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    question = StringField("Central question", validators=[Optional(), Length(max=200)])
+    attribution = TextAreaField("Attribution", validators=[Optional(), Length(max=1000)])
+    source_url = StringField("Source URL (optional)", validators=[Optional(), URL(), Length(max=500)])
+    summary_md = TextAreaField("Summary (Markdown; each “## Heading” starts a passage)",
+                               validators=[DataRequired(), Length(max=50_000)])

@@ -1,0 +1,123 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .articles import Article, Passage
+from .base import UTCDateTime, utcnow
+from .users import User
+
+
+class TopicKind(StrEnum):
+    DISCUSSION = "discussion"
+    DEBATE = "debate"
+
+
+class Stance(StrEnum):
+    PRO = "pro"
+    CON = "con"
+
+
+class Topic(db.Model):
+    __tablename__ = "topics"
+    __table_args__ = (
+        CheckConstraint("kind IN ('discussion', 'debate')", name="kind"),
+        Index("ix_topics_article_activity", "article_id", "last_activity_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    passage_id: Mapped[int | None] = mapped_column(ForeignKey("passages.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default=TopicKind.DISCUSSION)
+    title: Mapped[str] = mapped_column(String(200))
+    body_md: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    # Debates: the names of the two sides of the motion.
+    pro_label: Mapped[str | None] = mapped_column(String(40))
+    con_label: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    post_count: Mapped[int] = mapped_column(Integer, default=0)
+    root_count: Mapped[int] = mapped_column(Integer, default=0)
+    is_locked: Mapped[bool] = mapped_column(default=False)
+    is_pinned: Mapped[bool] = mapped_column(default=False)
+
+    article: Mapped[Article] = relationship()
+    passage: Mapped[Passage | None] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+
+    @property
+    def is_debate(self) -> bool:
+        return self.kind == TopicKind.DEBATE
+
+    def __repr__(self) -> str:
+        return f"<Topic {self.id} {self.title[:30]!r}>"
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (
+        CheckConstraint("stance IS NULL OR stance IN ('pro', 'con')", name="stance"),
+        # Roots of a topic, in order: the first page of a topic.
+        Index("ix_posts_topic_parent_created", "topic_id", "parent_id", "created_at"),
+        # Every post under the roots of a page, in one query.
+        Index("ix_posts_root_created", "root_id", "created_at"),
+        Index("ix_posts_author_created", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
+    # The top-level post this one descends from (NULL for a top-level post).
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Toward what it answers: the motion for a top-level post, else its parent.
+    stance: Mapped[str | None] = mapped_column(String(10))
+    body_md: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    edit_reason: Mapped[str | None] = mapped_column(Text)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    topic: Mapped[Topic] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    parent: Mapped["Post | None"] = relationship(remote_side=[id], foreign_keys=[parent_id])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Post {self.id} in topic {self.topic_id}>"
+
+
+class Revision(db.Model):
+    """An earlier version of a post or of a topic's opening text; never changed."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (
+        CheckConstraint("(post_id IS NULL) <> (topic_id IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    body_md: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    # When this version was written, and by whom.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    editor: Mapped[User] = relationship()

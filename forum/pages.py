@@ -1,0 +1,189 @@
+"""What each page shows, loaded in a fixed number of queries whatever its size.
+
+Templates get everything from here and never trigger a lazy load.
+"""
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from . import articles, visibility
+from .accounts import username_key
+from .extensions import db
+from .models import Article, Post, Topic, User
+
+SORTS = ("old", "new")
+
+
+@dataclass
+class Node:
+    post: Post
+    children: list["Node"] = field(default_factory=list)
+
+
+@dataclass
+class Pagination:
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _tree(posts: list[Post], top_ids: list[int], newest_first: bool) -> list[Node]:
+    nodes = {post.id: Node(post) for post in posts}
+    children: dict[int, list[Node]] = defaultdict(list)
+    for post in posts:
+        if post.parent_id in nodes:
+            children[post.parent_id].append(nodes[post.id])
+    for post_id, kids in children.items():
+        kids.sort(key=lambda n: (n.post.created_at, n.post.id), reverse=newest_first)
+        nodes[post_id].children = kids
+    return [nodes[i] for i in top_ids if i in nodes]
+
+
+def _load_topic(user, topic_id: int) -> Topic:
+    topic = db.session.scalar(
+        select(Topic).where(Topic.id == topic_id)
+        .options(joinedload(Topic.article), joinedload(Topic.author), joinedload(Topic.passage)))
+    if topic is None or not visibility.can_see_topic(user, topic):
+        abort(404)
+    return topic
+
+
+@dataclass
+class TopicPage:
+    topic: Topic
+    roots: list[Node]
+    sort: str
+    pagination: Pagination
+
+
+def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_page: int = 20) -> TopicPage:
+    topic = _load_topic(user, topic_id)
+    sort = sort if sort in SORTS else "old"
+    newest_first = sort == "new"
+    pagination = Pagination(page=max(page, 1), per_page=per_page, total=topic.root_count)
+    order = (Post.created_at.desc(), Post.id.desc()) if newest_first else (Post.created_at, Post.id)
+    roots = list(db.session.scalars(
+        select(Post).where(Post.topic_id == topic.id, Post.parent_id.is_(None))
+        .order_by(*order).limit(per_page).offset((pagination.page - 1) * per_page)
+        .options(joinedload(Post.author))))
+    root_ids = [p.id for p in roots]
+    replies = list(db.session.scalars(
+        select(Post).where(Post.root_id.in_(root_ids)).options(joinedload(Post.author)))) if root_ids else []
+    return TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination)
+
+
+@dataclass
+class PostPage:
+    topic: Topic
+    node: Node
+    ancestors: list[Post]
+
+
+def post_page(user, post_id: int) -> PostPage:
+    post = db.session.scalar(select(Post).where(Post.id == post_id).options(
+        joinedload(Post.author), joinedload(Post.topic).joinedload(Topic.article)))
+    if post is None or not visibility.can_see_topic(user, post.topic):
+        abort(404)
+    root_id = post.root_id or post.id
+    family = list(db.session.scalars(
+        select(Post).where((Post.root_id == root_id) | (Post.id == root_id))
+        .options(joinedload(Post.author))))
+    by_id = {p.id: p for p in family}
+    ancestors = []
+    parent_id = post.parent_id
+    while parent_id in by_id:
+        ancestors.append(by_id[parent_id])
+        parent_id = by_id[parent_id].parent_id
+    [node] = _tree(family, [post.id], newest_first=False)
+    return PostPage(post.topic, node, list(reversed(ancestors)))
+
+
+def topic_list(user, *, article: Article | None = None, limit: int = 50) -> list[Topic]:
+    query = (visibility.visible_topics(user)
+             .order_by(Topic.is_pinned.desc(), Topic.last_activity_at.desc())
+             .limit(limit).options(joinedload(Topic.author), joinedload(Topic.passage)))
+    if article is not None:
+        query = query.where(Topic.article_id == article.id)
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class HomePage:
+    article: Article | None
+    passage_counts: dict[int, int]
+    debates: list[Topic]
+    discussions: list[Topic]
+
+
+def home_page(user) -> HomePage:
+    article = db.session.scalar(
+        select(Article).order_by(Article.created_at, Article.id).limit(1)
+        .options(selectinload(Article.passages)))
+    if article is None:
+        return HomePage(None, {}, [], [])
+    counts = articles.passage_topic_counts(article, visibility.visible_topic_filter(user))
+    topics = topic_list(user, article=article)
+    return HomePage(article, counts,
+                    [t for t in topics if t.is_debate], [t for t in topics if not t.is_debate])
+
+
+@dataclass
+class ArticlePage:
+    article: Article
+    passage_counts: dict[int, int]
+    topics: list[Topic]
+
+
+def article_page(user, slug: str) -> ArticlePage:
+    article = db.session.scalar(
+        select(Article).where(Article.slug == slug).options(selectinload(Article.passages)))
+    if article is None:
+        abort(404)
+    counts = articles.passage_topic_counts(article, visibility.visible_topic_filter(user))
+    return ArticlePage(article, counts, topic_list(user, article=article, limit=200))
+
+
+@dataclass
+class ProfilePage:
+    person: User
+    posts: list[Post]
+    topics: list[Topic]
+    post_total: int
+    pagination: Pagination
+
+
+def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> ProfilePage:
+    person = db.session.scalar(select(User).where(User.username_key == username_key(username)))
+    if person is None:
+        abort(404)
+    seen = visibility.visible_topic_filter(user)
+    total = db.session.scalar(
+        select(func.count()).select_from(Post).join(Post.topic)
+        .where(Post.author_id == person.id, Post.deleted_at.is_(None), seen))
+    pagination = Pagination(page=max(page, 1), per_page=per_page, total=total)
+    posts = list(db.session.scalars(
+        select(Post).join(Post.topic)
+        .where(Post.author_id == person.id, Post.deleted_at.is_(None), seen)
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(per_page).offset((pagination.page - 1) * per_page)
+        .options(joinedload(Post.topic))))
+    topics = list(db.session.scalars(
+        visibility.visible_topics(user).where(Topic.author_id == person.id)
+        .order_by(Topic.created_at.desc()).limit(20)))
+    return ProfilePage(person, posts, topics, total, pagination)

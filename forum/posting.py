@@ -1,0 +1,148 @@
+"""Writing: topics, replies, edits with history, deletion as a tombstone."""
+from sqlalchemy import select, update
+
+from . import markup
+from .errors import RuleError
+from .extensions import db
+from .models import Article, Passage, Post, Revision, Stance, Topic, TopicKind, User, utcnow
+
+TITLE_MAX = 200
+BODY_MAX = 20_000
+SIDE_LABEL_MAX = 40
+
+
+def clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise RuleError("The title can't be empty.")
+    if len(title) > TITLE_MAX:
+        raise RuleError(f"The title is {len(title)} characters; the limit is {TITLE_MAX}.")
+    return title
+
+
+def render_body(body: str) -> tuple[str, str]:
+    """Check a body and return (source, sanitized HTML)."""
+    body = (body or "").replace("\r\n", "\n")
+    if not body.strip():
+        raise RuleError("The text can't be empty.")
+    if len(body) > BODY_MAX:
+        raise RuleError(f"The text is {len(body):,} characters; the limit is {BODY_MAX:,}.")
+    return body, markup.render(body)
+
+
+def create_topic(author: User, article: Article, *, title: str, body: str,
+                 passage: Passage | None = None, kind: TopicKind = TopicKind.DISCUSSION,
+                 pro_label: str | None = None, con_label: str | None = None) -> Topic:
+    title = clean_title(title)
+    body_md, body_html = render_body(body)
+    if passage is not None and passage.article_id != article.id:
+        raise RuleError("That passage belongs to another article.")
+    topic = Topic(article=article, passage=passage, author=author, kind=kind, title=title,
+                  body_md=body_md, body_html=body_html)
+    if kind == TopicKind.DEBATE:
+        topic.pro_label = _side_label(pro_label, "For")
+        topic.con_label = _side_label(con_label, "Against")
+    db.session.add(topic)
+    db.session.flush()
+    return topic
+
+
+def _side_label(label: str | None, default: str) -> str:
+    label = " ".join((label or "").split()) or default
+    if len(label) > SIDE_LABEL_MAX:
+        raise RuleError(f"A side's name is at most {SIDE_LABEL_MAX} characters.")
+    return label
+
+
+def check_can_post_in(topic: Topic) -> None:
+    if topic.is_locked:
+        raise RuleError("This topic is locked: no new replies.")
+    if topic.closed_at is not None:
+        raise RuleError("This debate is closed; its results are final.")
+
+
+def parse_stance(value: str | None) -> Stance | None:
+    if value in (None, "", "none", "comment"):
+        return None
+    try:
+        return Stance(value)
+    except ValueError:
+        raise RuleError("Choose a stance: supports, challenges, or a comment or question.") from None
+
+
+def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = None,
+                stance: Stance | None = None) -> Post:
+    """A top-level post in `topic`, or a reply to `parent` (which must be in it)."""
+    check_can_post_in(topic)
+    if parent is not None and parent.topic_id != topic.id:
+        raise RuleError("You can only reply to a post in the same topic.")
+    if topic.is_debate and parent is None and stance is None:
+        raise RuleError(f"Say which side this argument takes: “{topic.pro_label}” or “{topic.con_label}”.")
+    if not topic.is_debate:
+        stance = None
+    body_md, body_html = render_body(body)
+    now = utcnow()
+    post = Post(topic=topic, author=author, body_md=body_md, body_html=body_html,
+                stance=stance, created_at=now)
+    if parent is not None:
+        post.parent = parent
+        post.parent_id = parent.id
+        post.root_id = parent.root_id or parent.id
+        post.depth = parent.depth + 1
+        db.session.execute(update(Post).where(Post.id == parent.id)
+                           .values(reply_count=Post.reply_count + 1))
+    counts = {"post_count": Topic.post_count + 1, "last_activity_at": now}
+    if parent is None:
+        counts["root_count"] = Topic.root_count + 1
+    # Counters change in SQL, in the same transaction: no read-then-write race.
+    db.session.execute(update(Topic).where(Topic.id == topic.id).values(**counts))
+    db.session.add(post)
+    db.session.flush()
+    return post
+
+
+def edit_post(post: Post, editor: User, body: str, reason: str | None = None) -> Post:
+    if post.is_deleted:
+        raise RuleError("A deleted post can't be edited.")
+    check_can_post_in(post.topic)
+    body_md, body_html = render_body(body)
+    if body_md == post.body_md:
+        raise RuleError("Nothing changed.")
+    db.session.add(Revision(post_id=post.id, body_md=post.body_md, body_html=post.body_html,
+                            created_at=post.edited_at or post.created_at,
+                            editor_id=post.edited_by_id or post.author_id, reason=post.edit_reason))
+    post.body_md, post.body_html = body_md, body_html
+    post.edited_at, post.edited_by_id, post.edit_reason = utcnow(), editor.id, reason or None
+    return post
+
+
+def edit_topic(topic: Topic, editor: User, *, title: str, body: str) -> Topic:
+    title = clean_title(title)
+    body_md, body_html = render_body(body)
+    if title == topic.title and body_md == topic.body_md:
+        raise RuleError("Nothing changed.")
+    db.session.add(Revision(topic_id=topic.id, title=topic.title, body_md=topic.body_md,
+                            body_html=topic.body_html,
+                            created_at=topic.edited_at or topic.created_at,
+                            editor_id=topic.edited_by_id or topic.author_id))
+    topic.title, topic.body_md, topic.body_html = title, body_md, body_html
+    topic.edited_at, topic.edited_by_id = utcnow(), editor.id
+    return topic
+
+
+def delete_post(post: Post, actor: User) -> Post:
+    """The author withdraws a post: a tombstone keeps its place and its replies.
+
+    The text stays in the database (and in its history) so nothing is lost for
+    moderation or appeals; it is no longer shown.
+    """
+    if post.is_deleted:
+        raise RuleError("This post is already deleted.")
+    post.deleted_at = utcnow()
+    return post
+
+
+def history(post_or_topic) -> list[Revision]:
+    column = Revision.post_id if isinstance(post_or_topic, Post) else Revision.topic_id
+    return list(db.session.scalars(
+        select(Revision).where(column == post_or_topic.id).order_by(Revision.created_at, Revision.id)))

@@ -1,0 +1,64 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import pages, posting, visibility
+from ..errors import RuleError
+from ..extensions import db
+from ..forms import EditPostForm, EmptyForm, ReplyForm
+from ..models import Post
+from ..permissions import can_delete_post, can_edit_post, can_reply, require
+from . import attempt, render_form
+
+bp = Blueprint("posts", __name__, url_prefix="/p")
+
+
+@bp.get("/<int:post_id>")
+def show(post_id):
+    return render_form("posts/show.html", ReplyForm(formdata=None), page=pages.post_page(current_user, post_id))
+
+
+@bp.route("/<int:post_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(post_id):
+    parent = visibility.get_visible_or_404(current_user, Post, post_id)
+    require(can_reply(current_user, parent.topic))
+    form = ReplyForm()
+    post = attempt(form, lambda: posting.create_post(
+        current_user, parent.topic, form.body.data, parent=parent,
+        stance=posting.parse_stance(request.form.get("stance"))))
+    if post:
+        return redirect(url_for("posts.show", post_id=post.id))
+    return render_form("posts/reply.html", form, parent=parent)
+
+
+@bp.route("/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id):
+    post = visibility.get_visible_or_404(current_user, Post, post_id)
+    require(can_edit_post(current_user, post))
+    form = EditPostForm(data={"body": post.body_md})
+    if attempt(form, lambda: posting.edit_post(post, current_user, form.body.data, form.reason.data)):
+        return redirect(url_for("posts.show", post_id=post.id))
+    return render_form("posts/edit.html", form, post=post)
+
+
+@bp.post("/<int:post_id>/delete")
+@login_required
+def delete(post_id):
+    post = visibility.get_visible_or_404(current_user, Post, post_id)
+    require(can_delete_post(current_user, post))
+    if EmptyForm().validate_on_submit():
+        try:
+            posting.delete_post(post, current_user)
+        except RuleError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Your post is deleted; the replies to it stay.", "info")
+    return redirect(url_for("posts.show", post_id=post.id))
+
+
+@bp.get("/<int:post_id>/history")
+def history(post_id):
+    post = visibility.get_visible_or_404(current_user, Post, post_id)
+    return render_template("posts/history.html", post=post, revisions=posting.history(post))

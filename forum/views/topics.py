@@ -1,0 +1,73 @@
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import pages, posting, visibility
+from ..extensions import db
+from ..forms import EditTopicForm, ReplyForm, TopicForm
+from ..models import Article, Passage, Topic
+from ..permissions import can_edit_topic, can_reply, can_start_topic, require
+from . import attempt, page_arg, render_form
+
+bp = Blueprint("topics", __name__, url_prefix="/t")
+
+
+def _article_and_passage(slug: str | None, anchor: str | None) -> tuple[Article, Passage | None]:
+    query = select(Article).order_by(Article.created_at, Article.id)
+    article = db.session.scalar(query.where(Article.slug == slug) if slug else query.limit(1))
+    if article is None:
+        abort(404)
+    passage = next((p for p in article.passages if p.anchor == anchor), None) if anchor else None
+    return article, passage
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require(can_start_topic(current_user))
+    article, passage = _article_and_passage(request.args.get("article"), request.args.get("passage"))
+    form = TopicForm()
+    topic = attempt(form, lambda: posting.create_topic(
+        current_user, article, title=form.title.data, body=form.body.data, passage=passage))
+    if topic:
+        return redirect(url_for("topics.show", topic_id=topic.id))
+    return render_form("topics/new.html", form, article=article, passage=passage)
+
+
+@bp.get("/<int:topic_id>")
+def show(topic_id):
+    page = pages.topic_page(current_user, topic_id, sort=request.args.get("sort", "old"),
+                            page=page_arg(), per_page=current_app.config["POSTS_PER_PAGE"])
+    return render_form("topics/show.html", ReplyForm(formdata=None), page=page)
+
+
+@bp.post("/<int:topic_id>/reply")
+@login_required
+def reply(topic_id):
+    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
+    require(can_reply(current_user, topic))
+    form = ReplyForm()
+    post = attempt(form, lambda: posting.create_post(
+        current_user, topic, form.body.data, stance=posting.parse_stance(request.form.get("stance"))))
+    if post:
+        return redirect(url_for("posts.show", post_id=post.id))
+    page = pages.topic_page(current_user, topic_id, per_page=current_app.config["POSTS_PER_PAGE"])
+    return render_form("topics/show.html", form, page=page)
+
+
+@bp.route("/<int:topic_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(topic_id):
+    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
+    require(can_edit_topic(current_user, topic))
+    form = EditTopicForm(data={"title": topic.title, "body": topic.body_md})
+    if attempt(form, lambda: posting.edit_topic(topic, current_user, title=form.title.data,
+                                                 body=form.body.data)):
+        return redirect(url_for("topics.show", topic_id=topic.id))
+    return render_form("topics/edit.html", form, topic=topic)
+
+
+@bp.get("/<int:topic_id>/history")
+def history(topic_id):
+    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
+    return render_template("topics/history.html", topic=topic, revisions=posting.history(topic))

@@ -1,0 +1,12 @@
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from .. import pages
+from . import page_arg
+
+bp = Blueprint("users", __name__, url_prefix="/u")
+
+
+@bp.get("/<username>")
+def show(username):
+    return render_template("users/show.html", page=pages.profile_page(current_user, username, page=page_arg()))
