@@ -32,9 +32,10 @@ seed: migrate
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## The whole suite on SQLite (set TEST_DATABASE_URL for PostgreSQL).
+## The whole suite on SQLite, browser tests included when Chromium is there
+## (set TEST_DATABASE_URL for PostgreSQL).
 test: install-test
-	$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-postgres: install-test
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1/test} \

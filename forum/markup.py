@@ -4,6 +4,8 @@ Markdown is rendered once, when it is written, with raw HTML switched off in the
 parser itself, then sanitized by a bleach allowlist. Templates mark only the
 stored `*_html` fields safe.
 """
+import html
+
 import bleach
 from markdown_it import MarkdownIt
 
@@ -49,11 +51,11 @@ def render(source: str) -> str:
     for token in tokens:
         if token.tag in _HEADING_SHIFT and token.type in ("heading_open", "heading_close"):
             token.tag = _HEADING_SHIFT[token.tag]
-    html = _md.renderer.render(tokens, _md.options, {})
-    return _linker.linkify(_cleaner.clean(html))
+    rendered = _md.renderer.render(tokens, _md.options, {})
+    return _linker.linkify(_cleaner.clean(rendered))
 
 
 def render_plain(text: str) -> str:
     """Plain text (a bio, a note) -> escaped HTML with line breaks and safe links."""
-    escaped = bleach.clean(text, tags=set(), strip=True)
+    escaped = html.escape(text, quote=False)
     return _linker.linkify(escaped.replace("\n", "<br>\n"))

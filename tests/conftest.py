@@ -1,0 +1,188 @@
+"""Fixtures: an app on SQLite (or TEST_DATABASE_URL), a clean database per test,
+factories with keyword knobs, a logged-in client, and a SQL query counter."""
+import itertools
+import os
+from contextlib import contextmanager
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from forum import create_app, posting
+from forum.config import TEST_CONFIG
+from forum.extensions import db
+from forum.models import Article, Passage, Role, Stance, TopicKind, User
+from forum.accounts import create_user
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"
+
+
+class Client(FlaskClient):
+    """A test client whose requests each see a fresh `current_user`.
+
+    Tests keep one app context pushed (so factories and assertions share the
+    session); Flask reuses it for requests, so Flask-Login's cached user in `g`
+    is dropped before every request, as a real request would start without it.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+    def login(self, user: User) -> "Client":
+        with self.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return self
+
+    def logout(self) -> "Client":
+        with self.session_transaction() as session:
+            session.clear()
+        return self
+
+
+def _database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory)})
+    app.test_client_class = Client
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    db.session.rollback()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f"DELETE FROM {table}"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_app):
+    with _app.app_context():
+        yield _app
+        _empty_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The same app with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    def make(username: str | None = None, role: Role = Role.MEMBER, password: str = PASSWORD,
+             **fields) -> User:
+        username = username or f"user{next(_counter)}"
+        user = create_user(username, f"{username}@example.org", password, role)
+        for key, value in fields.items():
+            setattr(user, key, value)
+        db.session.commit()
+        return user
+    return make
+
+
+@pytest.fixture
+def make_article(app):
+    def make(slug: str | None = None, passages: int = 2, **fields) -> Article:
+        from forum.articles import save_article
+        slug = slug or f"article-{next(_counter)}"
+        summary = "\n\n".join(f"## Section {n}\n\nText of section {n}." for n in range(1, passages + 1))
+        article = save_article(None, slug=slug, title=fields.pop("title", f"Article {slug}"),
+                               question=fields.pop("question", "A question?"),
+                               attribution=fields.pop("attribution", "Summarised in our words."),
+                               source_url=None, summary_md=summary)
+        db.session.commit()
+        return article
+    return make
+
+
+@pytest.fixture
+def make_topic(app, make_user, make_article):
+    def make(author: User | None = None, article: Article | None = None, *, posts: int = 0,
+             kind: TopicKind = TopicKind.DISCUSSION, title: str | None = None, body: str = "Opening text.",
+             passage: Passage | None = None, **fields):
+        author = author or make_user()
+        article = article or make_article()
+        topic = posting.create_topic(author, article, title=title or f"Topic {next(_counter)}", body=body,
+                                     kind=kind, passage=passage,
+                                     pro_label=fields.pop("pro_label", None), con_label=fields.pop("con_label", None))
+        for key, value in fields.items():
+            setattr(topic, key, value)
+        db.session.commit()
+        if posts:
+            _fill(topic, posts, author)
+        return topic
+    return make
+
+
+def _fill(topic, n: int, author: User) -> None:
+    """n posts: a tenth top-level, the rest replies spread under them."""
+    roots = []
+    stance = [Stance.PRO, Stance.CON]
+    for i in range(n):
+        if i % 10 == 0 or not roots:
+            roots.append(posting.create_post(author, topic, f"Post {i}", stance=stance[i % 2]))
+        else:
+            posting.create_post(author, topic, f"Post {i}", parent=roots[-1], stance=stance[i % 2])
+    db.session.commit()
+
+
+@pytest.fixture
+def make_post(app, make_user, make_topic):
+    def make(topic=None, author: User | None = None, body: str = "A thoughtful reply.", parent=None,
+             stance: Stance | None = None):
+        author = author or make_user()
+        topic = topic or (parent.topic if parent is not None else make_topic())
+        post = posting.create_post(author, topic, body, parent=parent, stance=stance)
+        db.session.commit()
+        return post
+    return make
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as q: ...` then `len(q)` is the number of SQL statements."""
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        db.session.expire_all()
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    return counting
