@@ -4,6 +4,7 @@ import itertools
 import os
 from contextlib import contextmanager
 
+import flask_migrate
 import pytest
 from flask import g
 from flask.testing import FlaskClient
@@ -54,18 +55,29 @@ def _app(tmp_path_factory):
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory)})
     app.test_client_class = Client
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        _drop_everything()
+        # The schema comes from the migrations, as in production, so what they
+        # add beyond the models (full-text tables, triggers) is there too.
+        flask_migrate.upgrade()
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
+        _drop_everything()
         db.engine.dispose()
+
+
+def _drop_everything() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
 
 
 def _empty_tables() -> None:
     db.session.rollback()
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]  # not alembic_version
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     else:
