@@ -14,9 +14,12 @@ from forum import create_app, posting
 from forum.config import TEST_CONFIG
 from forum.extensions import db
 from forum.models import Article, Passage, Role, Stance, TopicKind, User
+from forum import accounts
 from forum.accounts import create_user
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# Hashing strength is not under test here; scrypt would make every factory user slow.
+accounts.HASH_METHOD = "pbkdf2:sha256:1000"
 PASSWORD = "correct horse battery"
 
 
