@@ -5,7 +5,7 @@ from flask import Flask, redirect, render_template, request, url_for
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import config, errors, permissions
+from . import config, errors, permissions, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     errors.register(app)
+    security.init_app(app)
     _init_templates(app)
     from . import cli
     cli.register(app)
