@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from . import articles, visibility
 from .accounts import username_key
 from .extensions import db
-from .models import Article, Post, Topic, User
+from .models import Article, Passage, Post, Topic, User
 
 SORTS = ("old", "new")
 
@@ -114,12 +114,15 @@ def post_page(user, post_id: int) -> PostPage:
     return PostPage(post.topic, node, list(reversed(ancestors)))
 
 
-def topic_list(user, *, article: Article | None = None, limit: int = 50) -> list[Topic]:
+def topic_list(user, *, article: Article | None = None, passage: Passage | None = None,
+               limit: int = 50) -> list[Topic]:
     query = (visibility.visible_topics(user)
              .order_by(Topic.is_pinned.desc(), Topic.last_activity_at.desc())
              .limit(limit).options(joinedload(Topic.author), joinedload(Topic.passage)))
     if article is not None:
         query = query.where(Topic.article_id == article.id)
+    if passage is not None:
+        query = query.where(Topic.passage_id == passage.id)
     return list(db.session.scalars(query))
 
 
@@ -148,15 +151,17 @@ class ArticlePage:
     article: Article
     passage_counts: dict[int, int]
     topics: list[Topic]
+    passage: Passage | None
 
 
-def article_page(user, slug: str) -> ArticlePage:
+def article_page(user, slug: str, passage_anchor: str | None = None) -> ArticlePage:
     article = db.session.scalar(
         select(Article).where(Article.slug == slug).options(selectinload(Article.passages)))
     if article is None:
         abort(404)
+    passage = next((p for p in article.passages if p.anchor == passage_anchor), None)
     counts = articles.passage_topic_counts(article, visibility.visible_topic_filter(user))
-    return ArticlePage(article, counts, topic_list(user, article=article, limit=200))
+    return ArticlePage(article, counts, topic_list(user, article=article, passage=passage, limit=200), passage)
 
 
 @dataclass

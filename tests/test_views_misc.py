@@ -124,3 +124,13 @@ def test_cli_seed_demo_is_idempotent(app):
     assert "nothing added" in second.output
     assert counts == [db.session.scalar(select(func.count()).select_from(m)) for m in (User, Topic, Post, Article)]
     assert "maya-demo-pass" in first.output
+
+
+def test_passage_link_lists_the_topics_on_it(client, make_article, make_topic):
+    article = make_article(slug="art", passages=2)
+    make_topic(article=article, passage=article.passages[0], title="About the first")
+    make_topic(article=article, passage=article.passages[1], title="About the second")
+    page = client.get("/a/art?passage=section-1").get_data(as_text=True)
+    assert "About the first" in page and "About the second" not in page
+    everything = client.get("/a/art").get_data(as_text=True)
+    assert "About the first" in everything and "About the second" in everything
