@@ -5,7 +5,7 @@ from flask import Flask, redirect, render_template, request, url_for
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import config, errors, permissions, security
+from . import config, errors, hostile, permissions, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     with app.app_context():
         _tune_sqlite(db.engine)
 
+    hostile.init_app(app)
     from .views import articles, auth, home, posts, topics, users
     for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp):
         app.register_blueprint(blueprint)
