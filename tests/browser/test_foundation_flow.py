@@ -30,7 +30,7 @@ def test_register_start_topic_reply_and_edit(new_page, make_article):
     page.fill("#body", "Replying, edited.")
     page.click("button:has-text('Save changes')")
     page.wait_for_selector("text=Replying, edited.")
-    page.click("text=edited")
+    page.click(".post.highlight >> text=History")
     page.wait_for_selector("text=Replying to myself for the record.")
     assert page.js_errors == []
 
