@@ -201,3 +201,22 @@ def count_queries(app):
         finally:
             event.remove(db.engine, "before_cursor_execute", record)
     return counting
+
+
+@pytest.fixture
+def fresh_postgres_url():
+    """The URL of a new, empty PostgreSQL database, dropped afterwards."""
+    import uuid
+    from sqlalchemy import create_engine
+    if not (TEST_DATABASE_URL or "").startswith("postgresql"):
+        pytest.skip("needs TEST_DATABASE_URL pointing at PostgreSQL")
+    name = f"scratch_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -3,11 +3,9 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from forum import backup, posting
 from forum.errors import RuleError
@@ -48,29 +46,15 @@ def test_import_refuses_other_files(app):
         backup.import_data({"tables": {}})
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                    reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
-def test_sqlite_to_postgresql_round_trip_is_identical(tmp_path):
+def test_sqlite_to_postgresql_round_trip_is_identical(tmp_path, fresh_postgres_url):
     sqlite_url = f"sqlite:///{tmp_path / 'source.sqlite3'}"
     _flask(sqlite_url, "db", "upgrade")
     _flask(sqlite_url, "seed-demo")
     first, second = tmp_path / "first.json", tmp_path / "second.json"
     _flask(sqlite_url, "export", str(first))
-
-    admin_url = os.environ["TEST_DATABASE_URL"]
-    name = f"restore_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        pg_url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-        _flask(pg_url, "db", "upgrade")
-        _flask(pg_url, "import", str(first))
-        _flask(pg_url, "export", str(second))
-        assert _canonical(first) == _canonical(second)
-        # The restored forum goes on working: new rows get fresh ids.
-        _flask(pg_url, "users", "create", "after_restore", "--password", "long enough pw")
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    _flask(fresh_postgres_url, "db", "upgrade")
+    _flask(fresh_postgres_url, "import", str(first))
+    _flask(fresh_postgres_url, "export", str(second))
+    assert _canonical(first) == _canonical(second)
+    # The restored forum goes on working: new rows get fresh ids.
+    _flask(fresh_postgres_url, "users", "create", "after_restore", "--password", "long enough pw")

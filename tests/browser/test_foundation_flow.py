@@ -49,7 +49,7 @@ def test_collapse_works_without_javascript(browser, live_server, make_topic, mak
 
 
 def test_sign_out_is_a_post(new_page, make_user):
-    user = make_user("leaver")
+    make_user("leaver")
     page = new_page()
     sign_in(page, "leaver", PASSWORD)
     page.click("text=Sign out")
