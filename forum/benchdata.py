@@ -138,7 +138,7 @@ def fill_bodies(state: BenchState) -> None:
 
 
 def fill_users(state: BenchState) -> None:
-    count = max(12, min(400, state.total_posts // 250))
+    count = max(40, min(400, state.total_posts // 250))
     first = _next_id(User)
     password_hash = generate_password_hash(BENCH_PASSWORD)  # one hash, shared: hashing 400 is slow
     roles = [Role.ADMIN, Role.MODERATOR, Role.INSTRUCTOR] + [Role.MEMBER] * (count - 3)
