@@ -85,7 +85,8 @@ def _tune_sqlite(engine: Engine) -> None:
     # never queue behind each other.
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+        # Straight to the driver, as pysqlite's own BEGIN was: not a query to count.
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
 
 
 def _may_write() -> bool:
