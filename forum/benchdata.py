@@ -171,7 +171,8 @@ def _topic_sizes(state: BenchState, big: int) -> list[tuple[str, int]]:
     sizes = [(TopicKind.DISCUSSION, big), (TopicKind.DEBATE, big)]
     left = state.total_posts - 2 * big
     while left > 0:
-        size = min(left, max(3, int(state.rng.lognormvariate(3.8, 1.0))))
+        # Never as big as the two big ones, which stay the largest at any --posts.
+        size = min(left, big - 1, max(3, int(state.rng.lognormvariate(3.8, 1.0))))
         kind = TopicKind.DEBATE if state.rng.random() < 0.3 else TopicKind.DISCUSSION
         sizes.append((kind, size))
         left -= size
