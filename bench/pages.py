@@ -456,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="CI: tiny data, ~2 s a page, checks only")
     args = parser.parse_args(argv)
     if args.quick:
-        args.posts, args.duration, args.warmup, args.rounds = min(args.posts, 1_200), 2.0, 0.3, 2
+        args.posts, args.duration, args.warmup, args.rounds = min(args.posts, 1_200), 2.0, 0.2, 1
     worker_counts = [int(n) for n in args.workers.split(",")]
 
     url = build_database(args)
