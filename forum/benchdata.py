@@ -183,7 +183,8 @@ def fill_topics_and_posts(state: BenchState) -> None:
     big = max(min(BIG_TOPIC_POSTS, state.total_posts // 10), 2 * (CHAIN_DEPTH + 1) + 20)
     sizes = _topic_sizes(state, big)
     # Chains 40 deep: two in the big discussion, one in the big debate, and one
-    # more per 20,000 posts elsewhere.
+    # in every topic spread at one per 20,000 posts that is long enough for one
+    # (at 100,000 posts: four chains in all).
     extra_chains = {2 + i * max(1, (len(sizes) - 2) // (1 + state.total_posts // 20_000))
                     for i in range(state.total_posts // 20_000)}
     topic_rows, post_rows = [], []

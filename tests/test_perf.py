@@ -123,6 +123,10 @@ def test_unknown_topic_is_still_404(client):
     assert client.get("/p/999999").status_code == 404
 
 
+def test_query_count_header_is_off_by_default(client):
+    assert "X-Query-Count" not in client.get("/").headers
+
+
 # --- static files ------------------------------------------------------------
 
 def test_static_urls_carry_a_content_hash_and_are_cached_for_a_year(client):
