@@ -50,5 +50,9 @@ test-postgres: install-test
 test-browser: install-test node_modules/.installed
 	$(BIN)/python -m pytest -q -m browser $(PYTEST_ARGS)
 
+## Page benchmark under gunicorn (see bench/RESULTS.md); BENCH_ARGS=--quick is CI's check.
+bench: install
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache

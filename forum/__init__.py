@@ -1,11 +1,11 @@
 """Counterpoint: a discussion-and-debate forum anchored on an article."""
 from pathlib import Path
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, has_request_context, redirect, render_template, request, url_for
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import config, errors, hostile, permissions, security
+from . import config, errors, hostile, perf, permissions, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.register(app)
     security.init_app(app)
     _init_templates(app)
+    perf.init_app(app)
     from . import cli
     cli.register(app)
     return app
@@ -76,6 +77,22 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLAlchemy, not pysqlite, says when a transaction begins (see on_begin).
+        dbapi_connection.isolation_level = None
+
+    # A request that may write takes the write lock up front (BEGIN IMMEDIATE),
+    # waiting up to busy_timeout for it. A deferred transaction that reads and
+    # then writes fails at once with "database is locked" when another writer
+    # committed meanwhile, and no timeout helps. GETs stay deferred so readers
+    # never queue behind each other.
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        # Straight to the driver, as pysqlite's own BEGIN was: not a query to count.
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def _may_write() -> bool:
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def _init_templates(app: Flask) -> None:

@@ -56,3 +56,19 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(error)) from None
         db.session.commit()
         click.echo(f"Created {user.username} ({user.role}).")
+
+    @app.cli.command("seed-bench")
+    @click.option("--posts", default=100_000, show_default=True, help="Posts in all.")
+    @click.option("--seed", default=1, show_default=True, help="Same seed, same rows.")
+    def seed_bench(posts, seed):
+        """Fill an empty database with generated content for benchmarks."""
+        from . import benchdata
+        try:
+            state = benchdata.seed_bench(posts, seed)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+        click.echo("Inserted " + ", ".join(f"{n:,} {table}" for table, n in state.rows.items()) + ".")
+        click.echo("Timings: " + ", ".join(f"{name} {s:.1f}s" for name, s in state.timings.items()))
+        click.echo(f"Big discussion /t/{state.big_discussion}, big debate /t/{state.big_debate}, "
+                   f"deepest chain ends at /p/{state.chain_leaves[0]}.")

@@ -113,6 +113,7 @@ def edit_post(post: Post, editor: User, body: str, reason: str | None = None) ->
                             editor_id=post.edited_by_id or post.author_id, reason=post.edit_reason))
     post.body_md, post.body_html = body_md, body_html
     post.edited_at, post.edited_by_id, post.edit_reason = utcnow(), editor.id, reason or None
+    touch_topic(post.topic_id, post.edited_at)
     return post
 
 
@@ -139,7 +140,14 @@ def delete_post(post: Post, actor: User) -> Post:
     if post.is_deleted:
         raise RuleError("This post is already deleted.")
     post.deleted_at = utcnow()
+    touch_topic(post.topic_id, post.deleted_at)
     return post
+
+
+def touch_topic(topic_id: int, when) -> None:
+    """A post's text changed: move the topic's last activity, which is what the
+    topic pages' ETag (forum/caching.py) sees, so no reader keeps a stale page."""
+    db.session.execute(update(Topic).where(Topic.id == topic_id).values(last_activity_at=when))
 
 
 def history(post_or_topic) -> list[Revision]:

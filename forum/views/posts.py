@@ -1,7 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import pages, posting, visibility
+from .. import caching, pages, posting, visibility
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import EditPostForm, EmptyForm, ReplyForm
@@ -13,6 +13,7 @@ bp = Blueprint("posts", __name__, url_prefix="/p")
 
 
 @bp.get("/<int:post_id>")
+@caching.conditional(caching.topic_of_post)
 def show(post_id):
     return render_form("posts/show.html", ReplyForm(formdata=None), page=pages.post_page(current_user, post_id))
 

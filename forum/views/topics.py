@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import pages, posting, visibility
+from .. import caching, pages, posting, visibility
 from ..extensions import db
 from ..forms import EditTopicForm, ReplyForm, TopicForm
 from ..models import Article, Passage, Topic
@@ -35,6 +35,7 @@ def new():
 
 
 @bp.get("/<int:topic_id>")
+@caching.conditional(caching.topic_by_id)
 def show(topic_id):
     page = pages.topic_page(current_user, topic_id, sort=request.args.get("sort", "old"),
                             page=page_arg(), per_page=current_app.config["POSTS_PER_PAGE"])
