@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import articles, visibility
+from . import articles, live, notifications, visibility
 from .accounts import username_key
 from .extensions import db
 from .models import Article, Post, Topic, User
@@ -70,6 +70,9 @@ class TopicPage:
     roots: list[Node]
     sort: str
     pagination: Pagination
+    # Live updates start after this post; the reader's watch or mute, if any.
+    last_post_id: int = 0
+    watch_level: str | None = None
 
 
 def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_page: int = 20) -> TopicPage:
@@ -85,7 +88,8 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     root_ids = [p.id for p in roots]
     replies = list(db.session.scalars(
         select(Post).where(Post.root_id.in_(root_ids)).options(joinedload(Post.author)))) if root_ids else []
-    return TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination)
+    return TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination,
+                     live.last_post_id(topic), notifications.watch_level(user, topic))
 
 
 @dataclass
