@@ -200,7 +200,7 @@ class _SQLite:
 
 
 class _PostgreSQL:
-    HEADLINE = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \""
+    HEADLINE = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=15"
 
     @staticmethod
     def tsquery(terms: Terms) -> ColumnElement:

@@ -98,9 +98,10 @@ def test_search_follows_edits_and_titles(corpus, make_user):
 
 def test_search_snippets_escape_the_text_and_mark_matches(make_topic, make_post, make_user):
     make_post(topic=make_topic(), body="The leaked <script>alert(1)</script> tag.")
-    [hit] = _run(make_user(), "leaked").hits
-    assert "<mark>leaked</mark>" in hit.snippet
-    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+    make_post(topic=make_topic(), body="Leaked weights & 3 < 4 odd.")
+    hits = {h.post.body_md[:3]: h.snippet for h in _run(make_user(), "leaked").hits}
+    assert "<mark>leaked</mark>" in hits["The"] and "<script" not in hits["The"]
+    assert "<mark>Leaked</mark>" in hits["Lea"] and "&amp;" in hits["Lea"] and "&lt;" in hits["Lea"]
 
 
 def test_search_title_is_highlighted(corpus, make_user):
