@@ -21,6 +21,8 @@ from .extensions import db
 from .models import Article, Post, Stance, Topic, TopicKind, User
 
 QUERY_MAX = 200
+# Counting stops here: past it, "1,000+ results" says enough and costs less.
+COUNT_CAP = 1000
 TERMS_MAX = 12
 SORTS = ("relevance", "date")
 # Around each match in a snippet; replaced by <mark> after the text is escaped.
@@ -96,7 +98,11 @@ class Hit:
 @dataclass
 class Results:
     hits: list[Hit] = field(default_factory=list)
-    total: int = 0
+    total: int = 0  # at most COUNT_CAP + 1
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
 
 
 def highlight(fragment: str | None) -> Markup:
@@ -116,7 +122,8 @@ def search(user, terms: Terms, filters: Filters, *, sort: str = "relevance",
         branches.append(_narrow(engine.topic_hits(terms), user, filters, posts=False))
     branches.append(_narrow(engine.post_hits(terms), user, filters, posts=True))
     hits = union_all(*branches).subquery("hits")
-    total = db.session.scalar(select(func.count()).select_from(hits))
+    total = db.session.scalar(select(func.count()).select_from(
+        select(hits.c.id).limit(COUNT_CAP + 1).subquery()))
     if not total:
         return Results([], 0)
     order = (hits.c.score.desc(), hits.c.created_at.desc()) if sort != "date" else (

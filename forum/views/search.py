@@ -26,7 +26,7 @@ def index():
                                     page=page, per_page=PER_PAGE)
         except RuleError as e:
             error = str(e)
-    pagination = Pagination(page, PER_PAGE, results.total if results else 0)
+    pagination = Pagination(page, PER_PAGE, min(results.total, search.COUNT_CAP) if results else 0)
     articles = db.session.execute(select(Article.slug, Article.title).order_by(Article.title)).all()
     return render_template("search/index.html", query=query.replace("\x00", ""), filters=filters, sort=sort,
                            results=results, error=error, pagination=pagination,
