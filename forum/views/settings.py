@@ -20,9 +20,12 @@ def _page(profile=None, password=None, notify=None, status=200):
                            notify=notify, kind_fields=kind_fields(notify)), status
 
 
-def _done(message: str):
-    flash(message, "success")
-    return redirect(url_for("settings.index"))
+def _submit(form, action, field, message: str, **forms):
+    """Save one of the page's forms; on a refusal show the page again with the person's input."""
+    if attempt(form, action, field):
+        flash(message, "success")
+        return redirect(url_for("settings.index"))
+    return _page(**forms, status=400)
 
 
 @bp.get("")
@@ -35,20 +38,18 @@ def index():
 @login_required
 def profile():
     form = ProfileForm()
-    if attempt(form, lambda: profiles.update_profile(current_user, display_name=form.display_name.data,
-                                                     bio=form.bio.data, email=form.email.data), form.email):
-        return _done("Your profile is saved.")
-    return _page(profile=form, status=400)
+    return _submit(form, lambda: profiles.update_profile(
+        current_user, display_name=form.display_name.data, bio=form.bio.data, email=form.email.data),
+        form.email, "Your profile is saved.", profile=form)
 
 
 @bp.post("/password")
 @login_required
 def password():
     form = PasswordForm()
-    if attempt(form, lambda: profiles.change_password(current_user, current=form.current_password.data,
-                                                      new=form.new_password.data), form.current_password):
-        return _done("Your password is changed.")
-    return _page(password=form, status=400)
+    return _submit(form, lambda: profiles.change_password(
+        current_user, current=form.current_password.data, new=form.new_password.data),
+        form.current_password, "Your password is changed.", password=form)
 
 
 @bp.post("/notifications")
@@ -56,7 +57,6 @@ def password():
 def notify():
     form = NotificationSettingsForm()
     enabled = {kind for kind in notifications.KIND_SETTINGS if form[f"kind_{kind}"].data}
-    if attempt(form, lambda: notifications.save_settings(current_user, enabled_kinds=enabled,
-                                                         auto_watch=form.auto_watch.data), form.auto_watch):
-        return _done("Your notification settings are saved.")
-    return _page(notify=form, status=400)
+    return _submit(form, lambda: notifications.save_settings(
+        current_user, enabled_kinds=enabled, auto_watch=form.auto_watch.data),
+        form.auto_watch, "Your notification settings are saved.", notify=form)
