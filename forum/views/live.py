@@ -12,7 +12,7 @@ bp = Blueprint("live", __name__)
 def updates(topic_id):
     """New posts since `after` (a post id) as rendered HTML; 304 while nothing changed."""
     topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
-    after = max(0, min(request.args.get("after", 0, type=int), 2**62))
+    after = max(0, min(request.args.get("after", 0, type=int), 2**31 - 1))  # an INTEGER id
     etag = live.etag(topic, after, current_user)
     if request.if_none_match.contains(etag):
         response = Response(status=304)
