@@ -29,7 +29,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     hostile.init_app(app)
     from .views import articles, auth, home, posts, topics, users
-    for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp):
+    from .views import feeds, live, notifications, search, settings
+    for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp,
+                      search.bp, notifications.bp, settings.bp, feeds.bp, live.bp):
         app.register_blueprint(blueprint)
 
     errors.register(app)

@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import articles, visibility
+from . import articles, live, markup, notifications, visibility
 from .accounts import username_key
 from .extensions import db
 from .models import Article, Passage, Post, Topic, User
@@ -70,6 +70,9 @@ class TopicPage:
     roots: list[Node]
     sort: str
     pagination: Pagination
+    # Live updates start after this post; the reader's watch or mute, if any.
+    last_post_id: int = 0
+    watch_level: str | None = None
 
 
 def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_page: int = 20) -> TopicPage:
@@ -85,7 +88,8 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     root_ids = [p.id for p in roots]
     replies = list(db.session.scalars(
         select(Post).where(Post.root_id.in_(root_ids)).options(joinedload(Post.author)))) if root_ids else []
-    return TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination)
+    return TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination,
+                     live.last_post_id(topic), notifications.watch_level(user, topic))
 
 
 @dataclass
@@ -171,6 +175,9 @@ class ProfilePage:
     topics: list[Topic]
     post_total: int
     pagination: Pagination
+    bio_html: str = ""
+    # Debates the person argued in: (topic, {stance: number of their top-level posts}).
+    debates: list[tuple[Topic, dict[str, int]]] = field(default_factory=list)
 
 
 def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> ProfilePage:
@@ -180,15 +187,28 @@ def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> P
     seen = visibility.visible_topic_filter(user)
     total = db.session.scalar(
         select(func.count()).select_from(Post).join(Post.topic)
-        .where(Post.author_id == person.id, Post.deleted_at.is_(None), seen))
+        .where(Post.author_id == person.id, visibility.public_post_filter(), seen))
     pagination = Pagination(page=max(page, 1), per_page=per_page, total=total)
     posts = list(db.session.scalars(
         select(Post).join(Post.topic)
-        .where(Post.author_id == person.id, Post.deleted_at.is_(None), seen)
+        .where(Post.author_id == person.id, visibility.public_post_filter(), seen)
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(per_page).offset((pagination.page - 1) * per_page)
         .options(joinedload(Post.topic))))
     topics = list(db.session.scalars(
         visibility.visible_topics(user).where(Topic.author_id == person.id)
         .order_by(Topic.created_at.desc()).limit(20)))
-    return ProfilePage(person, posts, topics, total, pagination)
+    return ProfilePage(person, posts, topics, total, pagination, markup.render_plain(person.bio),
+                       _debate_stances(person, seen))
+
+
+def _debate_stances(person: User, seen) -> list[tuple[Topic, dict[str, int]]]:
+    rows = db.session.execute(
+        select(Topic, Post.stance, func.count()).join(Post.topic)
+        .where(Post.author_id == person.id, Post.parent_id.is_(None), Post.stance.is_not(None),
+               Topic.kind == "debate", visibility.public_post_filter(), seen)
+        .group_by(Topic.id, Post.stance).order_by(Topic.id.desc()))
+    debates: dict[int, tuple[Topic, dict[str, int]]] = {}
+    for topic, stance, count in rows:
+        debates.setdefault(topic.id, (topic, {}))[1][stance] = count
+    return list(debates.values())[:50]

@@ -58,6 +58,13 @@ def can_manage_articles(user) -> bool:
     return user.is_authenticated and user.is_admin
 
 
+# --- Find and follow (search, notifications, watching, settings) ---
+
+def can_watch_topic(user, topic: Topic) -> bool:
+    """Watching reads, it does not write: a suspended member may still follow a topic."""
+    return user.is_authenticated
+
+
 JINJA_GLOBALS = {
     name: value for name, value in globals().items() if name.startswith("can_")
 }

@@ -1,7 +1,7 @@
 """Writing: topics, replies, edits with history, deletion as a tombstone."""
 from sqlalchemy import select, update
 
-from . import markup
+from . import markup, notifications
 from .errors import RuleError
 from .extensions import db
 from .models import Article, Passage, Post, Revision, Stance, Topic, TopicKind, User, utcnow
@@ -44,6 +44,7 @@ def create_topic(author: User, article: Article, *, title: str, body: str,
         topic.con_label = _side_label(con_label, "Against")
     db.session.add(topic)
     db.session.flush()
+    notifications.topic_created(topic)
     return topic
 
 
@@ -98,6 +99,7 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
     db.session.execute(update(Topic).where(Topic.id == topic.id).values(**counts))
     db.session.add(post)
     db.session.flush()
+    notifications.post_created(post)
     return post
 
 

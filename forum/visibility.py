@@ -20,6 +20,12 @@ def visible_topic_filter(user):
     return true()
 
 
+def public_post_filter():
+    """A SQL condition on Post true for posts whose text may be listed, searched,
+    fed or notified about (a deleted post keeps only its tombstone)."""
+    return Post.deleted_at.is_(None)
+
+
 def visible_topics(user) -> Select:
     return select(Topic).where(visible_topic_filter(user))
 

@@ -97,6 +97,9 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    # Full-text tables, columns and indexes that migrations add by hand.
+    from forum.search import schema_filter
+    conf_args.setdefault("include_object", schema_filter)
 
     connectable = get_engine()
 

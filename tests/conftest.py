@@ -220,3 +220,18 @@ def fresh_postgres_url():
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+# --- Find and follow ---
+
+@pytest.fixture
+def hide_topics(monkeypatch):
+    """`hide_topics(topic, ...)`: visibility treats those topics as private to everyone.
+
+    Stands in for private class spaces, through the one visibility helper."""
+    from forum import visibility
+    from forum.models import Topic
+
+    def hide(*topics):
+        hidden = {t.id for t in topics}
+        monkeypatch.setattr(visibility, "visible_topic_filter", lambda user: Topic.id.not_in(hidden))
+        monkeypatch.setattr(visibility, "can_see_topic", lambda user, topic: topic is not None and topic.id not in hidden)
+    return hide

@@ -54,6 +54,20 @@ ROUTES = {
     ("posts.delete", "POST"): (lambda w: f"/p/{w['post'].id}/delete", OWNER_ONLY),
     ("posts.history", "GET"): (lambda w: f"/p/{w['post'].id}/history", EVERYONE_OK),
     ("users.show", "GET"): (lambda w: f"/u/{w['owner'].username}", EVERYONE_OK),
+    # Find and follow
+    ("search.index", "GET"): (lambda w: "/search?q=owned", EVERYONE_OK),
+    ("feeds.topics", "GET"): (lambda w: "/feeds/topics.atom", EVERYONE_OK),
+    ("feeds.topic", "GET"): (lambda w: f"/t/{w['topic'].id}/feed.atom", EVERYONE_OK),
+    ("feeds.article", "GET"): (lambda w: f"/a/{w['article'].slug}/feed.atom", EVERYONE_OK),
+    ("live.updates", "GET"): (lambda w: f"/t/{w['topic'].id}/updates?after=0", EVERYONE_OK),
+    ("notifications.index", "GET"): (lambda w: "/notifications", SIGNED_IN),
+    ("notifications.read", "POST"): (lambda w: "/notifications/read", SIGNED_IN),
+    ("notifications.read_all", "POST"): (lambda w: "/notifications/read-all", SIGNED_IN),
+    ("notifications.watch", "POST"): (lambda w: f"/t/{w['topic'].id}/watch", SIGNED_IN),
+    ("settings.index", "GET"): (lambda w: "/settings", SIGNED_IN),
+    ("settings.profile", "POST"): (lambda w: "/settings/profile", WRITERS),
+    ("settings.password", "POST"): (lambda w: "/settings/password", SIGNED_IN),
+    ("settings.notify", "POST"): (lambda w: "/settings/notifications", SIGNED_IN),
 }
 
 

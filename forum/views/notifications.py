@@ -1,0 +1,71 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import notifications, visibility
+from ..errors import RuleError
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import Topic, WatchLevel
+from ..permissions import can_watch_topic, require
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.app_context_processor
+def unread_notifications():
+    """The header's count: one query per page, for a signed-in person only."""
+    return {"unread_notifications": notifications.unread_count(current_user)}
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    return render_template("notifications/index.html", groups=notifications.groups(current_user))
+
+
+def _ids() -> list[int]:
+    return [int(v) for v in request.form.getlist("ids") if v.isdigit()][:notifications.LIST_LIMIT]
+
+
+@bp.post("/notifications/read")
+@login_required
+def read():
+    if EmptyForm().validate_on_submit():
+        notifications.mark_read(current_user, _ids())
+        db.session.commit()
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def read_all():
+    if EmptyForm().validate_on_submit():
+        count = notifications.mark_all_read(current_user)
+        db.session.commit()
+        flash(f"Marked {count} notification{'s' if count != 1 else ''} read.", "info")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/t/<int:topic_id>/watch")
+@login_required
+def watch(topic_id):
+    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
+    require(can_watch_topic(current_user, topic))
+    level = request.form.get("level")
+    level = WatchLevel(level) if level in tuple(WatchLevel) else None
+    if EmptyForm().validate_on_submit():
+        try:
+            notifications.set_watch(current_user, topic, level)
+        except RuleError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(WATCH_MESSAGES[level], "info")
+    return redirect(url_for("topics.show", topic_id=topic.id))
+
+
+WATCH_MESSAGES = {
+    WatchLevel.WATCHING: "You are watching this topic: you'll be told of every new post.",
+    WatchLevel.MUTED: "You muted this topic: you won't be told of anything in it.",
+    None: "You no longer watch or mute this topic.",
+}

@@ -1,0 +1,65 @@
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from .. import notifications, profiles
+from ..settings_forms import NotificationSettingsForm, PasswordForm, ProfileForm, kind_fields
+from ..permissions import can_write, require
+from . import attempt
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+def _page(profile=None, password=None, notify=None, status=200):
+    if profile is None:
+        profile = ProfileForm(formdata=None, obj=current_user)
+    if notify is None:
+        off = notifications.opted_out(current_user)
+        data = {f"kind_{kind}": kind not in off for kind in notifications.KIND_SETTINGS}
+        notify = NotificationSettingsForm(
+            formdata=None, data={**data, "auto_watch": notifications.follow_settings(current_user).auto_watch})
+    return render_template("settings/index.html", profile=profile, password=password or PasswordForm(formdata=None),
+                           notify=notify, kind_fields=kind_fields(notify)), status
+
+
+def _submit(form, action, field, message: str, **forms):
+    """Save one of the page's forms; on a refusal show the page again with the person's input."""
+    if attempt(form, action, field):
+        flash(message, "success")
+        return redirect(url_for("settings.index"))
+    return _page(**forms, status=400)
+
+
+@bp.get("")
+@login_required
+def index():
+    return _page()
+
+
+@bp.post("/profile")
+@login_required
+def profile():
+    # A display name and bio are shown to everyone: writing, which a suspension stops.
+    require(can_write(current_user))
+    form = ProfileForm()
+    return _submit(form, lambda: profiles.update_profile(
+        current_user, display_name=form.display_name.data, bio=form.bio.data, email=form.email.data),
+        form.email, "Your profile is saved.", profile=form)
+
+
+@bp.post("/password")
+@login_required
+def password():
+    form = PasswordForm()
+    return _submit(form, lambda: profiles.change_password(
+        current_user, current=form.current_password.data, new=form.new_password.data),
+        form.current_password, "Your password is changed.", password=form)
+
+
+@bp.post("/notifications")
+@login_required
+def notify():
+    form = NotificationSettingsForm()
+    enabled = {kind for kind in notifications.KIND_SETTINGS if form[f"kind_{kind}"].data}
+    return _submit(form, lambda: notifications.save_settings(
+        current_user, enabled_kinds=enabled, auto_watch=form.auto_watch.data),
+        form.auto_watch, "Your notification settings are saved.", notify=form)
