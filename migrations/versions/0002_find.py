@@ -4,7 +4,7 @@ On SQLite, FTS5 external-content tables over posts and topics, kept in step by
 triggers; on PostgreSQL, generated tsvector columns with GIN indexes. Neither
 is declared on the models (see `search.schema_filter`).
 
-Revision ID: 0004_find
+Revision ID: 0002_find
 Revises: 0001_foundation
 Create Date: 2026-11-25 20:03:54.549377
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_find'
+revision = '0002_find'
 down_revision = '0001_foundation'
 branch_labels = None
 depends_on = None
