@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import articles, visibility
+from . import anonymity, articles, classpages, visibility
 from .accounts import username_key
 from .extensions import db
 from .models import Article, Post, Topic, User
@@ -70,6 +70,9 @@ class TopicPage:
     roots: list[Node]
     sort: str
     pagination: Pagination
+    # Class debates: sides, phases and grades above the thread, and pseudonyms.
+    debate: "classpages.DebatePanel | None" = None
+    names: dict = field(default_factory=dict)
 
 
 def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_page: int = 20) -> TopicPage:
@@ -85,7 +88,11 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     root_ids = [p.id for p in roots]
     replies = list(db.session.scalars(
         select(Post).where(Post.root_id.in_(root_ids)).options(joinedload(Post.author)))) if root_ids else []
-    return TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination)
+    page = TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination)
+    if topic.class_id is not None:
+        page.debate = classpages.debate_panel(user, topic)
+        page.names = page.debate.context.names if page.debate else anonymity.names_for_topic(user, topic)
+    return page
 
 
 @dataclass
@@ -93,6 +100,7 @@ class PostPage:
     topic: Topic
     node: Node
     ancestors: list[Post]
+    names: dict = field(default_factory=dict)
 
 
 def post_page(user, post_id: int) -> PostPage:
@@ -111,7 +119,7 @@ def post_page(user, post_id: int) -> PostPage:
         ancestors.append(by_id[parent_id])
         parent_id = by_id[parent_id].parent_id
     [node] = _tree(family, [post.id], newest_first=False)
-    return PostPage(post.topic, node, list(reversed(ancestors)))
+    return PostPage(post.topic, node, list(reversed(ancestors)), anonymity.names_for_topic(user, post.topic))
 
 
 def topic_list(user, *, article: Article | None = None, limit: int = 50) -> list[Topic]:
@@ -173,13 +181,14 @@ def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> P
     if person is None:
         abort(404)
     seen = visibility.visible_topic_filter(user)
+    unmasked = anonymity.profile_post_filter(user, person)
     total = db.session.scalar(
         select(func.count()).select_from(Post).join(Post.topic)
-        .where(Post.author_id == person.id, Post.deleted_at.is_(None), seen))
+        .where(Post.author_id == person.id, Post.deleted_at.is_(None), seen, unmasked))
     pagination = Pagination(page=max(page, 1), per_page=per_page, total=total)
     posts = list(db.session.scalars(
         select(Post).join(Post.topic)
-        .where(Post.author_id == person.id, Post.deleted_at.is_(None), seen)
+        .where(Post.author_id == person.id, Post.deleted_at.is_(None), seen, unmasked)
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(per_page).offset((pagination.page - 1) * per_page)
         .options(joinedload(Post.topic))))

@@ -3,8 +3,12 @@ from .articles import Article, Passage
 from .base import UTCDateTime, utcnow
 from .topics import Post, Revision, Stance, Topic, TopicKind
 from .users import Role, User
+from .classes import (ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom,
+                      DebatePhase, Grade, PhaseExtension, PhaseKind, RubricCriterion, SideMode)
 
 __all__ = [
     "Article", "Passage", "Post", "Revision", "Role", "Stance", "Topic", "TopicKind",
     "User", "UTCDateTime", "utcnow",
+    "ClassDebate", "ClassDebateSide", "ClassMembership", "ClassRole", "Classroom", "DebatePhase",
+    "Grade", "PhaseExtension", "PhaseKind", "RubricCriterion", "SideMode",
 ]
