@@ -4,6 +4,12 @@ from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+try:  # WTForms 3.3 wants option objects; older versions take (value, label) pairs
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover
+    def SelectChoice(value, label):  # noqa: N802
+        return (value, label)
+
 from .classes import DESCRIPTION_MAX, NAME_MAX, PHASE_LABELS, TERM_MAX
 from .forms import _body
 from .models import SideMode
@@ -36,9 +42,9 @@ class ClassDebateForm(FlaskForm):
     body = _body("Framing text (Markdown)")
     pro_label = StringField("Name of the side for the motion", validators=[Optional(), Length(max=80)])
     con_label = StringField("Name of the side against", validators=[Optional(), Length(max=80)])
-    side_mode = SelectField("Sides", choices=[(SideMode.MANUAL, "I assign them (roster form)"),
-                                              (SideMode.RANDOM, "Balanced at random"),
-                                              (SideMode.CHOICE, "Students choose")],
+    side_mode = SelectField("Sides", choices=[SelectChoice(SideMode.MANUAL.value, "I assign them (roster form)"),
+                                              SelectChoice(SideMode.RANDOM.value, "Balanced at random"),
+                                              SelectChoice(SideMode.CHOICE.value, "Students choose")],
                             default=SideMode.MANUAL)
     side_cap = IntegerField("Cap per side when students choose (optional)",
                             validators=[Optional(), NumberRange(min=1, max=1000)])
@@ -46,7 +52,7 @@ class ClassDebateForm(FlaskForm):
 
 
 class ExtensionForm(FlaskForm):
-    phase = SelectField("Phase", choices=[(k.value, v) for k, v in PHASE_LABELS.items()])
+    phase = SelectField("Phase", choices=[SelectChoice(k.value, v) for k, v in PHASE_LABELS.items()])
     student = SelectField("Student", coerce=int)
     closes = DateTimeLocalField("New close for this student", format=LOCAL_TIME,
                                 validators=[DataRequired("Give the new closing time.")])

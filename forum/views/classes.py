@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from .. import classes, classexports, classpages, grading, visibility
 from ..classforms import (ClassDebateForm, ClassForm, CriterionForm, ExtensionForm, InstructorForm,
-                          JoinForm, grade_form, phases_form)
+                          JoinForm, SelectChoice, grade_form, phases_form)
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import EmptyForm
@@ -148,7 +148,8 @@ def _create_debate(classroom: Classroom, form: ClassDebateForm) -> Topic:
 def new_debate(class_id):
     classroom = _teacher_class(class_id)
     form = ClassDebateForm()
-    form.copy_from.choices = [(0, "— Write a new motion —")] + [(t.id, t.title) for t in _public_debates()]
+    form.copy_from.choices = [SelectChoice(0, "— Write a new motion —")] + [
+        SelectChoice(t.id, t.title) for t in _public_debates()]
     topic = attempt(form, lambda: _create_debate(classroom, form))
     if topic:
         return redirect(url_for("classes.sides", class_id=class_id, topic_id=topic.id))
@@ -203,7 +204,8 @@ def phases(class_id, topic_id):
 
 def _extension_form(context, formdata=None) -> ExtensionForm:
     form = ExtensionForm() if formdata else ExtensionForm(formdata=None)
-    form.student.choices = [(m.user_id, context.shown(m.user_id, m.user.username)) for m in context.students]
+    form.student.choices = [SelectChoice(m.user_id, context.shown(m.user_id, m.user.username))
+                            for m in context.students]
     return form
 
 
