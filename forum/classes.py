@@ -36,7 +36,7 @@ PHASE_LABELS = {
 PHASE_ORDER = list(PHASE_LABELS)
 
 
-def _other(side: str) -> str:
+def other_side(side: str) -> str:
     return Stance.CON if side == Stance.PRO else Stance.PRO
 
 
@@ -434,7 +434,7 @@ def check_post_allowed(topic: Topic, user: User, parent: Post | None, stance: st
             label = topic.pro_label if side == Stance.PRO else topic.con_label
             raise RuleError(f"Your side is “{label}”: your arguments must be for it.")
     elif current.kind == PhaseKind.REBUTTAL:
-        if parent is None or _side_of_post(topic, parent) != _other(side):
+        if parent is None or _side_of_post(topic, parent) != other_side(side):
             raise RuleError(f"During {where} you answer the other side: reply to one of its posts.")
     limit = current.phase.word_limit
     if limit is not None and (words := count_words(body)) > limit:

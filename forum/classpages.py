@@ -232,7 +232,7 @@ def activity(context: DebateContext, posts: list[Post], sides: dict[int, str],
         else:
             parent = by_id.get(post.parent_id)
             mine = sides.get(post.author_id)
-            if parent is not None and mine and _post_side(parent, sides) == classes._other(mine):
+            if parent is not None and mine and _post_side(parent, sides) == classes.other_side(mine):
                 row.rebuttals += 1
             else:
                 row.comments += 1

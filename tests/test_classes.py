@@ -303,3 +303,32 @@ def test_copying_a_public_debate_takes_its_motion_and_sides(make_class, make_top
         ("Should testers be paid?", "Yes", "No", classroom.id)
     with pytest.raises(RuleError, match="public debate"):
         classes.create_class_debate(classroom, classroom.instructor, None, title="", body="", copy_from=topic)
+
+
+def test_can_moderate_class_topic(make_class, make_class_debate, make_user, make_topic):
+    from forum.permissions import can_moderate_class_topic
+    classroom = make_class(students=1)
+    topic = make_class_debate(classroom)
+    co = make_user()
+    classes.add_instructor(classroom, co.username)
+    suspended = make_user(suspended_until=utcnow() + timedelta(days=1))
+    classes.add_instructor(classroom, suspended.username)
+    db.session.commit()
+    assert can_moderate_class_topic(classroom.instructor, topic)
+    assert can_moderate_class_topic(co, topic)
+    assert can_moderate_class_topic(make_user(role=Role.ADMIN), topic)
+    assert not can_moderate_class_topic(students(classroom)[0], topic)
+    assert not can_moderate_class_topic(make_user(role=Role.MODERATOR), topic)
+    assert not can_moderate_class_topic(make_class().instructor, topic)
+    assert not can_moderate_class_topic(suspended, topic)
+    assert not can_moderate_class_topic(classroom.instructor, make_topic())  # public spaces are not a class's
+
+
+def test_archived_class_takes_no_new_debates_or_phases(make_class, make_class_debate, make_article):
+    classroom = make_class()
+    topic = make_class_debate(classroom)
+    classes.archive_class(classroom)
+    with pytest.raises(RuleError, match="archived"):
+        classes.create_class_debate(classroom, classroom.instructor, make_article(), title="New", body="Text")
+    with pytest.raises(RuleError, match="archived"):
+        classes.save_schedule(topic, "UTC", {})

@@ -44,6 +44,15 @@ def _viewer(kind, make_user, make_class):
 VIEWERS = ["guest", "member", "moderator", "other-class student", "other-class instructor"]
 
 
+@pytest.fixture(params=VIEWERS)
+def outsider(request, client, make_user, make_class):
+    """Each kind of outsider in turn, signed in on `client` (None for a guest)."""
+    viewer = _viewer(request.param, make_user, make_class)
+    if viewer is not None:
+        client.login(viewer)
+    return viewer
+
+
 def _doors(classroom, topic, post):
     debate = f"/classes/{classroom.id}/debates/{topic.id}"
     return [
@@ -59,12 +68,9 @@ def _doors(classroom, topic, post):
     ]
 
 
-@pytest.mark.parametrize("kind", VIEWERS)
-def test_outsiders_get_404_at_every_door(client, secret, kind, make_user, make_class):
+def test_outsiders_get_404_at_every_door(client, secret, outsider):
     classroom, topic, post, _ = secret
-    viewer = _viewer(kind, make_user, make_class)
-    if viewer is not None:
-        client.login(viewer)
+    viewer = outsider
     for method, url in _doors(classroom, topic, post):
         response = client.open(url, method=method, data={"body": "x", "stance": "pro", "side": "pro"})
         expected = (302, 401) if viewer is None else (404,)
@@ -72,20 +78,16 @@ def test_outsiders_get_404_at_every_door(client, secret, kind, make_user, make_c
             expected = (404,)  # public pages: a guest gets the 404 directly
         if viewer is None and url.endswith("/history"):
             expected = (404,)
-        assert response.status_code in expected, (kind, method, url, response.status_code)
+        assert response.status_code in expected, (viewer, method, url, response.status_code)
 
 
-@pytest.mark.parametrize("kind", VIEWERS)
-def test_lists_and_profiles_never_show_class_content(client, secret, kind, make_user, make_class):
+def test_lists_and_profiles_never_show_class_content(client, secret, outsider):
     classroom, topic, post, student = secret
-    viewer = _viewer(kind, make_user, make_class)
-    if viewer is not None:
-        client.login(viewer)
     for url in ("/", "/a/sora-leak", f"/u/{student.username}", f"/u/{classroom.instructor.username}", "/classes"):
         response = client.get(url)
         html = response.get_data(as_text=True)
-        assert SECRET_TITLE not in html and SECRET_POST not in html, (kind, url)
-        assert classroom.name not in html, (kind, url)
+        assert SECRET_TITLE not in html and SECRET_POST not in html, (outsider, url)
+        assert classroom.name not in html, (outsider, url)
 
 
 def test_members_and_admins_see_it(client, secret, make_user):

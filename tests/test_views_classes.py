@@ -361,3 +361,15 @@ def test_class_pages_take_a_fixed_number_of_queries(client, make_class, make_cla
             assert client.get(target).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 10, counts
+
+
+def test_suspended_student_cannot_post_or_choose(client, running, open_phase):
+    classroom, topic, pro, _ = running
+    open_phase(topic, PhaseKind.OPENING)
+    pro.suspended_until = utcnow() + timedelta(days=1)
+    db.session.commit()
+    client.login(pro)
+    assert client.post(f"/t/{topic.id}/reply", data={"body": "x", "stance": "pro"}).status_code == 403
+    assert client.post(url(topic, "/side"), data={"side": "pro"}).status_code == 403
+    assert "You can't post right now." in client.get(f"/t/{topic.id}").get_data(as_text=True)
+    assert db.session.query(Post).count() == 0
