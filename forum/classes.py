@@ -434,7 +434,7 @@ def check_post_allowed(topic: Topic, user: User, parent: Post | None, stance: st
             label = topic.pro_label if side == Stance.PRO else topic.con_label
             raise RuleError(f"Your side is “{label}”: your arguments must be for it.")
     elif current.kind == PhaseKind.REBUTTAL:
-        if parent is None or _side_of_post(topic, parent) != other_side(side):
+        if parent is None or post_side(parent, sides_of(topic)) != other_side(side):
             raise RuleError(f"During {where} you answer the other side: reply to one of its posts.")
     limit = current.phase.word_limit
     if limit is not None and (words := count_words(body)) > limit:
@@ -442,11 +442,9 @@ def check_post_allowed(topic: Topic, user: User, parent: Post | None, stance: st
     return current.kind
 
 
-def _side_of_post(topic: Topic, post: Post) -> str | None:
+def post_side(post: Post, sides: dict[int, str]) -> str | None:
     """The side a post argues for: its author's assigned side, else a top-level post's stance."""
-    assigned = db.session.scalar(select(ClassDebateSide.side).where(
-        ClassDebateSide.topic_id == topic.id, ClassDebateSide.user_id == post.author_id))
-    return assigned or (post.stance if post.parent_id is None else None)
+    return sides.get(post.author_id) or (post.stance if post.parent_id is None else None)
 
 
 def poll_open(topic: Topic, phase_kind: str, now: datetime) -> bool:

@@ -212,10 +212,6 @@ def _topic_posts(topic_id: int) -> list[Post]:
                                    .order_by(Post.created_at, Post.id)))
 
 
-def _post_side(post: Post, sides: dict[int, str]) -> str | None:
-    return sides.get(post.author_id) or (post.stance if post.parent_id is None else None)
-
-
 def activity(context: DebateContext, posts: list[Post], sides: dict[int, str],
              phases: list[DebatePhase], extensions: dict[tuple[int, int], datetime]) -> list[StudentActivity]:
     """Per-student counts from the debate's posts, in memory (no queries)."""
@@ -232,7 +228,7 @@ def activity(context: DebateContext, posts: list[Post], sides: dict[int, str],
         else:
             parent = by_id.get(post.parent_id)
             mine = sides.get(post.author_id)
-            if parent is not None and mine and _post_side(parent, sides) == classes.other_side(mine):
+            if parent is not None and mine and classes.post_side(parent, sides) == classes.other_side(mine):
                 row.rebuttals += 1
             else:
                 row.comments += 1
