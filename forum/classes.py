@@ -447,6 +447,24 @@ def post_side(post: Post, sides: dict[int, str]) -> str | None:
     return sides.get(post.author_id) or (post.stance if post.parent_id is None else None)
 
 
+def check_edit_allowed(post: Post, editor: User, body: str, now: datetime) -> None:
+    """A student edits a class post only while its phase is open for them, within its word
+    limit, so an edit cannot dodge a deadline or a limit. Instructors are not bound."""
+    topic = post.topic
+    classroom = db.session.get(Classroom, topic.class_id)
+    check_writable(classroom)
+    if editor.is_admin or role_of(editor, classroom.id) == ClassRole.INSTRUCTOR or post.phase is None:
+        return
+    view = next((v for v in phases_for(topic.id, editor) if v.kind == post.phase), None)
+    if view is None or not view.is_open(now):
+        label = PHASE_LABELS.get(post.phase, post.phase)
+        raise RuleError(f"{label} is closed: posts written in it can no longer be edited.")
+    limit = view.phase.word_limit
+    if limit is not None and (words := count_words(body)) > limit:
+        raise RuleError(f"{describe(view, classroom.time_zone)} allows {limit} words per post; "
+                        f"yours has {words}. Shorten it and save again.")
+
+
 def poll_open(topic: Topic, phase_kind: str, now: datetime) -> bool:
     """Whether a stance poll may be answered now.
 

@@ -106,6 +106,8 @@ def edit_post(post: Post, editor: User, body: str, reason: str | None = None) ->
     if post.is_deleted:
         raise RuleError("A deleted post can't be edited.")
     check_can_post_in(post.topic)
+    if post.topic.class_id:
+        classes.check_edit_allowed(post, editor, body, utcnow())
     body_md, body_html = render_body(body)
     if body_md == post.body_md:
         raise RuleError("Nothing changed.")

@@ -332,3 +332,19 @@ def test_archived_class_takes_no_new_debates_or_phases(make_class, make_class_de
         classes.create_class_debate(classroom, classroom.instructor, make_article(), title="New", body="Text")
     with pytest.raises(RuleError, match="archived"):
         classes.save_schedule(topic, "UTC", {})
+
+
+def test_edits_keep_to_the_phase_and_its_word_limit(debate, open_phase):
+    topic, pro, _, teacher = debate
+    phase = open_phase(topic, PhaseKind.OPENING, word_limit=4)
+    post = posting.create_post(pro, topic, "Pay the testers.", stance=Stance.PRO)
+    posting.edit_post(post, pro, "Pay the testers now.")
+    with pytest.raises(RuleError, match="allows 4 words per post; yours has 5"):
+        posting.edit_post(post, pro, "Pay the testers right now.")
+    phase.closes_at = utcnow() - timedelta(minutes=1)
+    phase.opens_at = utcnow() - timedelta(hours=2)
+    with pytest.raises(RuleError, match="Opening statements is closed"):
+        posting.edit_post(post, pro, "A sneaky late rewrite.")
+    classes.extend_phase(phase, pro, utcnow() + timedelta(hours=1))
+    posting.edit_post(post, pro, "An allowed late edit.")
+    posting.edit_post(post, teacher, "The instructor fixes a typo in it.")  # instructors are not bound
