@@ -28,9 +28,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         _tune_sqlite(db.engine)
 
     hostile.init_app(app)
-    from .views import articles, auth, home, posts, topics, users
+    from .views import articles, auth, classes, home, posts, topics, users
     from .views import feeds, live, notifications, search, settings
-    for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp,
+    for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp, classes.bp,
                       search.bp, notifications.bp, settings.bp, feeds.bp, live.bp):
         app.register_blueprint(blueprint)
 

@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import articles, live, markup, notifications, visibility
+from . import anonymity, articles, classpages, live, notifications, visibility
 from .accounts import username_key
 from .extensions import db
 from .models import Article, Passage, Post, Topic, User
@@ -73,6 +73,9 @@ class TopicPage:
     # Live updates start after this post; the reader's watch or mute, if any.
     last_post_id: int = 0
     watch_level: str | None = None
+    # Class debates: sides, phases and grades above the thread, and pseudonyms.
+    debate: "classpages.DebatePanel | None" = None
+    names: dict = field(default_factory=dict)
 
 
 def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_page: int = 20) -> TopicPage:
@@ -88,8 +91,12 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     root_ids = [p.id for p in roots]
     replies = list(db.session.scalars(
         select(Post).where(Post.root_id.in_(root_ids)).options(joinedload(Post.author)))) if root_ids else []
-    return TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination,
+    page = TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination,
                      live.last_post_id(topic), notifications.watch_level(user, topic))
+    if topic.class_id is not None:
+        page.debate = classpages.debate_panel(user, topic)
+        page.names = page.debate.context.names if page.debate else anonymity.names_for_topic(user, topic)
+    return page
 
 
 @dataclass
@@ -97,6 +104,7 @@ class PostPage:
     topic: Topic
     node: Node
     ancestors: list[Post]
+    names: dict = field(default_factory=dict)
 
 
 def post_page(user, post_id: int) -> PostPage:
@@ -115,7 +123,7 @@ def post_page(user, post_id: int) -> PostPage:
         ancestors.append(by_id[parent_id])
         parent_id = by_id[parent_id].parent_id
     [node] = _tree(family, [post.id], newest_first=False)
-    return PostPage(post.topic, node, list(reversed(ancestors)))
+    return PostPage(post.topic, node, list(reversed(ancestors)), anonymity.names_for_topic(user, post.topic))
 
 
 def topic_list(user, *, article: Article | None = None, passage: Passage | None = None,
@@ -175,7 +183,6 @@ class ProfilePage:
     topics: list[Topic]
     post_total: int
     pagination: Pagination
-    bio_html: str = ""
     # Debates the person argued in: (topic, {stance: number of their top-level posts}).
     debates: list[tuple[Topic, dict[str, int]]] = field(default_factory=list)
 
@@ -185,28 +192,28 @@ def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> P
     if person is None:
         abort(404)
     seen = visibility.visible_topic_filter(user)
+    unmasked = anonymity.profile_post_filter(user, person)
     total = db.session.scalar(
         select(func.count()).select_from(Post).join(Post.topic)
-        .where(Post.author_id == person.id, visibility.public_post_filter(), seen))
+        .where(Post.author_id == person.id, visibility.public_post_filter(), seen, unmasked))
     pagination = Pagination(page=max(page, 1), per_page=per_page, total=total)
     posts = list(db.session.scalars(
         select(Post).join(Post.topic)
-        .where(Post.author_id == person.id, visibility.public_post_filter(), seen)
+        .where(Post.author_id == person.id, visibility.public_post_filter(), seen, unmasked)
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(per_page).offset((pagination.page - 1) * per_page)
         .options(joinedload(Post.topic))))
     topics = list(db.session.scalars(
         visibility.visible_topics(user).where(Topic.author_id == person.id)
         .order_by(Topic.created_at.desc()).limit(20)))
-    return ProfilePage(person, posts, topics, total, pagination, markup.render_plain(person.bio),
-                       _debate_stances(person, seen))
+    return ProfilePage(person, posts, topics, total, pagination, _debate_stances(person, seen, unmasked))
 
 
-def _debate_stances(person: User, seen) -> list[tuple[Topic, dict[str, int]]]:
+def _debate_stances(person: User, seen, unmasked) -> list[tuple[Topic, dict[str, int]]]:
     rows = db.session.execute(
         select(Topic, Post.stance, func.count()).join(Post.topic)
         .where(Post.author_id == person.id, Post.parent_id.is_(None), Post.stance.is_not(None),
-               Topic.kind == "debate", visibility.public_post_filter(), seen)
+               Topic.kind == "debate", visibility.public_post_filter(), seen, unmasked)
         .group_by(Topic.id, Post.stance).order_by(Topic.id.desc()))
     debates: dict[int, tuple[Topic, dict[str, int]]] = {}
     for topic, stance, count in rows:

@@ -68,3 +68,28 @@ def can_watch_topic(user, topic: Topic) -> bool:
 JINJA_GLOBALS = {
     name: value for name, value in globals().items() if name.startswith("can_")
 }
+
+
+# --- Classes: instructors run their own classes; admins run all -----------------------
+# Site moderators get no power (and no sight) inside a class unless they also
+# teach it: class topics are filtered out for them by visibility.py.
+
+def can_create_class(user) -> bool:
+    return can_write(user) and user.is_instructor
+
+
+def can_moderate_class_topic(user, topic: Topic) -> bool:
+    """Lock a class debate, take down a post in it: its instructors and admins.
+
+    The lead can fold this into `can_moderate(user, topic)`: for a topic with a
+    class_id, that answer is this one.
+    """
+    from . import classes
+    if topic.class_id is None or not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return not user.is_suspended and classes.is_teacher(user, topic.class_id)
+
+
+JINJA_GLOBALS.update(can_create_class=can_create_class)

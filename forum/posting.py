@@ -1,7 +1,7 @@
 """Writing: topics, replies, edits with history, deletion as a tombstone."""
 from sqlalchemy import select, update
 
-from . import markup, notifications
+from . import classes, markup, notifications
 from .errors import RuleError
 from .extensions import db
 from .models import Article, Passage, Post, Revision, Stance, Topic, TopicKind, User, utcnow
@@ -75,6 +75,7 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
                 stance: Stance | None = None) -> Post:
     """A top-level post in `topic`, or a reply to `parent` (which must be in it)."""
     check_can_post_in(topic)
+    phase = classes.check_post_allowed(topic, author, parent, stance, body, utcnow()) if topic.class_id else None
     if parent is not None and parent.topic_id != topic.id:
         raise RuleError("You can only reply to a post in the same topic.")
     if topic.is_debate and parent is None and stance is None:
@@ -84,7 +85,7 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
     body_md, body_html = render_body(body)
     now = utcnow()
     post = Post(topic=topic, author=author, body_md=body_md, body_html=body_html,
-                stance=stance, created_at=now)
+                stance=stance, created_at=now, phase=phase)
     if parent is not None:
         post.parent = parent
         post.parent_id = parent.id
@@ -107,6 +108,8 @@ def edit_post(post: Post, editor: User, body: str, reason: str | None = None) ->
     if post.is_deleted:
         raise RuleError("A deleted post can't be edited.")
     check_can_post_in(post.topic)
+    if post.topic.class_id:
+        classes.check_edit_allowed(post, editor, body, utcnow())
     body_md, body_html = render_body(body)
     if body_md == post.body_md:
         raise RuleError("Nothing changed.")

@@ -1,7 +1,7 @@
 """Full-text search over topics (title and opening text) and posts.
 
 SQLite answers from FTS5 tables, PostgreSQL from generated `tsvector` columns;
-both are created by the migration `0002_find` and kept in step by the
+both are created by the migration `0005_find` and kept in step by the
 database itself. What a person types is never handed to either engine as a
 query: it is cut into words and quoted phrases here, and each becomes a quoted
 FTS5 string or a `plainto_tsquery`/`phraseto_tsquery` call with a bound value.

@@ -235,3 +235,54 @@ def hide_topics(monkeypatch):
         monkeypatch.setattr(visibility, "visible_topic_filter", lambda user: Topic.id.not_in(hidden))
         monkeypatch.setattr(visibility, "can_see_topic", lambda user, topic: topic is not None and topic.id not in hidden)
     return hide
+# --- Classes ---------------------------------------------------------------------------
+
+@pytest.fixture
+def make_class(app, make_user):
+    """`make_class(students=3)`: a class with an instructor (`.instructor`) and joined students."""
+    from forum import classes
+
+    def make(instructor: User | None = None, *, students: int = 0, name: str | None = None,
+             time_zone: str = "UTC", **fields):
+        instructor = instructor or make_user(role=Role.INSTRUCTOR)
+        classroom = classes.create_class(instructor, name=name or f"Class {next(_counter)}",
+                                         time_zone=time_zone, **fields)
+        for _ in range(students):
+            classes.join_class(make_user(), classroom.join_code)
+        db.session.commit()
+        classroom.instructor = instructor
+        return classroom
+    return make
+
+
+@pytest.fixture
+def make_class_debate(app, make_article):
+    """`make_class_debate(classroom, anonymous=True)`: a class debate by the class's creator."""
+    from forum import classes
+
+    def make(classroom, *, title: str | None = None, article: Article | None = None, **options):
+        topic = classes.create_class_debate(
+            classroom, classroom.created_by, article or make_article(), title=title or f"Motion {next(_counter)}",
+            body="Red-team artists should be paid for their testing work.",
+            pro_label=options.pop("pro_label", "Pay them"), con_label=options.pop("con_label", "Volunteer work"),
+            **options)
+        db.session.commit()
+        return topic
+    return make
+
+
+@pytest.fixture
+def open_phase(app):
+    """`open_phase(topic, "opening", word_limit=50)`: that phase open from an hour ago to an hour ahead."""
+    from datetime import timedelta
+
+    from forum import classes
+    from forum.models import utcnow
+
+    def make(topic, kind: str, *, word_limit: int | None = None, opened: timedelta = timedelta(hours=1),
+             closes_in: timedelta = timedelta(hours=1)):
+        now = utcnow()
+        phase = classes.set_phase(topic, kind, now - opened, now + closes_in, word_limit)
+        db.session.commit()
+        return phase
+    return make

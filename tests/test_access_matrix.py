@@ -14,15 +14,27 @@ import pytest
 from forum.models import Role, utcnow
 from tests.conftest import PASSWORD
 
-VISITORS = ["guest", "owner", "member", "suspended", "moderator", "admin", "instructor"]
+# "instructor" teaches another class; "outsider" is a student of another class;
+# "student" and "teacher" belong to the world's class.
+VISITORS = ["guest", "owner", "member", "suspended", "moderator", "admin", "instructor",
+            "student", "teacher", "outsider"]
 
-EVERYONE_OK = {v: "ok" for v in VISITORS}
-SIGNED_IN = {"guest": "login", **{v: "ok" for v in VISITORS if v != "guest"}}
-WRITERS = {**SIGNED_IN, "suspended": "forbidden"}
-OWNER_OR_MOD = {"guest": "login", "owner": "ok", "member": "forbidden", "suspended": "forbidden",
-                "moderator": "ok", "admin": "ok", "instructor": "forbidden"}
-OWNER_ONLY = {**OWNER_OR_MOD, "moderator": "forbidden", "admin": "forbidden"}
-ADMIN_ONLY = {"guest": "login", **{v: "forbidden" for v in VISITORS if v not in ("guest", "admin")}, "admin": "ok"}
+
+def rule(default: str, **outcomes: str) -> dict[str, str]:
+    return {visitor: outcomes.get(visitor, default) for visitor in VISITORS}
+
+
+EVERYONE_OK = rule("ok")
+SIGNED_IN = rule("ok", guest="login")
+WRITERS = rule("ok", guest="login", suspended="forbidden")
+OWNER_OR_MOD = rule("forbidden", guest="login", owner="ok", moderator="ok", admin="ok")
+OWNER_ONLY = rule("forbidden", guest="login", owner="ok")
+ADMIN_ONLY = rule("forbidden", guest="login", admin="ok")
+INSTRUCTORS = rule("forbidden", guest="login", admin="ok", instructor="ok", teacher="ok")
+# Class pages: 404 to everyone outside the class, so its existence does not leak.
+CLASS_MEMBERS = rule("missing", guest="login", admin="ok", student="ok", teacher="ok")
+CLASS_TEACHERS = rule("missing", guest="login", admin="ok", student="forbidden", teacher="ok")
+CLASS_STUDENTS_WRITE = rule("missing", guest="login", admin="ok", student="ok", teacher="ok")
 
 # (endpoint, method) -> (path builder, {visitor: outcome})
 ROUTES = {
@@ -68,7 +80,61 @@ ROUTES = {
     ("settings.profile", "POST"): (lambda w: "/settings/profile", WRITERS),
     ("settings.password", "POST"): (lambda w: "/settings/password", SIGNED_IN),
     ("settings.notify", "POST"): (lambda w: "/settings/notifications", SIGNED_IN),
+    # Classes
+    ("classes.index", "GET"): (lambda w: "/classes", SIGNED_IN),
+    ("classes.index", "POST"): (lambda w: "/classes", INSTRUCTORS),
+    ("classes.join", "GET"): (lambda w: "/classes/join", SIGNED_IN),
+    ("classes.join", "POST"): (lambda w: "/classes/join", WRITERS),
+    ("classes.show", "GET"): (lambda w: f"/classes/{w['classroom'].id}", CLASS_MEMBERS),
+    ("classes.regenerate_code", "POST"): (lambda w: f"/classes/{w['classroom'].id}/code", CLASS_TEACHERS),
+    ("classes.archive", "POST"): (lambda w: f"/classes/{w['classroom'].id}/archive", CLASS_TEACHERS),
+    ("classes.remove_student", "POST"): (
+        lambda w: f"/classes/{w['classroom'].id}/students/{w['student'].id}/remove", CLASS_TEACHERS),
+    ("classes.add_instructor", "POST"): (lambda w: f"/classes/{w['classroom'].id}/instructors", CLASS_TEACHERS),
+    ("classes.new_debate", "GET"): (lambda w: f"/classes/{w['classroom'].id}/debates/new", CLASS_TEACHERS),
+    ("classes.new_debate", "POST"): (lambda w: f"/classes/{w['classroom'].id}/debates/new", CLASS_TEACHERS),
+    ("classes.sides", "GET"): (lambda w: _debate_path(w, "sides"), CLASS_TEACHERS),
+    ("classes.sides", "POST"): (lambda w: _debate_path(w, "sides"), CLASS_TEACHERS),
+    ("classes.choose_side", "POST"): (lambda w: _debate_path(w, "side"), CLASS_STUDENTS_WRITE),
+    ("classes.phases", "GET"): (lambda w: _debate_path(w, "phases"), CLASS_TEACHERS),
+    ("classes.phases", "POST"): (lambda w: _debate_path(w, "phases"), CLASS_TEACHERS),
+    ("classes.extend", "POST"): (lambda w: _debate_path(w, "extensions"), CLASS_TEACHERS),
+    ("classes.lock", "POST"): (lambda w: _debate_path(w, "lock"), CLASS_TEACHERS),
+    ("classes.remove_post", "POST"): (lambda w: f"/classes/posts/{w['class_post'].id}/remove", CLASS_TEACHERS),
+    ("classes.dashboard", "GET"): (lambda w: _debate_path(w, "dashboard"), CLASS_TEACHERS),
+    ("classes.grades", "GET"): (lambda w: _debate_path(w, "grades"), CLASS_TEACHERS),
+    ("classes.add_criterion", "POST"): (lambda w: _debate_path(w, "rubric"), CLASS_TEACHERS),
+    ("classes.remove_criterion", "POST"): (
+        lambda w: _debate_path(w, f"rubric/{w['criterion'].id}/delete"), CLASS_TEACHERS),
+    ("classes.release", "POST"): (lambda w: _debate_path(w, "release"), CLASS_TEACHERS),
+    ("classes.grade", "GET"): (lambda w: _debate_path(w, f"grades/{w['student'].id}"), CLASS_TEACHERS),
+    ("classes.grade", "POST"): (lambda w: _debate_path(w, f"grades/{w['student'].id}"), CLASS_TEACHERS),
+    ("classes.grades_csv", "GET"): (lambda w: _debate_path(w, "grades.csv"), CLASS_TEACHERS),
+    ("classes.participation_csv", "GET"): (lambda w: _debate_path(w, "participation.csv"), CLASS_TEACHERS),
+    ("classes.transcript", "GET"): (lambda w: _debate_path(w, "transcript.md"), CLASS_MEMBERS),
 }
+
+
+def _debate_path(w, rest: str) -> str:
+    return f"/classes/{w['classroom'].id}/debates/{w['class_topic'].id}/{rest}"
+
+
+# Every door to a class debate and a post in it, seen from inside and outside.
+PRIVATE_DOORS = [
+    ("GET", lambda w: f"/t/{w['class_topic'].id}"),
+    ("GET", lambda w: f"/t/{w['class_topic'].id}/history"),
+    ("GET", lambda w: f"/t/{w['class_topic'].id}/feed.atom"),
+    ("GET", lambda w: f"/t/{w['class_topic'].id}/updates?after=0"),
+    ("GET", lambda w: f"/p/{w['class_post'].id}"),
+    ("GET", lambda w: f"/p/{w['class_post'].id}/history"),
+    ("GET", lambda w: f"/p/{w['class_post'].id}/reply"),
+    ("POST", lambda w: f"/p/{w['class_post'].id}/reply"),
+    ("GET", lambda w: f"/p/{w['class_post'].id}/edit"),
+    ("POST", lambda w: f"/t/{w['class_topic'].id}/reply"),
+    ("POST", lambda w: f"/t/{w['class_topic'].id}/watch"),
+    ("GET", lambda w: f"/t/{w['class_topic'].id}/edit"),
+]
+OUTSIDERS = ["guest", "owner", "member", "suspended", "moderator", "instructor", "outsider"]
 
 
 def _routes(app):
@@ -78,11 +144,26 @@ def _routes(app):
 
 
 @pytest.fixture
-def world(make_user, make_article, make_topic, make_post):
+def world(make_user, make_article, make_topic, make_post, make_class, make_class_debate):
+    from forum import classes, grading
     owner = make_user("owner")
     article = make_article(slug="art")
     topic = make_topic(author=owner, article=article)
+    teacher = make_user("teacher", role=Role.INSTRUCTOR)
+    classroom = make_class(teacher, name="Private class")
+    student = make_user("student")
+    classes.join_class(student, classroom.join_code)
+    class_topic = make_class_debate(classroom, title="Private motion")
+    instructor = make_user("instructor", role=Role.INSTRUCTOR)
+    other_class = make_class(instructor, name="Another class")
+    outsider = make_user("outsider")
+    classes.join_class(outsider, other_class.join_code)
+    class_post = make_post(topic=class_topic, author=teacher, body="Private words", stance="pro")
+    criterion = grading.rubric(class_topic.id)[0]
     return {
+        "classroom": classroom, "class_topic": class_topic, "class_post": class_post,
+        "student": student, "teacher": teacher, "outsider": outsider, "instructor": instructor,
+        "criterion": criterion,
         "owner": owner, "article": article, "topic": topic,
         "post": make_post(topic=topic, author=owner, body="Owned words"),
         "member": make_user("member"),
@@ -90,7 +171,6 @@ def world(make_user, make_article, make_topic, make_post):
                                suspension_reason="Testing"),
         "moderator": make_user("moderator", role=Role.MODERATOR),
         "admin": make_user("admin", role=Role.ADMIN),
-        "instructor": make_user("instructor", role=Role.INSTRUCTOR),
     }
 
 
@@ -118,7 +198,9 @@ def test_every_route_is_in_the_table(app):
 def test_access_matrix(app, client, world, visitor):
     app.config["WTF_CSRF_ENABLED"] = False
     wrong = []
-    for (endpoint, method), (path_of, expected) in ROUTES.items():
+    # Requests change the world as they go: the ones that take things away come last.
+    destructive = {"classes.remove_student", "classes.archive", "classes.remove_post", "posts.delete"}
+    for (endpoint, method), (path_of, expected) in sorted(ROUTES.items(), key=lambda item: item[0][0] in destructive):
         client.logout()
         if visitor != "guest":
             client.login(world[visitor])
@@ -127,6 +209,30 @@ def test_access_matrix(app, client, world, visitor):
         if got != expected[visitor]:
             wrong.append(f"{method} {endpoint} as {visitor}: expected {expected[visitor]}, got {got} ({response.status_code})")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("visitor", OUTSIDERS)
+def test_private_class_doors_are_404_from_outside(app, client, world, visitor):
+    app.config["WTF_CSRF_ENABLED"] = False
+    if visitor != "guest":
+        client.login(world[visitor])
+    answers = {}
+    for method, path_of in PRIVATE_DOORS:
+        with client.open(path_of(world), method=method, data={"body": "x"}) as response:
+            answers[f"{method} {path_of(world)}"] = response.status_code
+    expected = {door: (401 if visitor == "guest" and door.startswith("POST") else 404) for door in answers}
+    expected.update({d: 302 for d in answers if visitor == "guest" and d.startswith("GET") and d.endswith(("/reply", "/edit"))})
+    assert answers == expected
+    for page in ("/", "/a/art", "/search?q=private", "/feeds/topics.atom", f"/u/{world['teacher'].username}"):
+        assert "Private" not in client.get(page).get_data(as_text=True), page
+
+
+@pytest.mark.parametrize("visitor", ["student", "teacher", "admin"])
+def test_private_class_doors_open_from_inside(client, world, visitor):
+    client.login(world[visitor])
+    for path in (f"/t/{world['class_topic'].id}", f"/p/{world['class_post'].id}", f"/classes/{world['classroom'].id}"):
+        response = client.get(path)
+        assert response.status_code == 200 and "Private" in response.get_data(as_text=True), path
 
 
 def test_unlisted_methods_are_405(client, world, app):

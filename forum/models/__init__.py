@@ -4,9 +4,13 @@ from .base import UTCDateTime, utcnow
 from .follow import FollowSettings, Notification, NotificationKind, NotificationOptOut, TopicWatch, WatchLevel
 from .topics import Post, Revision, Stance, Topic, TopicKind
 from .users import Role, User
+from .classes import (ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom,
+                      DebatePhase, Grade, PhaseExtension, PhaseKind, RubricCriterion, SideMode)
 
 __all__ = [
     "Article", "Passage", "Post", "Revision", "Role", "Stance", "Topic", "TopicKind",
     "User", "UTCDateTime", "utcnow",
     "FollowSettings", "Notification", "NotificationKind", "NotificationOptOut", "TopicWatch", "WatchLevel",
+    "ClassDebate", "ClassDebateSide", "ClassMembership", "ClassRole", "Classroom", "DebatePhase",
+    "Grade", "PhaseExtension", "PhaseKind", "RubricCriterion", "SideMode",
 ]

@@ -47,6 +47,9 @@ class Topic(db.Model):
     root_count: Mapped[int] = mapped_column(Integer, default=0)
     is_locked: Mapped[bool] = mapped_column(default=False)
     is_pinned: Mapped[bool] = mapped_column(default=False)
+    # A class topic is private to the class (see visibility.py); NULL is public.
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"),
+                                                 index=True)
 
     article: Mapped[Article] = relationship()
     passage: Mapped[Passage | None] = relationship()
@@ -88,6 +91,8 @@ class Post(db.Model):
     edit_reason: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Class debates: the phase (opening, rebuttal, ...) the post was written in.
+    phase: Mapped[str | None] = mapped_column(String(20))
 
     topic: Mapped[Topic] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])

@@ -1,7 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import caching, pages, posting, visibility
+from .. import anonymity, caching, pages, posting, visibility
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import EditPostForm, EmptyForm, ReplyForm
@@ -29,7 +29,8 @@ def reply(post_id):
         stance=posting.parse_stance(request.form.get("stance"))))
     if post:
         return redirect(url_for("posts.show", post_id=post.id))
-    return render_form("posts/reply.html", form, parent=parent)
+    return render_form("posts/reply.html", form, parent=parent,
+                       names=anonymity.names_for_topic(current_user, parent.topic))
 
 
 @bp.route("/<int:post_id>/edit", methods=["GET", "POST"])
@@ -62,4 +63,5 @@ def delete(post_id):
 @bp.get("/<int:post_id>/history")
 def history(post_id):
     post = visibility.get_visible_or_404(current_user, Post, post_id)
-    return render_template("posts/history.html", post=post, revisions=posting.history(post))
+    return render_template("posts/history.html", post=post, revisions=posting.history(post),
+                           names=anonymity.names_for_topic(current_user, post.topic))

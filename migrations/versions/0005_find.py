@@ -4,8 +4,8 @@ On SQLite, FTS5 external-content tables over posts and topics, kept in step by
 triggers; on PostgreSQL, generated tsvector columns with GIN indexes. Neither
 is declared on the models (see `search.schema_filter`).
 
-Revision ID: 0002_find
-Revises: 0001_foundation
+Revision ID: 0005_find
+Revises: 0002_classes
 Create Date: 2026-11-25 20:03:54.549377
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_find'
-down_revision = '0001_foundation'
+revision = '0005_find'
+down_revision = '0002_classes'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,331 @@
+"""What the class pages show, each loaded in a fixed number of queries.
+
+The class page, the debate panel on a class debate's topic page, the
+instructor's dashboard, the grading page and the exports all start from
+`_debate_context`, which also decides who may see them (404 for outsiders).
+"""
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from . import anonymity, classes, grading, visibility
+from .extensions import db
+from .models import (ClassDebate, ClassMembership, ClassRole, Classroom, DebatePhase, PhaseExtension,
+                     Post, RubricCriterion, Stance, Topic, utcnow)
+
+DASHBOARD_SORTS = ("name", "arguments", "rebuttals", "comments", "words", "late", "last")
+
+
+@dataclass
+class ClassListItem:
+    classroom: Classroom
+    role: str | None
+
+
+def classes_index(user) -> list[ClassListItem]:
+    rows = db.session.execute(
+        select(Classroom, ClassMembership.role)
+        .outerjoin(ClassMembership, (ClassMembership.class_id == Classroom.id)
+                   & (ClassMembership.user_id == (user.id if user.is_authenticated else -1)))
+        .where(visibility.visible_class_filter(user))
+        .order_by(Classroom.archived_at.is_not(None), Classroom.created_at.desc())).all()
+    return [ClassListItem(c, role) for c, role in rows]
+
+
+def _roster(class_id: int) -> list[ClassMembership]:
+    return anonymity.roster_of(class_id)
+
+
+def _role_in(user, roster: list[ClassMembership]) -> str | None:
+    if not user.is_authenticated:
+        return None
+    return next((m.role for m in roster if m.user_id == user.id), None)
+
+
+@dataclass
+class ClassPage:
+    classroom: Classroom
+    roster: list[ClassMembership]
+    debates: list[Topic]
+    role: str | None
+    is_teacher: bool
+
+    @property
+    def students(self) -> list[ClassMembership]:
+        return [m for m in self.roster if m.role == ClassRole.STUDENT]
+
+    @property
+    def instructors(self) -> list[ClassMembership]:
+        return [m for m in self.roster if m.role == ClassRole.INSTRUCTOR]
+
+
+def class_page(user, class_id: int) -> ClassPage:
+    classroom = db.session.get(Classroom, class_id)
+    if classroom is None:
+        abort(404)
+    roster = _roster(class_id)
+    role = _role_in(user, roster)
+    if role is None and not (user.is_authenticated and user.is_admin):
+        abort(404)
+    debates = classes.class_debates(class_id)
+    teacher = user.is_admin or role == ClassRole.INSTRUCTOR
+    return ClassPage(classroom, roster, debates, role, teacher)
+
+
+@dataclass
+class DebateContext:
+    topic: Topic
+    debate: ClassDebate
+    classroom: Classroom
+    roster: list[ClassMembership]
+    role: str | None
+    is_teacher: bool
+    names: dict
+
+    @property
+    def students(self) -> list[ClassMembership]:
+        return [m for m in self.roster if m.role == ClassRole.STUDENT]
+
+    def shown(self, user_id: int, real_name: str) -> str:
+        """A student as the viewer may see them: pseudonym (with the real name for instructors)."""
+        alias = self.names.get(user_id)
+        if alias is None:
+            return real_name
+        return f"{alias.label} ({alias.real})" if alias.real else alias.label
+
+
+def _debate_context(user, topic_id: int, *, teacher_only: bool = False, topic: Topic | None = None) -> DebateContext:
+    """The debate, its class and roster (3 queries); 404 for outsiders, 403 for students
+    at an instructor's page."""
+    row = db.session.execute(
+        select(ClassDebate, Classroom).join(Topic, Topic.id == ClassDebate.topic_id)
+        .join(Classroom, Classroom.id == Topic.class_id).where(ClassDebate.topic_id == topic_id)
+        .options(joinedload(ClassDebate.topic).joinedload(Topic.article))).first()
+    if row is None:
+        abort(404)
+    debate, classroom = row
+    roster = _roster(classroom.id)
+    role = _role_in(user, roster)
+    admin = user.is_authenticated and user.is_admin
+    if role is None and not admin:
+        abort(404)
+    teacher = admin or role == ClassRole.INSTRUCTOR
+    if teacher_only and not teacher:
+        abort(403)
+    topic = topic or debate.topic
+    names = anonymity.names_for(user, topic, debate, roster, teacher=teacher)
+    return DebateContext(topic, debate, classroom, roster, role, teacher, names)
+
+
+def debate_context(user, topic_id: int, *, teacher_only: bool = False) -> DebateContext:
+    return _debate_context(user, topic_id, teacher_only=teacher_only)
+
+
+# --- The panel on a class debate's topic page ------------------------------------------
+
+@dataclass
+class DebatePanel:
+    context: DebateContext
+    my_side: str | None
+    side_counts: Counter
+    phases: list[classes.PhaseView]
+    current: classes.PhaseView | None
+    now: datetime
+    grades: grading.StudentGrades | None = None
+    rubric: list[RubricCriterion] = field(default_factory=list)
+
+    @property
+    def zone(self) -> str:
+        return self.context.classroom.time_zone
+
+    def side_label(self, side: str | None) -> str:
+        topic = self.context.topic
+        return {Stance.PRO: topic.pro_label, Stance.CON: topic.con_label}.get(side, "")
+
+    def side_full(self, side: str) -> bool:
+        cap = self.context.debate.side_cap
+        return cap is not None and self.side_counts[side] >= cap
+
+
+def debate_panel(user, topic: Topic) -> DebatePanel | None:
+    """What a class debate's page adds above the thread (5 queries, 6 once grades are out)."""
+    if topic.class_id is None or not topic.is_debate:
+        return None
+    context = _debate_context(user, topic.id, topic=topic)
+    sides = classes.sides_of(topic)
+    phases = classes.phases_for(topic.id, user)
+    now = utcnow()
+    panel = DebatePanel(context, sides.get(user.id) if user.is_authenticated else None,
+                        Counter(sides.values()), phases, classes.open_phase(phases, now), now)
+    if context.role == ClassRole.STUDENT and context.debate.grades_released:
+        panel.grades = grading.released_grades_for(context.debate, user)
+        panel.rubric = grading.rubric(topic.id)
+    return panel
+
+
+# --- Dashboard -----------------------------------------------------------------------
+
+@dataclass
+class StudentActivity:
+    membership: ClassMembership
+    shown: str
+    side: str | None
+    arguments: int = 0
+    rebuttals: int = 0
+    comments: int = 0
+    words: int = 0
+    late: int = 0
+    per_phase: Counter = field(default_factory=Counter)
+    last_activity: datetime | None = None
+
+    @property
+    def posts(self) -> int:
+        return self.arguments + self.rebuttals + self.comments
+
+    @property
+    def name(self) -> str:
+        return self.membership.user.username
+
+
+@dataclass
+class Dashboard:
+    context: DebateContext
+    rows: list[StudentActivity]
+    phases: list[DebatePhase]
+    sort: str
+
+    @property
+    def needs_nudge(self) -> list[StudentActivity]:
+        return [r for r in self.rows if r.posts == 0]
+
+    @property
+    def phase_labels(self) -> list[tuple[str, str]]:
+        return [(p.kind, classes.PHASE_LABELS[p.kind]) for p in self.phases]
+
+
+def _topic_posts(topic_id: int) -> list[Post]:
+    return list(db.session.scalars(select(Post).where(Post.topic_id == topic_id)
+                                   .order_by(Post.created_at, Post.id)))
+
+
+def activity(context: DebateContext, posts: list[Post], sides: dict[int, str],
+             phases: list[DebatePhase], extensions: dict[tuple[int, int], datetime]) -> list[StudentActivity]:
+    """Per-student counts from the debate's posts, in memory (no queries)."""
+    rows = {m.user_id: StudentActivity(m, context.shown(m.user_id, m.user.username), sides.get(m.user_id))
+            for m in context.students}
+    by_id = {p.id: p for p in posts}
+    phase_by_kind = {p.kind: p for p in phases}
+    for post in posts:
+        row = rows.get(post.author_id)
+        if row is None or post.is_deleted:
+            continue
+        if post.parent_id is None:
+            row.arguments += 1
+        else:
+            parent = by_id.get(post.parent_id)
+            mine = sides.get(post.author_id)
+            if parent is not None and mine and classes.post_side(parent, sides) == classes.other_side(mine):
+                row.rebuttals += 1
+            else:
+                row.comments += 1
+        row.words += classes.count_words(post.body_md)
+        if post.phase:
+            row.per_phase[post.phase] += 1
+            phase = phase_by_kind.get(post.phase)
+            if phase is not None and post.created_at > phase.closes_at \
+                    and (phase.id, post.author_id) in extensions:
+                row.late += 1
+        row.last_activity = max(filter(None, [row.last_activity, post.created_at]))
+    return list(rows.values())
+
+
+def _sort(rows: list[StudentActivity], sort: str) -> list[StudentActivity]:
+    if sort == "name":
+        return sorted(rows, key=lambda r: r.shown.casefold())
+    if sort == "last":
+        return sorted(rows, key=lambda r: (r.last_activity is None, -(r.last_activity.timestamp()
+                                                                       if r.last_activity else 0)))
+    return sorted(rows, key=lambda r: (-getattr(r, sort), r.shown.casefold()))
+
+
+def _phases_and_extensions(topic_id: int):
+    phases = sorted(db.session.scalars(select(DebatePhase).where(DebatePhase.topic_id == topic_id)),
+                    key=lambda p: classes.PHASE_ORDER.index(p.kind))
+    extensions = {(e.phase_id, e.user_id): e.closes_at for e in db.session.scalars(
+        select(PhaseExtension).join(DebatePhase).where(DebatePhase.topic_id == topic_id))}
+    return phases, extensions
+
+
+def dashboard(user, topic_id: int, sort: str = "name") -> Dashboard:
+    context = _debate_context(user, topic_id, teacher_only=True)
+    sort = sort if sort in DASHBOARD_SORTS else "name"
+    phases, extensions = _phases_and_extensions(topic_id)
+    rows = activity(context, _topic_posts(topic_id), classes.sides_of(context.topic), phases, extensions)
+    return Dashboard(context, _sort(rows, sort), phases, sort)
+
+
+# --- Grading -------------------------------------------------------------------------
+
+@dataclass
+class GradingPage:
+    context: DebateContext
+    student: ClassMembership
+    posts: list[Post]
+    rubric: list[RubricCriterion]
+    grades: grading.StudentGrades
+    side: str | None
+
+
+def grading_page(user, topic_id: int, student_id: int) -> GradingPage:
+    context = _debate_context(user, topic_id, teacher_only=True)
+    student = next((m for m in context.students if m.user_id == student_id), None)
+    if student is None:
+        abort(404)
+    posts = list(db.session.scalars(select(Post).where(Post.topic_id == topic_id, Post.author_id == student_id)
+                                    .order_by(Post.created_at, Post.id)))
+    grades = grading.grades_by_student(topic_id, student_id).get(student_id, grading.StudentGrades(student_id))
+    return GradingPage(context, student, posts, grading.rubric(topic_id), grades,
+                       classes.side_of(context.topic, student.user))
+
+
+@dataclass
+class GradesOverview:
+    context: DebateContext
+    rubric: list[RubricCriterion]
+    grades: dict[int, grading.StudentGrades]
+    sides: dict[int, str]
+
+
+def grades_overview(user, topic_id: int) -> GradesOverview:
+    context = _debate_context(user, topic_id, teacher_only=True)
+    return GradesOverview(context, grading.rubric(topic_id), grading.grades_by_student(topic_id),
+                          classes.sides_of(context.topic))
+
+
+def transcript_posts(topic_id: int) -> list[Post]:
+    return list(db.session.scalars(select(Post).where(Post.topic_id == topic_id)
+                                   .order_by(Post.created_at, Post.id).options(joinedload(Post.author))))
+
+
+# --- Phases form ---------------------------------------------------------------------
+
+@dataclass
+class PhasesPage:
+    context: DebateContext
+    phases: dict[str, DebatePhase]
+    extensions: list[tuple[DebatePhase, ClassMembership, datetime]]
+    sides: dict[int, str]
+
+
+def phases_page(user, topic_id: int) -> PhasesPage:
+    context = _debate_context(user, topic_id, teacher_only=True)
+    phases, extensions = _phases_and_extensions(topic_id)
+    by_id = {p.id: p for p in phases}
+    members = {m.user_id: m for m in context.roster}
+    listed = [(by_id[pid], members[uid], closes) for (pid, uid), closes in extensions.items() if uid in members]
+    return PhasesPage(context, {p.kind: p for p in phases}, listed, classes.sides_of(context.topic))
+

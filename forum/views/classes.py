@@ -1,0 +1,356 @@
+"""Classes: the class list and page, class debates, sides, phases, dashboard, grading, exports."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import classes, classexports, classpages, grading, visibility
+from ..classforms import (ClassDebateForm, ClassForm, CriterionForm, ExtensionForm, InstructorForm,
+                          JoinForm, SelectChoice, grade_form, phases_form)
+from ..errors import RuleError
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import Article, Classroom, Post, RubricCriterion, Topic, TopicKind, User
+from ..permissions import can_create_class, can_moderate_class_topic, can_write, require
+from . import attempt, render_form
+
+bp = Blueprint("classes", __name__, url_prefix="/classes")
+DEBATE = "/<int:class_id>/debates/<int:topic_id>"
+
+
+def _teacher_class(class_id: int) -> Classroom:
+    classroom = visibility.get_visible_or_404(current_user, Classroom, class_id)
+    require(can_write(current_user) and classes.is_teacher(current_user, class_id))
+    return classroom
+
+
+def _debate(class_id: int, topic_id: int, *, teacher_only: bool = True) -> classpages.DebateContext:
+    context = classpages.debate_context(current_user, topic_id, teacher_only=teacher_only)
+    if context.classroom.id != class_id:
+        abort(404)
+    return context
+
+
+def _teacher_debate(class_id: int, topic_id: int) -> classpages.DebateContext:
+    context = _debate(class_id, topic_id)
+    require(can_write(current_user))
+    return context
+
+
+def _act(action, success: str | None = None) -> bool:
+    """A bare button (CSRF only): run `action`, commit, flash; a RuleError is flashed."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except RuleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return False
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return True
+
+
+# --- Classes and members ----------------------------------------------------------------
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def index():
+    form = ClassForm()
+    if request.method == "POST":
+        require(can_create_class(current_user))
+        classroom = attempt(form, lambda: classes.create_class(
+            current_user, name=form.name.data, term=form.term.data, description=form.description.data,
+            time_zone=form.time_zone.data), field=form.name)
+        if classroom:
+            return redirect(url_for("classes.show", class_id=classroom.id))
+    return render_form("classes/index.html", form, items=classpages.classes_index(current_user),
+                       join_form=JoinForm(formdata=None))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@login_required
+def join():
+    form = JoinForm(data={"code": request.args.get("code", "")})
+    require(can_write(current_user) or request.method == "GET")
+    membership = attempt(form, lambda: classes.join_class(current_user, form.code.data), field=form.code)
+    if membership:
+        flash(f"Welcome to {membership.classroom.name}.", "success")
+        return redirect(url_for("classes.show", class_id=membership.class_id))
+    return render_form("classes/join.html", form)
+
+
+@bp.get("/<int:class_id>")
+@login_required
+def show(class_id):
+    page = classpages.class_page(current_user, class_id)
+    return render_template("classes/show.html", page=page, instructor_form=InstructorForm(formdata=None))
+
+
+@bp.post("/<int:class_id>/code")
+@login_required
+def regenerate_code(class_id):
+    classroom = _teacher_class(class_id)
+    _act(lambda: classes.regenerate_code(classroom), "A new join code is ready; the old one no longer works.")
+    return redirect(url_for("classes.show", class_id=class_id))
+
+
+@bp.post("/<int:class_id>/archive")
+@login_required
+def archive(class_id):
+    classroom = _teacher_class(class_id)
+    _act(lambda: classes.archive_class(classroom), "The class is archived: it stays readable, nothing more can be posted.")
+    return redirect(url_for("classes.show", class_id=class_id))
+
+
+@bp.post("/<int:class_id>/students/<int:user_id>/remove")
+@login_required
+def remove_student(class_id, user_id):
+    classroom = _teacher_class(class_id)
+    student = db.session.get(User, user_id) or abort(404)
+    _act(lambda: classes.remove_student(classroom, student), f"{student.username} left the class.")
+    return redirect(url_for("classes.show", class_id=class_id))
+
+
+@bp.post("/<int:class_id>/instructors")
+@login_required
+def add_instructor(class_id):
+    classroom = _teacher_class(class_id)
+    form = InstructorForm()
+    if attempt(form, lambda: classes.add_instructor(classroom, form.username.data), field=form.username):
+        flash(f"{form.username.data.strip()} now teaches this class.", "success")
+        return redirect(url_for("classes.show", class_id=class_id))
+    page = classpages.class_page(current_user, class_id)
+    return render_template("classes/show.html", page=page, instructor_form=form), 400
+
+
+# --- Class debates ------------------------------------------------------------------------
+
+def _public_debates() -> list[Topic]:
+    return list(db.session.scalars(select(Topic).where(Topic.kind == TopicKind.DEBATE, Topic.class_id.is_(None))
+                                   .order_by(Topic.created_at.desc()).limit(200)))
+
+
+def _create_debate(classroom: Classroom, form: ClassDebateForm) -> Topic:
+    copy_from = db.session.get(Topic, form.copy_from.data) if form.copy_from.data else None
+    article = db.session.scalar(select(Article).order_by(Article.created_at, Article.id).limit(1))
+    if article is None and copy_from is None:
+        raise RuleError("Add an article first: every debate is anchored to one.")
+    return classes.create_class_debate(
+        classroom, current_user, article, title=form.title.data, body=form.body.data,
+        pro_label=form.pro_label.data, con_label=form.con_label.data, anonymous=form.anonymous.data,
+        side_mode=form.side_mode.data, side_cap=form.side_cap.data, copy_from=copy_from)
+
+
+@bp.route("/<int:class_id>/debates/new", methods=["GET", "POST"])
+@login_required
+def new_debate(class_id):
+    classroom = _teacher_class(class_id)
+    form = ClassDebateForm()
+    form.copy_from.choices = [SelectChoice(0, "— Write a new motion —")] + [
+        SelectChoice(t.id, t.title) for t in _public_debates()]
+    topic = attempt(form, lambda: _create_debate(classroom, form))
+    if topic:
+        return redirect(url_for("classes.sides", class_id=class_id, topic_id=topic.id))
+    return render_form("classes/debate_new.html", form, classroom=classroom)
+
+
+@bp.route(DEBATE + "/sides", methods=["GET", "POST"])
+@login_required
+def sides(class_id, topic_id):
+    context = _teacher_debate(class_id, topic_id)
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        chosen = {m.user_id: request.form.get(f"side_{m.user_id}") or None for m in context.students}
+        try:
+            if "random" in request.form:
+                classes.assign_random(context.topic)
+            else:
+                classes.set_sides(context.topic, chosen)
+        except RuleError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Sides saved.", "success")
+            return redirect(url_for("classes.sides", class_id=class_id, topic_id=topic_id))
+    return render_template("classes/sides.html", context=context, assigned=classes.sides_of(context.topic))
+
+
+@bp.post(DEBATE + "/side")
+@login_required
+def choose_side(class_id, topic_id):
+    context = _debate(class_id, topic_id, teacher_only=False)
+    require(can_write(current_user))
+    _act(lambda: classes.choose_side(context.topic, context.debate, current_user, request.form.get("side", "")),
+         "Your side is chosen.")
+    return redirect(url_for("topics.show", topic_id=topic_id))
+
+
+@bp.route(DEBATE + "/phases", methods=["GET", "POST"])
+@login_required
+def phases(class_id, topic_id):
+    context = _teacher_debate(class_id, topic_id)
+    page = classpages.phases_page(current_user, topic_id)
+    zone = context.classroom.time_zone
+    form = phases_form(page.phases, lambda moment: classes.in_zone(moment, zone).replace(tzinfo=None))
+    entries = {kind: (form[f"{kind}_opens"].data, form[f"{kind}_closes"].data, form[f"{kind}_words"].data)
+               for kind in classes.PHASE_ORDER}
+    if attempt(form, lambda: classes.save_schedule(context.topic, zone, entries), field=form["opening_opens"]):
+        flash("Phases saved.", "success")
+        return redirect(url_for("classes.phases", class_id=class_id, topic_id=topic_id))
+    return render_form("classes/phases.html", form, page=page, extension_form=_extension_form(context, None))
+
+
+def _extension_form(context, formdata=None) -> ExtensionForm:
+    form = ExtensionForm() if formdata else ExtensionForm(formdata=None)
+    form.student.choices = [SelectChoice(m.user_id, context.shown(m.user_id, m.user.username))
+                            for m in context.students]
+    return form
+
+
+@bp.post(DEBATE + "/extensions")
+@login_required
+def extend(class_id, topic_id):
+    context = _teacher_debate(class_id, topic_id)
+    page = classpages.phases_page(current_user, topic_id)
+    form = _extension_form(context, formdata=True)
+    zone = context.classroom.time_zone
+
+    def grant():
+        phase = page.phases.get(form.phase.data)
+        if phase is None:
+            raise RuleError("Set that phase's times before extending it.")
+        return classes.extend_phase(phase, db.session.get(User, form.student.data),
+                                    classes.to_utc(form.closes.data, zone))
+    if attempt(form, grant, field=form.closes):
+        flash("Extension granted.", "success")
+        return redirect(url_for("classes.phases", class_id=class_id, topic_id=topic_id))
+    return render_form("classes/phases.html", phases_form(page.phases, lambda m: classes.in_zone(m, zone)
+                                                          .replace(tzinfo=None)),
+                       page=page, extension_form=form)
+
+
+@bp.post(DEBATE + "/lock")
+@login_required
+def lock(class_id, topic_id):
+    context = _teacher_debate(class_id, topic_id)
+    require(can_moderate_class_topic(current_user, context.topic))
+    locked = not context.topic.is_locked
+    _act(lambda: classes.set_locked(context.topic, locked), "Debate locked." if locked else "Debate unlocked.")
+    return redirect(url_for("topics.show", topic_id=topic_id))
+
+
+@bp.post("/posts/<int:post_id>/remove")
+@login_required
+def remove_post(post_id):
+    post = visibility.get_visible_or_404(current_user, Post, post_id)
+    require(can_moderate_class_topic(current_user, post.topic))
+    _act(lambda: classes.remove_post(post, current_user), "The post is removed; replies to it stay.")
+    return redirect(url_for("posts.show", post_id=post_id))
+
+
+# --- Dashboard, grading, exports ---------------------------------------------------------
+
+@bp.get(DEBATE + "/dashboard")
+@login_required
+def dashboard(class_id, topic_id):
+    _debate(class_id, topic_id)
+    return render_template("classes/dashboard.html",
+                           page=classpages.dashboard(current_user, topic_id, request.args.get("sort", "name")))
+
+
+@bp.get(DEBATE + "/grades")
+@login_required
+def grades(class_id, topic_id):
+    _debate(class_id, topic_id)
+    return render_form("classes/grades.html", CriterionForm(formdata=None),
+                       page=classpages.grades_overview(current_user, topic_id))
+
+
+@bp.post(DEBATE + "/rubric")
+@login_required
+def add_criterion(class_id, topic_id):
+    context = _teacher_debate(class_id, topic_id)
+    form = CriterionForm()
+    if attempt(form, lambda: grading.add_criterion(context.topic, name=form.name.data,
+                                                   description=form.description.data,
+                                                   max_points=form.max_points.data), field=form.name):
+        return redirect(url_for("classes.grades", class_id=class_id, topic_id=topic_id))
+    return render_form("classes/grades.html", form, page=classpages.grades_overview(current_user, topic_id))
+
+
+@bp.post(DEBATE + "/rubric/<int:criterion_id>/delete")
+@login_required
+def remove_criterion(class_id, topic_id, criterion_id):
+    context = _teacher_debate(class_id, topic_id)
+    criterion = db.session.get(RubricCriterion, criterion_id) or abort(404)
+    _act(lambda: grading.remove_criterion(context.topic, criterion), f"“{criterion.name}” removed from the rubric.")
+    return redirect(url_for("classes.grades", class_id=class_id, topic_id=topic_id))
+
+
+@bp.post(DEBATE + "/release")
+@login_required
+def release(class_id, topic_id):
+    context = _teacher_debate(class_id, topic_id)
+    released = not context.debate.grades_released
+    _act(lambda: grading.set_released(context.debate, released),
+         "Grades released: each student now sees their own." if released else "Grades hidden from students again.")
+    return redirect(url_for("classes.grades", class_id=class_id, topic_id=topic_id))
+
+
+@bp.route(DEBATE + "/grades/<int:student_id>", methods=["GET", "POST"])
+@login_required
+def grade(class_id, topic_id, student_id):
+    _debate(class_id, topic_id)
+    page = classpages.grading_page(current_user, topic_id, student_id)
+    form = grade_form(page.rubric, page.grades)
+    marks = {c.id: (form[f"points_{c.id}"].data, form[f"comment_{c.id}"].data) for c in page.rubric}
+    first = form[f"points_{page.rubric[0].id}"] if page.rubric else None
+    require(request.method == "GET" or can_write(current_user))
+    if first is not None and attempt(form, lambda: grading.save_grades(page.context.topic, page.student.user, marks),
+                                     field=first):
+        flash(f"Grades saved for {page.context.shown(student_id, page.student.user.username)}.", "success")
+        return redirect(url_for("classes.grades", class_id=class_id, topic_id=topic_id))
+    return render_form("classes/grade.html", form, page=page)
+
+
+def _download(text: str, filename: str, mimetype: str) -> Response:
+    return Response(text, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get(DEBATE + "/grades.csv")
+@login_required
+def grades_csv(class_id, topic_id):
+    _debate(class_id, topic_id)
+    overview = classpages.grades_overview(current_user, topic_id)
+    return _download(classexports.grades_csv(overview), f"grades-debate-{topic_id}.csv", "text/csv")
+
+
+@bp.get(DEBATE + "/participation.csv")
+@login_required
+def participation_csv(class_id, topic_id):
+    _debate(class_id, topic_id)
+    page = classpages.dashboard(current_user, topic_id)
+    return _download(classexports.participation_csv(page), f"participation-debate-{topic_id}.csv", "text/csv")
+
+
+@bp.get(DEBATE + "/transcript.md")
+@login_required
+def transcript(class_id, topic_id):
+    context = _debate(class_id, topic_id, teacher_only=False)
+    text = classexports.transcript(context, classpages.transcript_posts(topic_id))
+    return _download(text, f"transcript-debate-{topic_id}.md", "text/markdown")
+
+
+
+@bp.app_template_filter("zoned")
+def zoned(moment, zone: str) -> str:
+    """A UTC moment as wall-clock time in a class's zone."""
+    return classes.format_in_zone(moment, zone) if moment else ""
+
+
+@bp.app_template_filter("words")
+def words(markdown_source: str) -> int:
+    return classes.count_words(markdown_source)
