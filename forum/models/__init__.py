@@ -1,10 +1,12 @@
 """The tables. Each area keeps its models in its own module; import them here."""
 from .articles import Article, Passage
 from .base import UTCDateTime, utcnow
+from .debates import Delta, PollPhase, Source, SourceRequest, StancePoll, Vote
 from .topics import Post, Revision, Stance, Topic, TopicKind
 from .users import Role, User
 
 __all__ = [
+    "Delta", "PollPhase", "Source", "SourceRequest", "StancePoll", "Vote",
     "Article", "Passage", "Post", "Revision", "Role", "Stance", "Topic", "TopicKind",
     "User", "UTCDateTime", "utcnow",
 ]
