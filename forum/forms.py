@@ -2,6 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField,
                      TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
 
 from .posting import BODY_MAX, TITLE_MAX
@@ -77,7 +78,7 @@ class DebateForm(FlaskForm):
     pro_label = StringField("Name of the side for", validators=[Optional(), Length(max=80)], default="For")
     con_label = StringField("Name of the side against", validators=[Optional(), Length(max=80)],
                             default="Against")
-    passage = SelectField("Passage of the article (optional)", choices=[("", "The whole article")],
+    passage = SelectField("Passage of the article (optional)", choices=[SelectChoice("", "The whole article")],
                           validate_choice=False)
 
 

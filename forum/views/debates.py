@@ -1,6 +1,7 @@
 """Debates: starting and closing motions, stance polls, votes, ∆, sources."""
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from .. import debate_pages, debates, reactions, visibility
 from ..errors import RuleError
@@ -40,7 +41,7 @@ def new():
     require(can_start_debate(current_user))
     article, passage = article_and_passage(request.args.get("article"), request.args.get("passage"))
     form = DebateForm(passage=passage.anchor if passage else "")
-    form.passage.choices += [(p.anchor, p.heading) for p in article.passages]
+    form.passage.choices += [SelectChoice(p.anchor, p.heading) for p in article.passages]
     chosen = next((p for p in article.passages if p.anchor == form.passage.data), None)
     topic = attempt(form, lambda: debates.start_debate(
         current_user, article, title=form.title.data, description=form.body.data, passage=chosen,
