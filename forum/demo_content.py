@@ -747,6 +747,27 @@ DEBATES = [
                 "sources": [],
                 "replies": [
                     {
+                        "stance": "pro",
+                        "author": "counsel_priya",
+                        "body": (
+                            "And the work is specified by the company: testers are asked to probe particular "
+                            "risks, in a particular format, on the company's schedule. Once someone else sets "
+                            "the task and the deadline, calling it a hobby stops being accurate."
+                        ),
+                        "sources": [],
+                        "replies": [],
+                    },
+                    {
+                        "stance": None,
+                        "author": "jonah_films",
+                        "body": (
+                            "Does anyone know how many hours a typical tester actually put in? The argument is "
+                            "much stronger at forty hours a month than at two."
+                        ),
+                        "sources": [],
+                        "replies": [],
+                    },
+                    {
                         "stance": "con",
                         "author": "tomas_ml",
                         "body": (
