@@ -42,28 +42,34 @@ def _bump(post: Post, counter: str, by: int) -> None:
     db.session.execute(update(Post).where(Post.id == post.id).values({counter: column + by}))
 
 
-def _remove(model, post: Post, user_column, user: User, message: str) -> None:
-    result = db.session.execute(delete(model).where(model.post_id == post.id, user_column == user.id))
+def _mark(model, post: Post, user: User, *, counter: str, own: str, twice: str):
+    """One row per member per post (a vote, a "needs a source" mark), counted on the post."""
+    check_can_react(post)
+    if post.author_id == user.id:
+        raise RuleError(own)
+    row = model(post_id=post.id, user_id=user.id)
+    _insert_unique(row, twice)
+    _bump(post, counter, 1)
+    return row
+
+
+def _unmark(model, post: Post, user: User, *, counter: str, missing: str) -> None:
+    check_can_react(post)
+    result = db.session.execute(delete(model).where(model.post_id == post.id, model.user_id == user.id))
     if result.rowcount == 0:
-        raise RuleError(message)
+        raise RuleError(missing)
+    _bump(post, counter, -1)
 
 
 # --- Quality votes ----------------------------------------------------------
 
 def vote(post: Post, voter: User) -> Vote:
-    check_can_react(post)
-    if post.author_id == voter.id:
-        raise RuleError("You can't vote for your own post.")
-    row = Vote(post_id=post.id, user_id=voter.id)
-    _insert_unique(row, "You already voted for this post.")
-    _bump(post, "vote_count", 1)
-    return row
+    return _mark(Vote, post, voter, counter="vote_count", own="You can't vote for your own post.",
+                 twice="You already voted for this post.")
 
 
 def withdraw_vote(post: Post, voter: User) -> None:
-    check_can_react(post)
-    _remove(Vote, post, Vote.user_id, voter, "You haven't voted for this post.")
-    _bump(post, "vote_count", -1)
+    _unmark(Vote, post, voter, counter="vote_count", missing="You haven't voted for this post.")
 
 
 # --- ∆ "changed my view" ----------------------------------------------------
@@ -88,19 +94,14 @@ def award_delta(post: Post, awarder: User, explanation: str) -> Delta:
 # --- Evidence ---------------------------------------------------------------
 
 def mark_needs_source(post: Post, user: User) -> SourceRequest:
-    check_can_react(post)
-    if post.author_id == user.id:
-        raise RuleError("It's your own post: add a source to it instead.")
-    row = SourceRequest(post_id=post.id, user_id=user.id)
-    _insert_unique(row, "You already asked for a source on this post.")
-    _bump(post, "needs_source_count", 1)
-    return row
+    return _mark(SourceRequest, post, user, counter="needs_source_count",
+                 own="It's your own post: add a source to it instead.",
+                 twice="You already asked for a source on this post.")
 
 
 def withdraw_needs_source(post: Post, user: User) -> None:
-    check_can_react(post)
-    _remove(SourceRequest, post, SourceRequest.user_id, user, "You haven't asked for a source on this post.")
-    _bump(post, "needs_source_count", -1)
+    _unmark(SourceRequest, post, user, counter="needs_source_count",
+            missing="You haven't asked for a source on this post.")
 
 
 def clean_source(title: str, url: str) -> tuple[str, str]:

@@ -51,23 +51,24 @@ def new():
     return render_form("debates/new.html", form, article=article)
 
 
+def _open_or_close(topic_id: int, action, done: str):
+    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
+    require(can_close_debate(current_user, topic))
+    _apply(EmptyForm(), lambda: action(topic, current_user), done)
+    return redirect(url_for("topics.show", topic_id=topic.id))
+
+
 @bp.post("/t/<int:topic_id>/close")
 @login_required
 def close(topic_id):
-    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
-    require(can_close_debate(current_user, topic))
-    _apply(EmptyForm(), lambda: debates.close_debate(topic, current_user),
-           "The debate is closed: it is read-only and its results are final.")
-    return redirect(url_for("topics.show", topic_id=topic.id))
+    return _open_or_close(topic_id, debates.close_debate,
+                          "The debate is closed: it is read-only and its results are final.")
 
 
 @bp.post("/t/<int:topic_id>/reopen")
 @login_required
 def reopen(topic_id):
-    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
-    require(can_close_debate(current_user, topic))
-    _apply(EmptyForm(), lambda: debates.reopen_debate(topic, current_user), "The debate is open again.")
-    return redirect(url_for("topics.show", topic_id=topic.id))
+    return _open_or_close(topic_id, debates.reopen_debate, "The debate is open again.")
 
 
 @bp.post("/t/<int:topic_id>/poll/<phase>")
