@@ -374,3 +374,14 @@ def test_suspended_member_cannot_react(client, debate, argument, make_user, url)
     response = client.post(url.format(post=argument.id, topic=debate.id), data={"explanation": REASON, "value": "1"})
     assert response.status_code == 403
     assert (_count(Vote), _count(Delta), _count(StancePoll), _count(SourceRequest)) == (0, 0, 0, 0)
+
+
+def test_buttons_follow_the_permission(client, debate, argument, make_user):
+    guest_html = client.get(f"/p/{argument.id}").get_data(as_text=True)
+    assert "Strong argument" in guest_html  # a guest who presses it is asked to sign in
+    client.login(make_user(suspended_until=utcnow() + timedelta(days=1)))
+    html = client.get(f"/p/{argument.id}").get_data(as_text=True)
+    assert "Strong argument" not in html and "Award a ∆" not in html
+    assert "Before you read on" not in client.get(f"/t/{debate.id}").get_data(as_text=True)
+    client.login(argument.author)
+    assert "Strong argument" not in client.get(f"/p/{argument.id}").get_data(as_text=True)
