@@ -40,6 +40,7 @@ def _insert_unique(row, message: str) -> None:
 def _bump(post: Post, counter: str, by: int) -> None:
     column = getattr(Post, counter)
     db.session.execute(update(Post).where(Post.id == post.id).values({counter: column + by}))
+    debates.touch(post.topic)
 
 
 def _mark(model, post: Post, user: User, *, counter: str, own: str, twice: str):
@@ -140,5 +141,6 @@ def add_source(post: Post, actor: User, title: str, url: str) -> Source:
         raise RuleError(f"At most {SOURCES_PER_POST} sources per post.")
     source = Source(post_id=post.id, title=title, url=url, added_by_id=actor.id)
     db.session.add(source)
+    debates.touch(post.topic)
     db.session.flush()
     return source

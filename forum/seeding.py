@@ -103,9 +103,9 @@ def _seed_topic(spec, kind, article, passages, users, clock, report) -> None:
     posts: list = []
     for reply in spec.get("replies", []) + spec.get("arguments", []):
         _seed_post(reply, topic, None, users, clock, report, posts)
-    topic.last_activity_at = clock.now
     if kind == TopicKind.DEBATE:
         _seed_reactions(topic, posts, demo_content.DEBATE_REACTIONS.get(spec["title"], {}), users, report)
+    topic.last_activity_at = clock.now
 
 
 def _seed_post(spec, topic, parent, users, clock, report, posts) -> None:

@@ -197,3 +197,19 @@ def test_add_source_caps_the_number(argument):
         reactions.add_source(argument, argument.author, f"Source {n}", f"https://example.org/{n}")
     with pytest.raises(RuleError, match="At most"):
         reactions.add_source(argument, argument.author, "One more", "https://example.org/more")
+
+
+def test_reactions_move_the_topics_last_activity(argument, make_user):
+    """Pages of the topic change, so anything keyed on its activity (ETags) must too."""
+    topic = argument.topic
+    for react in (lambda: reactions.vote(argument, make_user()),
+                  lambda: reactions.award_delta(argument, make_user(), REASON),
+                  lambda: reactions.mark_needs_source(argument, make_user()),
+                  lambda: reactions.add_source(argument, argument.author, "A source", "https://example.org/"),
+                  lambda: debates.answer_poll(topic, make_user(), "before", 1)):
+        db.session.refresh(topic)
+        before = topic.last_activity_at
+        react()
+        db.session.commit()
+        db.session.refresh(topic)
+        assert topic.last_activity_at > before
