@@ -28,9 +28,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         _tune_sqlite(db.engine)
 
     hostile.init_app(app)
-    from .views import articles, auth, classes, home, posts, topics, users
+    from .views import articles, auth, classes, debates, home, posts, topics, users
     from .views import feeds, live, notifications, search, settings
-    for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp, classes.bp,
+    for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp, debates.bp, classes.bp,
                       search.bp, notifications.bp, settings.bp, feeds.bp, live.bp):
         app.register_blueprint(blueprint)
 
@@ -79,8 +79,6 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-        # SQLAlchemy, not pysqlite, says when a transaction begins (see on_begin).
-        dbapi_connection.isolation_level = None
 
     # A request that may write takes the write lock up front (BEGIN IMMEDIATE),
     # waiting up to busy_timeout for it. A deferred transaction that reads and
@@ -89,8 +87,16 @@ def _tune_sqlite(engine: Engine) -> None:
     # never queue behind each other.
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        # Straight to the driver, as pysqlite's own BEGIN was: not a query to count.
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+        driver = connection.connection.driver_connection
+        if _may_write():
+            driver.isolation_level = None
+            # Straight to the driver, as pysqlite's own BEGIN is: not a query to count.
+            driver.execute("BEGIN IMMEDIATE")
+        else:
+            # GETs, the CLI and background threads: pysqlite's own handling, which
+            # begins just before the first write, so reads never hold a lock that a
+            # later write would have to upgrade.
+            driver.isolation_level = ""
 
 
 def _may_write() -> bool:

@@ -747,6 +747,27 @@ DEBATES = [
                 "sources": [],
                 "replies": [
                     {
+                        "stance": "pro",
+                        "author": "counsel_priya",
+                        "body": (
+                            "And the work is specified by the company: testers are asked to probe particular "
+                            "risks, in a particular format, on the company's schedule. Once someone else sets "
+                            "the task and the deadline, calling it a hobby stops being accurate."
+                        ),
+                        "sources": [],
+                        "replies": [],
+                    },
+                    {
+                        "stance": None,
+                        "author": "jonah_films",
+                        "body": (
+                            "Does anyone know how many hours a typical tester actually put in? The argument is "
+                            "much stronger at forty hours a month than at two."
+                        ),
+                        "sources": [],
+                        "replies": [],
+                    },
+                    {
                         "stance": "con",
                         "author": "tomas_ml",
                         "body": (
@@ -1703,3 +1724,60 @@ DEBATES = [
         ],
     },
 ]
+
+
+# ======================================================================
+# Reactions on the debates: ∆ "changed my view" (argument index among the
+# debate's top-level arguments, awarder, explanation in our own words) and
+# where each demo member stood before and after reading (-2 … +2).
+DEBATE_REACTIONS = {
+    "Red-team artists should be paid for their testing work": {
+        "deltas": [
+            (2, "tomas_ml",
+             "I had filed red-teaming under 'feedback', which people give for free all the time. The "
+             "comparison with bug bounties and professional red teams made me see it as a security job "
+             "that simply happens to need artistic skill."),
+            (3, "sam_mod",
+             "I was focused on whether consent was real. I hadn't thought about who can afford to give "
+             "that consent: an unpaid programme quietly filters out the artists with the least money, "
+             "and that changes the feedback the lab gets."),
+            (6, "counsel_priya",
+             "I assumed payment could only make testing better. The point that paid testers become "
+             "contractors who may soften criticism, and that the unpaid ones were the ones free to go "
+             "public, made me less sure a fee alone fixes this."),
+        ],
+        "polls": {"maya": (1, 2), "sam_mod": (-1, 0), "prof_lee": (0, 1), "inkwell_ines": (2, 2),
+                  "tomas_ml": (-2, -1), "counsel_priya": (1, 1), "jonah_films": (0, -1),
+                  "pixelforge_kai": (1, 2)},
+    },
+    "Training on public work without permission is fair use": {
+        "deltas": [
+            (4, "tomas_ml",
+             "I treated fair use as mostly a question of whether the model copies. Walking through the "
+             "market factor showed me that a tool which competes with the very works it learned from "
+             "is a much harder case than I had allowed."),
+            (1, "jonah_films",
+             "My instinct was that permission is obviously fair. I hadn't weighed that a licensing "
+             "requirement at this scale mostly helps the companies rich enough to pay for it, and "
+             "could shut out open and smaller projects entirely."),
+        ],
+        "polls": {"maya": (1, 0), "sam_mod": (0, -1), "prof_lee": (0, 0), "inkwell_ines": (-2, -2),
+                  "tomas_ml": (2, 1), "counsel_priya": (-1, -2), "jonah_films": (-1, -1),
+                  "pixelforge_kai": (2, 2)},
+    },
+    "The artists were right to leak access": {
+        "deltas": [
+            (5, "maya",
+             "I defended the leak because it seemed like the only way to be heard. The list of other "
+             "options, resigning together and publishing the letter with examples, showed me they had "
+             "real alternatives that would not have undercut the testing."),
+            (1, "counsel_priya",
+             "I saw the leak as outsiders breaking the rules. Remembering that these were the people "
+             "the company itself had picked to speak for artists in the programme made their protest "
+             "look more like dissent from inside than sabotage."),
+        ],
+        "polls": {"maya": (2, 1), "sam_mod": (-1, -1), "prof_lee": (0, -1), "inkwell_ines": (2, 2),
+                  "tomas_ml": (-2, -2), "counsel_priya": (-1, 0), "jonah_films": (0, -1),
+                  "pixelforge_kai": (1, 1)},
+    },
+}

@@ -15,7 +15,7 @@ from .accounts import username_key
 from .extensions import db
 from .models import Article, Passage, Post, Topic, User
 
-SORTS = ("old", "new")
+SORTS = ("old", "new", "best")
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Pagination:
         return self.page < self.pages
 
 
-def _tree(posts: list[Post], top_ids: list[int], newest_first: bool) -> list[Node]:
+def _tree(posts: list[Post], top_ids: list[int], newest_first: bool, best_first: bool = False) -> list[Node]:
     nodes = {post.id: Node(post) for post in posts}
     children: dict[int, list[Node]] = defaultdict(list)
     for post in posts:
@@ -51,6 +51,8 @@ def _tree(posts: list[Post], top_ids: list[int], newest_first: bool) -> list[Nod
             children[post.parent_id].append(nodes[post.id])
     for post_id, kids in children.items():
         kids.sort(key=lambda n: (n.post.created_at, n.post.id), reverse=newest_first)
+        if best_first:
+            kids.sort(key=lambda n: n.post.vote_count, reverse=True)
         nodes[post_id].children = kids
     return [nodes[i] for i in top_ids if i in nodes]
 
@@ -78,12 +80,18 @@ class TopicPage:
     names: dict = field(default_factory=dict)
 
 
-def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_page: int = 20) -> TopicPage:
-    topic = _load_topic(user, topic_id)
+load_topic = _load_topic
+
+
+def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_page: int = 20,
+               topic: Topic | None = None) -> TopicPage:
+    topic = topic or _load_topic(user, topic_id)
     sort = sort if sort in SORTS else "old"
     newest_first = sort == "new"
     pagination = Pagination(page=max(page, 1), per_page=per_page, total=topic.root_count)
     order = (Post.created_at.desc(), Post.id.desc()) if newest_first else (Post.created_at, Post.id)
+    if sort == "best":
+        order = (Post.vote_count.desc(), *order)
     roots = list(db.session.scalars(
         select(Post).where(Post.topic_id == topic.id, Post.parent_id.is_(None))
         .order_by(*order).limit(per_page).offset((pagination.page - 1) * per_page)
@@ -91,7 +99,7 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     root_ids = [p.id for p in roots]
     replies = list(db.session.scalars(
         select(Post).where(Post.root_id.in_(root_ids)).options(joinedload(Post.author)))) if root_ids else []
-    page = TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination,
+    page = TopicPage(topic, _tree(roots + replies, root_ids, newest_first, sort == "best"), sort, pagination,
                      live.last_post_id(topic), notifications.watch_level(user, topic))
     if topic.class_id is not None:
         page.debate = classpages.debate_panel(user, topic)
@@ -107,8 +115,8 @@ class PostPage:
     names: dict = field(default_factory=dict)
 
 
-def post_page(user, post_id: int) -> PostPage:
-    post = db.session.scalar(select(Post).where(Post.id == post_id).options(
+def post_page(user, post_id: int, post: Post | None = None) -> PostPage:
+    post = post or db.session.scalar(select(Post).where(Post.id == post_id).options(
         joinedload(Post.author), joinedload(Post.topic).joinedload(Topic.article)))
     if post is None or not visibility.can_see_topic(user, post.topic):
         abort(404)

@@ -65,6 +65,28 @@ def can_watch_topic(user, topic: Topic) -> bool:
     return user.is_authenticated
 
 
+# --- Debates: closing, reactions, evidence ----------------------------------
+# (Whether the debate is open right now is the domain's rule: debates.check_open.)
+
+def can_close_debate(user, topic: Topic) -> bool:
+    if not can_write(user) or not topic.is_debate:
+        return False
+    return user.is_moderator or topic.author_id == user.id
+
+
+def can_react(user, post: Post) -> bool:
+    """Vote, award ∆, answer a poll, mark "needs a source"."""
+    return can_write(user)
+
+
+def can_answer_poll(user, topic: Topic) -> bool:
+    return can_write(user) and topic.is_debate
+
+
+def can_add_source(user, post: Post) -> bool:
+    return can_write(user) and post.author_id == user.id
+
+
 JINJA_GLOBALS = {
     name: value for name, value in globals().items() if name.startswith("can_")
 }

@@ -91,8 +91,10 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
         post.parent_id = parent.id
         post.root_id = parent.root_id or parent.id
         post.depth = parent.depth + 1
+        by_stance = {Stance.PRO: "pro_count", Stance.CON: "con_count"}.get(stance, "comment_count")
         db.session.execute(update(Post).where(Post.id == parent.id)
-                           .values(reply_count=Post.reply_count + 1))
+                           .values({"reply_count": Post.reply_count + 1,
+                                    by_stance: getattr(Post, by_stance) + 1}))
     counts = {"post_count": Topic.post_count + 1, "last_activity_at": now}
     if parent is None:
         counts["root_count"] = Topic.root_count + 1

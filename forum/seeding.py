@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from . import articles, demo_content, posting
+from . import articles, debates, demo_content, posting, reactions
 from .accounts import create_user, find_user
 from .extensions import db
 from .models import Article, Role, Stance, Topic, TopicKind, User, utcnow
@@ -100,15 +100,44 @@ def _seed_topic(spec, kind, article, passages, users, clock, report) -> None:
         kind=kind, pro_label=spec.get("pro_label"), con_label=spec.get("con_label"))
     topic.created_at = clock.tick()
     report.add(f"{kind}s")
+    posts: list = []
     for reply in spec.get("replies", []) + spec.get("arguments", []):
-        _seed_post(reply, topic, None, users, clock, report)
+        _seed_post(reply, topic, None, users, clock, report, posts)
+    if kind == TopicKind.DEBATE:
+        _seed_reactions(topic, posts, demo_content.DEBATE_REACTIONS.get(spec["title"], {}), users, report)
     topic.last_activity_at = clock.now
 
 
-def _seed_post(spec, topic, parent, users, clock, report) -> None:
+def _seed_post(spec, topic, parent, users, clock, report, posts) -> None:
     stance = Stance(spec["stance"]) if spec.get("stance") else None
     post = posting.create_post(users[spec["author"]], topic, spec["body"], parent=parent, stance=stance)
     post.created_at = clock.tick()
+    posts.append(post)
     report.add("posts")
+    for source in spec.get("sources", []):
+        reactions.add_source(post, post.author, source["title"], source["url"])
+        report.add("sources")
     for reply in spec.get("replies", []):
-        _seed_post(reply, topic, post, users, clock, report)
+        _seed_post(reply, topic, post, users, clock, report, posts)
+
+
+# How many "strong argument" votes the n-th post of a debate gets: varied, fixed.
+_VOTES_BY_POSITION = (5, 2, 3, 1, 4, 0, 2, 3, 1, 0, 2)
+
+
+def _seed_reactions(topic, posts, spec, users, report) -> None:
+    """Votes, ∆ and before/after polls from the demo members, so results mean something."""
+    people = list(users.values())
+    for n, post in enumerate(posts):
+        voters = [u for u in people[n % len(people):] + people[:n % len(people)] if u.id != post.author_id]
+        for voter in voters[:_VOTES_BY_POSITION[n % len(_VOTES_BY_POSITION)]]:
+            reactions.vote(post, voter)
+            report.add("votes")
+    arguments = [p for p in posts if p.parent_id is None]
+    for index, awarder, explanation in spec.get("deltas", []):
+        reactions.award_delta(arguments[index], users[awarder], explanation)
+        report.add("∆")
+    for username, (before, after) in spec.get("polls", {}).items():
+        debates.answer_poll(topic, users[username], "before", before)
+        debates.answer_poll(topic, users[username], "after", after)
+        report.add("poll answers", 2)

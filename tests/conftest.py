@@ -286,3 +286,16 @@ def open_phase(app):
         db.session.commit()
         return phase
     return make
+# --- Debates ----------------------------------------------------------------
+
+@pytest.fixture
+def make_debate(make_topic, make_user):
+    """A debate (motion) started by an instructor, with `arguments` top-level posts alternating pro/con."""
+    def make(*, arguments: int = 0, author: User | None = None, **fields):
+        author = author or make_user(role=Role.INSTRUCTOR)
+        topic = make_topic(author=author, kind=TopicKind.DEBATE, **fields)
+        for i in range(arguments):
+            posting.create_post(author, topic, f"Argument {i}", stance=(Stance.PRO, Stance.CON)[i % 2])
+        db.session.commit()
+        return topic
+    return make

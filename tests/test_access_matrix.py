@@ -32,6 +32,7 @@ OWNER_ONLY = rule("forbidden", guest="login", owner="ok")
 ADMIN_ONLY = rule("forbidden", guest="login", admin="ok")
 INSTRUCTORS = rule("forbidden", guest="login", admin="ok", instructor="ok", teacher="ok")
 # Class pages: 404 to everyone outside the class, so its existence does not leak.
+STARTERS = rule("forbidden", guest="login", moderator="ok", admin="ok", instructor="ok", teacher="ok")
 CLASS_MEMBERS = rule("missing", guest="login", admin="ok", student="ok", teacher="ok")
 CLASS_TEACHERS = rule("missing", guest="login", admin="ok", student="forbidden", teacher="ok")
 CLASS_STUDENTS_WRITE = rule("missing", guest="login", admin="ok", student="ok", teacher="ok")
@@ -66,6 +67,21 @@ ROUTES = {
     ("posts.delete", "POST"): (lambda w: f"/p/{w['post'].id}/delete", OWNER_ONLY),
     ("posts.history", "GET"): (lambda w: f"/p/{w['post'].id}/history", EVERYONE_OK),
     ("users.show", "GET"): (lambda w: f"/u/{w['owner'].username}", EVERYONE_OK),
+    # Debates
+    ("debates.new", "GET"): (lambda w: f"/debates/new?article={w['article'].slug}", STARTERS),
+    ("debates.new", "POST"): (lambda w: f"/debates/new?article={w['article'].slug}", STARTERS),
+    ("debates.close", "POST"): (lambda w: f"/t/{w['debate'].id}/close", OWNER_OR_MOD),
+    ("debates.reopen", "POST"): (lambda w: f"/t/{w['debate'].id}/reopen", OWNER_OR_MOD),
+    ("debates.poll", "POST"): (lambda w: f"/t/{w['debate'].id}/poll/after", WRITERS),
+    ("debates.vote", "POST"): (lambda w: f"/p/{w['argument'].id}/vote", WRITERS),
+    ("debates.withdraw_vote", "POST"): (lambda w: f"/p/{w['argument'].id}/vote/withdraw", WRITERS),
+    ("debates.award_delta", "POST"): (lambda w: f"/p/{w['argument'].id}/deltas", WRITERS),
+    ("debates.deltas", "GET"): (lambda w: f"/p/{w['argument'].id}/deltas", EVERYONE_OK),
+    ("debates.needs_source", "POST"): (lambda w: f"/p/{w['argument'].id}/needs-source", WRITERS),
+    ("debates.withdraw_needs_source", "POST"): (
+        lambda w: f"/p/{w['argument'].id}/needs-source/withdraw", WRITERS),
+    ("debates.sources", "GET"): (lambda w: f"/p/{w['argument'].id}/sources", OWNER_ONLY),
+    ("debates.sources", "POST"): (lambda w: f"/p/{w['argument'].id}/sources", OWNER_ONLY),
     # Find and follow
     ("search.index", "GET"): (lambda w: "/search?q=owned", EVERYONE_OK),
     ("feeds.topics", "GET"): (lambda w: "/feeds/topics.atom", EVERYONE_OK),
@@ -160,7 +176,9 @@ def world(make_user, make_article, make_topic, make_post, make_class, make_class
     classes.join_class(outsider, other_class.join_code)
     class_post = make_post(topic=class_topic, author=teacher, body="Private words", stance="pro")
     criterion = grading.rubric(class_topic.id)[0]
+    debate = make_topic(author=owner, article=article, kind="debate", title="A public motion")
     return {
+        "debate": debate, "argument": make_post(topic=debate, author=owner, body="An argument", stance="pro"),
         "classroom": classroom, "class_topic": class_topic, "class_post": class_post,
         "student": student, "teacher": teacher, "outsider": outsider, "instructor": instructor,
         "criterion": criterion,
@@ -237,10 +255,13 @@ def test_private_class_doors_open_from_inside(client, world, visitor):
 
 def test_unlisted_methods_are_405(client, world, app):
     wrong = []
+    methods_by_rule: dict[str, set] = {}
+    for rule in app.url_map.iter_rules():
+        methods_by_rule.setdefault(rule.rule, set()).update(rule.methods)
     for endpoint, method, rule in _routes(app):
         if method == "GET" and endpoint != "static":
             path = ROUTES[(endpoint, "GET")][0](world)
-            if "POST" not in rule.methods and (endpoint, "POST") not in ROUTES:
+            if "POST" not in methods_by_rule[rule.rule]:
                 status = client.post(path).status_code
                 if status not in (405, 400):
                     wrong.append(f"POST {path}: {status}")

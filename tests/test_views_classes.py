@@ -208,7 +208,7 @@ def test_reply_over_the_word_limit_is_refused_with_text_kept(client, running, op
     root = posting.create_post(classroom.instructor, topic, "Con framing", stance=Stance.CON)
     open_phase(topic, PhaseKind.REBUTTAL, word_limit=3)
     db.session.commit()
-    response = client.login(pro).post(f"/p/{root.id}/reply", data={"body": "one two three four"})
+    response = client.login(pro).post(f"/p/{root.id}/reply", data={"body": "one two three four", "stance": "con"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "allows 3 words" in html and "one two three four" in html
 

@@ -2,12 +2,14 @@
 from .articles import Article, Passage
 from .base import UTCDateTime, utcnow
 from .follow import FollowSettings, Notification, NotificationKind, NotificationOptOut, TopicWatch, WatchLevel
+from .debates import Delta, PollPhase, Source, SourceRequest, StancePoll, Vote
 from .topics import Post, Revision, Stance, Topic, TopicKind
 from .users import Role, User
 from .classes import (ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom,
                       DebatePhase, Grade, PhaseExtension, PhaseKind, RubricCriterion, SideMode)
 
 __all__ = [
+    "Delta", "PollPhase", "Source", "SourceRequest", "StancePoll", "Vote",
     "Article", "Passage", "Post", "Revision", "Role", "Stance", "Topic", "TopicKind",
     "User", "UTCDateTime", "utcnow",
     "FollowSettings", "Notification", "NotificationKind", "NotificationOptOut", "TopicWatch", "WatchLevel",

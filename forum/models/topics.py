@@ -93,10 +93,20 @@ class Post(db.Model):
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
     # Class debates: the phase (opening, rebuttal, ...) the post was written in.
     phase: Mapped[str | None] = mapped_column(String(20))
+    # Debates: answers to this post by stance, and its reactions; kept by the
+    # domain functions in the same transaction as the write.
+    pro_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    con_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    comment_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    vote_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    delta_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    needs_source_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     topic: Mapped[Topic] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     parent: Mapped["Post | None"] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    sources: Mapped[list["Source"]] = relationship(  # noqa: F821 (forum.models.debates)
+        order_by="Source.id", cascade="all, delete-orphan")
 
     @property
     def is_deleted(self) -> bool:

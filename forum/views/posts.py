@@ -1,10 +1,10 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import anonymity, caching, pages, posting, visibility
+from .. import anonymity, caching, debate_pages, debates, pages, posting, visibility
 from ..errors import RuleError
 from ..extensions import db
-from ..forms import EditPostForm, EmptyForm, ReplyForm
+from ..forms import DeltaForm, EditPostForm, EmptyForm, ReplyForm
 from ..models import Post
 from ..permissions import can_delete_post, can_edit_post, can_reply, require
 from . import attempt, render_form
@@ -15,7 +15,14 @@ bp = Blueprint("posts", __name__, url_prefix="/p")
 @bp.get("/<int:post_id>")
 @caching.conditional(caching.topic_of_post)
 def show(post_id):
-    return render_form("posts/show.html", ReplyForm(formdata=None), page=pages.post_page(current_user, post_id))
+    """In a debate, the argument with its pro and con answers side by side (`?view=thread` nests them)."""
+    post = debate_pages.load_post(current_user, post_id)
+    if post.topic.is_debate and post.topic.class_id is None and request.args.get("view") != "thread":
+        page = debate_pages.argument_page(current_user, post, sort=request.args.get("sort"))
+        return render_form("debates/argument.html", ReplyForm(formdata=None), page=page,
+                           delta_form=DeltaForm(formdata=None))
+    return render_form("posts/show.html", ReplyForm(formdata=None),
+                       page=pages.post_page(current_user, post_id, post=post))
 
 
 @bp.route("/<int:post_id>/reply", methods=["GET", "POST"])
@@ -23,10 +30,10 @@ def show(post_id):
 def reply(post_id):
     parent = visibility.get_visible_or_404(current_user, Post, post_id)
     require(can_reply(current_user, parent.topic))
-    form = ReplyForm()
-    post = attempt(form, lambda: posting.create_post(
-        current_user, parent.topic, form.body.data, parent=parent,
-        stance=posting.parse_stance(request.form.get("stance"))))
+    form = ReplyForm(stance=request.args.get("stance"))
+    post = attempt(form, lambda: debates.post_argument(
+        current_user, parent.topic, form.body.data, parent=parent, stance_value=form.stance.data,
+        sources_text=form.sources.data))
     if post:
         return redirect(url_for("posts.show", post_id=post.id))
     return render_form("posts/reply.html", form, parent=parent,

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import caching, pages, posting, visibility
+from .. import caching, debate_pages, debates, pages, posting, visibility
 from ..extensions import db
 from ..forms import EditTopicForm, ReplyForm, TopicForm
 from ..models import Article, Passage, Topic
@@ -12,7 +12,7 @@ from . import attempt, page_arg, render_form
 bp = Blueprint("topics", __name__, url_prefix="/t")
 
 
-def _article_and_passage(slug: str | None, anchor: str | None) -> tuple[Article, Passage | None]:
+def article_and_passage(slug: str | None, anchor: str | None) -> tuple[Article, Passage | None]:
     query = select(Article).order_by(Article.created_at, Article.id)
     article = db.session.scalar(query.where(Article.slug == slug) if slug else query.limit(1))
     if article is None:
@@ -25,7 +25,7 @@ def _article_and_passage(slug: str | None, anchor: str | None) -> tuple[Article,
 @login_required
 def new():
     require(can_start_topic(current_user))
-    article, passage = _article_and_passage(request.args.get("article"), request.args.get("passage"))
+    article, passage = article_and_passage(request.args.get("article"), request.args.get("passage"))
     form = TopicForm()
     topic = attempt(form, lambda: posting.create_topic(
         current_user, article, title=form.title.data, body=form.body.data, passage=passage))
@@ -34,12 +34,22 @@ def new():
     return render_form("topics/new.html", form, article=article, passage=passage)
 
 
+def _show(topic: Topic, form):
+    """A public debate opens on its columns; `?view=thread`, discussions and class debates
+    (whose thread view carries sides, phases and pseudonyms) show the thread."""
+    if topic.is_debate and topic.class_id is None and request.args.get("view") != "thread":
+        page = debate_pages.columns_page(current_user, topic, sort=request.args.get("sort"))
+        return render_form("debates/columns.html", form, page=page,
+                           poll_choices=debates.poll_choices(topic))
+    page = pages.topic_page(current_user, topic.id, sort=request.args.get("sort", "old"), page=page_arg(),
+                            per_page=current_app.config["POSTS_PER_PAGE"], topic=topic)
+    return render_form("topics/show.html", form, page=page)
+
+
 @bp.get("/<int:topic_id>")
 @caching.conditional(caching.topic_by_id)
 def show(topic_id):
-    page = pages.topic_page(current_user, topic_id, sort=request.args.get("sort", "old"),
-                            page=page_arg(), per_page=current_app.config["POSTS_PER_PAGE"])
-    return render_form("topics/show.html", ReplyForm(formdata=None), page=page)
+    return _show(pages.load_topic(current_user, topic_id), ReplyForm(formdata=None))
 
 
 @bp.post("/<int:topic_id>/reply")
@@ -48,12 +58,11 @@ def reply(topic_id):
     topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
     require(can_reply(current_user, topic))
     form = ReplyForm()
-    post = attempt(form, lambda: posting.create_post(
-        current_user, topic, form.body.data, stance=posting.parse_stance(request.form.get("stance"))))
+    post = attempt(form, lambda: debates.post_argument(
+        current_user, topic, form.body.data, stance_value=form.stance.data, sources_text=form.sources.data))
     if post:
         return redirect(url_for("posts.show", post_id=post.id))
-    page = pages.topic_page(current_user, topic_id, per_page=current_app.config["POSTS_PER_PAGE"])
-    return render_form("topics/show.html", form, page=page)
+    return _show(topic, form)
 
 
 @bp.route("/<int:topic_id>/edit", methods=["GET", "POST"])

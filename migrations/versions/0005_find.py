@@ -5,7 +5,7 @@ triggers; on PostgreSQL, generated tsvector columns with GIN indexes. Neither
 is declared on the models (see `search.schema_filter`).
 
 Revision ID: 0005_find
-Revises: 0002_classes
+Revises: 0003_debates
 Create Date: 2026-11-25 20:03:54.549377
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_find'
-down_revision = '0002_classes'
+down_revision = '0003_debates'
 branch_labels = None
 depends_on = None
 

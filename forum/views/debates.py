@@ -1,0 +1,152 @@
+"""Debates: starting and closing motions, stance polls, votes, ∆, sources."""
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from .. import anonymity, debate_pages, debates, reactions, visibility
+from ..errors import RuleError
+from ..extensions import db
+from ..forms import DebateForm, DeltaForm, EmptyForm, PollForm, SourceForm
+from ..models import Post, Topic
+from ..permissions import (can_add_source, can_answer_poll, can_close_debate, can_react, can_start_debate,
+                           require)
+from . import attempt, render_form, safe_next
+from .topics import article_and_passage
+
+bp = Blueprint("debates", __name__)
+
+
+def _apply(form, action, done: str) -> None:
+    """A bare button: run `action`, commit, and say how it went (flash)."""
+    if not form.validate_on_submit():
+        flash("That form had expired; please try again.", "error")
+        return
+    try:
+        action()
+    except RuleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+
+
+def _back(post: Post):
+    return redirect(safe_next(request.form.get("next"), url_for("posts.show", post_id=post.id)))
+
+
+@bp.route("/debates/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require(can_start_debate(current_user))
+    article, passage = article_and_passage(request.args.get("article"), request.args.get("passage"))
+    form = DebateForm(passage=passage.anchor if passage else "")
+    form.passage.choices += [SelectChoice(p.anchor, p.heading) for p in article.passages]
+    chosen = next((p for p in article.passages if p.anchor == form.passage.data), None)
+    topic = attempt(form, lambda: debates.start_debate(
+        current_user, article, title=form.title.data, description=form.body.data, passage=chosen,
+        pro_label=form.pro_label.data, con_label=form.con_label.data))
+    if topic:
+        return redirect(url_for("topics.show", topic_id=topic.id))
+    return render_form("debates/new.html", form, article=article)
+
+
+def _open_or_close(topic_id: int, action, done: str):
+    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
+    require(can_close_debate(current_user, topic))
+    _apply(EmptyForm(), lambda: action(topic, current_user), done)
+    return redirect(url_for("topics.show", topic_id=topic.id))
+
+
+@bp.post("/t/<int:topic_id>/close")
+@login_required
+def close(topic_id):
+    return _open_or_close(topic_id, debates.close_debate,
+                          "The debate is closed: it is read-only and its results are final.")
+
+
+@bp.post("/t/<int:topic_id>/reopen")
+@login_required
+def reopen(topic_id):
+    return _open_or_close(topic_id, debates.reopen_debate, "The debate is open again.")
+
+
+@bp.post("/t/<int:topic_id>/poll/<phase>")
+@login_required
+def poll(topic_id, phase):
+    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
+    require(can_answer_poll(current_user, topic))
+    form = PollForm()
+    _apply(form, lambda: debates.answer_poll(topic, current_user, phase, form.value.data),
+           "Thank you: your answer is recorded.")
+    anchor = "results" if phase == "after" else "arguments"
+    return redirect(url_for("topics.show", topic_id=topic.id, _anchor=anchor))
+
+
+def _react(post_id: int, action, done: str):
+    post = visibility.get_visible_or_404(current_user, Post, post_id)
+    require(can_react(current_user, post))
+    _apply(EmptyForm(), lambda: action(post, current_user), done)
+    return _back(post)
+
+
+@bp.post("/p/<int:post_id>/vote")
+@login_required
+def vote(post_id):
+    return _react(post_id, reactions.vote, "Your vote is counted.")
+
+
+@bp.post("/p/<int:post_id>/vote/withdraw")
+@login_required
+def withdraw_vote(post_id):
+    return _react(post_id, reactions.withdraw_vote, "Your vote is withdrawn.")
+
+
+@bp.post("/p/<int:post_id>/needs-source")
+@login_required
+def needs_source(post_id):
+    return _react(post_id, reactions.mark_needs_source, "Marked: this post needs a source.")
+
+
+@bp.post("/p/<int:post_id>/needs-source/withdraw")
+@login_required
+def withdraw_needs_source(post_id):
+    return _react(post_id, reactions.withdraw_needs_source, "Your “needs a source” mark is withdrawn.")
+
+
+def _deltas_page(post: Post, form):
+    # In an anonymous class debate, awarders and author appear under their pseudonyms.
+    return render_form("debates/deltas.html", form, post=post, deltas=debate_pages.post_deltas(post),
+                       names=anonymity.names_for_topic(current_user, post.topic))
+
+
+@bp.get("/p/<int:post_id>/deltas")
+def deltas(post_id):
+    """The ∆ explanations of a post, and the form to award one."""
+    return _deltas_page(debate_pages.load_post(current_user, post_id), DeltaForm(formdata=None))
+
+
+@bp.post("/p/<int:post_id>/deltas")
+@login_required
+def award_delta(post_id):
+    post = debate_pages.load_post(current_user, post_id)
+    require(can_react(current_user, post))
+    form = DeltaForm()
+    if attempt(form, lambda: reactions.award_delta(post, current_user, form.explanation.data),
+               field=form.explanation):
+        flash("∆ awarded: thank you for saying what changed your mind.", "success")
+        return redirect(url_for("posts.show", post_id=post.id))
+    return _deltas_page(post, form)
+
+
+@bp.route("/p/<int:post_id>/sources", methods=["GET", "POST"])
+@login_required
+def sources(post_id):
+    post = debate_pages.load_post(current_user, post_id)
+    require(can_add_source(current_user, post))
+    form = SourceForm()
+    if attempt(form, lambda: reactions.add_source(post, current_user, form.title.data, form.url.data),
+               field=form.url):
+        flash("Source added.", "success")
+        return redirect(url_for("posts.show", post_id=post.id))
+    return render_form("debates/sources.html", form, post=post)
