@@ -27,8 +27,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     with app.app_context():
         _tune_sqlite(db.engine)
 
-    from .views import articles, auth, home, posts, topics, users
-    for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp):
+    from .views import articles, auth, home, mod, posts, topics, users
+    for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp,
+                      mod.bp, mod.safety):
         app.register_blueprint(blueprint)
 
     errors.register(app)

@@ -10,10 +10,10 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import articles, visibility
+from . import articles, moderation, permissions, visibility
 from .accounts import username_key
 from .extensions import db
-from .models import Article, Post, Topic, User
+from .models import Article, Post, PostStatus, Topic, User
 
 SORTS = ("old", "new")
 
@@ -70,6 +70,7 @@ class TopicPage:
     roots: list[Node]
     sort: str
     pagination: Pagination
+    muted: frozenset[int] = frozenset()  # authors whose posts collapse for this reader
 
 
 def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_page: int = 20) -> TopicPage:
@@ -85,7 +86,8 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     root_ids = [p.id for p in roots]
     replies = list(db.session.scalars(
         select(Post).where(Post.root_id.in_(root_ids)).options(joinedload(Post.author)))) if root_ids else []
-    return TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination)
+    return TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination,
+                     moderation.muted_ids(user))
 
 
 @dataclass
@@ -93,6 +95,7 @@ class PostPage:
     topic: Topic
     node: Node
     ancestors: list[Post]
+    muted: frozenset[int] = frozenset()
 
 
 def post_page(user, post_id: int) -> PostPage:
@@ -111,7 +114,7 @@ def post_page(user, post_id: int) -> PostPage:
         ancestors.append(by_id[parent_id])
         parent_id = by_id[parent_id].parent_id
     [node] = _tree(family, [post.id], newest_first=False)
-    return PostPage(post.topic, node, list(reversed(ancestors)))
+    return PostPage(post.topic, node, list(reversed(ancestors)), moderation.muted_ids(user))
 
 
 def topic_list(user, *, article: Article | None = None, limit: int = 50) -> list[Topic]:
@@ -166,6 +169,7 @@ class ProfilePage:
     topics: list[Topic]
     post_total: int
     pagination: Pagination
+    muted: bool = False  # whether the reader has muted this person
 
 
 def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> ProfilePage:
@@ -173,6 +177,9 @@ def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> P
     if person is None:
         abort(404)
     seen = visibility.visible_topic_filter(user)
+    if not (permissions.can_moderate(user) or (user.is_authenticated and user.id == person.id)):
+        # Hidden, held and removed posts are not listed to others.
+        seen = seen & (Post.status == PostStatus.VISIBLE)
     total = db.session.scalar(
         select(func.count()).select_from(Post).join(Post.topic)
         .where(Post.author_id == person.id, Post.deleted_at.is_(None), seen))
@@ -186,4 +193,5 @@ def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> P
     topics = list(db.session.scalars(
         visibility.visible_topics(user).where(Topic.author_id == person.id)
         .order_by(Topic.created_at.desc()).limit(20)))
-    return ProfilePage(person, posts, topics, total, pagination)
+    return ProfilePage(person, posts, topics, total, pagination,
+                       person.id in moderation.muted_ids(user))

@@ -20,6 +20,14 @@ class Stance(StrEnum):
     CON = "con"
 
 
+class PostStatus(StrEnum):
+    """What moderation has done to a post (its author's deletion is `deleted_at`)."""
+    VISIBLE = "visible"
+    HIDDEN = "hidden"     # pending review: flagged past the threshold, or hidden by a moderator
+    REMOVED = "removed"   # a tombstone with the moderator's reason; replies stay
+    HELD = "held"         # posted with a watched word: hidden until a moderator approves
+
+
 class Topic(db.Model):
     __tablename__ = "topics"
     __table_args__ = (
@@ -47,6 +55,8 @@ class Topic(db.Model):
     root_count: Mapped[int] = mapped_column(Integer, default=0)
     is_locked: Mapped[bool] = mapped_column(default=False)
     is_pinned: Mapped[bool] = mapped_column(default=False)
+    # Moderation: one post per member per this many seconds (0: off).
+    slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     article: Mapped[Article] = relationship()
     passage: Mapped[Passage | None] = relationship()
@@ -64,6 +74,7 @@ class Post(db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         CheckConstraint("stance IS NULL OR stance IN ('pro', 'con')", name="stance"),
+        CheckConstraint("status IN ('visible', 'hidden', 'removed', 'held')", name="status"),
         # Roots of a topic, in order: the first page of a topic.
         Index("ix_posts_topic_parent_created", "topic_id", "parent_id", "created_at"),
         # Every post under the roots of a page, in one query.
@@ -88,6 +99,12 @@ class Post(db.Model):
     edit_reason: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Moderation (see forum/moderation.py); the text itself is never thrown away.
+    status: Mapped[str] = mapped_column(String(10), default=PostStatus.VISIBLE,
+                                        server_default=PostStatus.VISIBLE.value)
+    removal_reason: Mapped[str | None] = mapped_column(Text)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     topic: Mapped[Topic] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -96,6 +113,15 @@ class Post(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status == PostStatus.REMOVED
+
+    @property
+    def is_pending_review(self) -> bool:
+        """Hidden or held: shown in full only to its author and moderators."""
+        return self.status in (PostStatus.HIDDEN, PostStatus.HELD)
 
     def __repr__(self) -> str:
         return f"<Post {self.id} in topic {self.topic_id}>"
