@@ -1,6 +1,7 @@
 """Forms of the moderation pages (shape checks only; the rules are in moderation.py)."""
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .models import WordAction
@@ -11,7 +12,7 @@ from .posting import BODY_MAX
 
 class FlagForm(FlaskForm):
     reason = RadioField("Why should a moderator look at this post?",
-                        choices=[(k.value, v) for k, v in FLAG_REASON_LABELS.items()],
+                        choices=[SelectChoice(k.value, v) for k, v in FLAG_REASON_LABELS.items()],
                         validators=[InputRequired("Choose a reason.")])
     note = TextAreaField("Note (required for “Other”)", validators=[Optional(), Length(max=NOTE_MAX)])
 
@@ -52,5 +53,5 @@ class AppealForm(FlaskForm):
 
 class WatchedWordForm(FlaskForm):
     word = StringField("Word or phrase", validators=[DataRequired(), Length(max=100)])
-    action = SelectField("What it does", choices=[(WordAction.BLOCK.value, "Block the post"),
-                                                  (WordAction.HOLD.value, "Hold the post for review")])
+    action = SelectField("What it does", choices=[SelectChoice(WordAction.BLOCK.value, "Block the post"),
+                                                  SelectChoice(WordAction.HOLD.value, "Hold the post for review")])
