@@ -35,7 +35,8 @@ def _setting(name: str):
     return lambda: current_app.config[name]
 
 
-posting = limiter.limit(_setting("LIMIT_POSTS"), key_func=_member_key, methods=["POST"], scope="posting")
+# Shared: a new topic and a reply anywhere count against the same allowance.
+posting = limiter.shared_limit(_setting("LIMIT_POSTS"), scope="posting", key_func=_member_key, methods=["POST"])
 flagging = limiter.limit(_setting("LIMIT_FLAGS"), key_func=_member_key, methods=["POST"], scope="flagging")
 login_per_ip = limiter.limit(_setting("LIMIT_LOGIN_IP"), key_func=get_remote_address, methods=["POST"],
                              scope="login-ip")

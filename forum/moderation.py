@@ -38,6 +38,17 @@ ACTIONS = {
 }
 
 
+def _insert_once(row, refusal: str):
+    """Add `row`; a uniqueness rule of the database refuses a second one with `refusal`."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        raise RuleError(refusal) from None
+    return row
+
+
 def _reason(reason: str | None, *, required: bool = False, what: str = "a reason") -> str:
     reason = " ".join((reason or "").split())
     if required and not reason:
@@ -102,13 +113,8 @@ def flag_post(post: Post, flagger: User, reason: FlagReason, note: str = "") -> 
         raise RuleError("Say in a note what is wrong when the reason is “other”.")
     if len(note) > NOTE_MAX:
         raise RuleError(f"Keep the note under {NOTE_MAX} characters.")
-    flag = Flag(post_id=post.id, flagger_id=flagger.id, reason=reason, note=note, created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(flag)
-            db.session.flush()
-    except IntegrityError:
-        raise RuleError("You have already flagged this post; a moderator will look at it.") from None
+    flag = _insert_once(Flag(post_id=post.id, flagger_id=flagger.id, reason=reason, note=note, created_at=utcnow()),
+                        "You have already flagged this post; a moderator will look at it.")
     if post.status == PostStatus.VISIBLE:
         if permissions.can_moderate(flagger, post.topic):
             _set_status(post, PostStatus.HIDDEN)
@@ -291,14 +297,8 @@ def appeal_removal(post: Post, author: User, text: str) -> Appeal:
         raise RuleError("Only a removed post can be appealed.")
     if not APPEAL_MIN <= len(text) <= APPEAL_MAX:
         raise RuleError(f"Explain your appeal in {APPEAL_MIN} to {APPEAL_MAX:,} characters.")
-    appeal = Appeal(post_id=post.id, author_id=author.id, text=text, created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(appeal)
-            db.session.flush()
-    except IntegrityError:
-        raise RuleError("You have already appealed this removal; a post can be appealed once.") from None
-    return appeal
+    return _insert_once(Appeal(post_id=post.id, author_id=author.id, text=text, created_at=utcnow()),
+                        "You have already appealed this removal; a post can be appealed once.")
 
 
 def can_decide_appeal(appeal: Appeal, moderator: User) -> bool:
@@ -344,13 +344,8 @@ def add_watched_word(admin: User, word: str, action: str) -> WatchedWord:
         action = WordAction(action)
     except ValueError:
         raise RuleError("Choose what the word does: block the post, or hold it for review.") from None
-    entry = WatchedWord(word=word, action=action, created_by_id=admin.id, created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(entry)
-            db.session.flush()
-    except IntegrityError:
-        raise RuleError(f"“{word}” is already on the list.") from None
+    entry = _insert_once(WatchedWord(word=word, action=action, created_by_id=admin.id, created_at=utcnow()),
+                         f"“{word}” is already on the list.")
     log(admin, "word_added", reason=f"{word} ({action})")
     return entry
 
@@ -365,14 +360,8 @@ def remove_watched_word(admin: User, entry: WatchedWord) -> None:
 def mute_member(muter: User, muted: User) -> Mute:
     if muter.id == muted.id:
         raise RuleError("You can't mute yourself.")
-    mute = Mute(muter_id=muter.id, muted_id=muted.id, created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(mute)
-            db.session.flush()
-    except IntegrityError:
-        raise RuleError(f"You have already muted {muted.name}.") from None
-    return mute
+    return _insert_once(Mute(muter_id=muter.id, muted_id=muted.id, created_at=utcnow()),
+                        f"You have already muted {muted.name}.")
 
 
 def unmute_member(muter: User, muted: User) -> None:

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..modforms import (AppealForm, FlagForm, ModEditForm, ReasonForm, SlowModeForm, SuspendForm,
                         WarnForm, WatchedWordForm)
-from ..models import Appeal, FlagReason, MemberMessage, Post, Topic, User, WatchedWord
+from ..models import Appeal, MemberMessage, Post, Topic, User, WatchedWord
 from ..models.moderation import FLAG_REASON_LABELS
 from ..permissions import (can_appeal_post, can_flag_post, can_manage_watched_words, can_moderate,
                            can_mute, require)
@@ -77,19 +77,23 @@ def _post_page(post: Post, status: int = 200, **forms):
     return render_template("mod/post.html", item=modpages.queue_item(post), **forms), status
 
 
-def _act(form, action, back: str, template_page):
+def _act(form, action, back: str, refused_page):
     """Run a moderator action (it logs itself), commit, and go back; a refusal shows
-    the post's moderation page with the reason and what was typed."""
+    `refused_page(form)` with the reason and what was typed, and stores nothing."""
     if not form.validate_on_submit():
-        return template_page(form, "; ".join(e for errs in form.errors.values() for e in errs))
-    try:
-        action()
-    except RuleError as error:
-        db.session.rollback()
-        return template_page(form, str(error))
-    db.session.commit()
-    flash("Done; it is in the moderation log.", "success")
-    return redirect(safe_next(form.next.data, back))
+        error = "; ".join(e for errs in form.errors.values() for e in errs)
+    else:
+        try:
+            action()
+        except RuleError as refusal:
+            db.session.rollback()
+            error = str(refusal)
+        else:
+            db.session.commit()
+            flash("Done; it is in the moderation log.", "success")
+            return redirect(safe_next(form.next.data, back))
+    flash(error, "error")
+    return refused_page(form)
 
 
 POST_ACTIONS = {"dismiss": moderation.dismiss_flags, "hide": moderation.hide_post,
@@ -105,12 +109,8 @@ def post(post_id):
 def post_action(post_id, action):
     post = _post_for_mod(post_id)
     form = ReasonForm()
-
-    def refused(form, error):
-        flash(error, "error")
-        return _post_page(post, 400, form=form)
     return _act(form, lambda: POST_ACTIONS[action](post, current_user, form.reason.data),
-                url_for("mod.post", post_id=post.id), refused)
+                url_for("mod.post", post_id=post.id), lambda form: _post_page(post, 400, form=form))
 
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
@@ -130,8 +130,7 @@ def _member_action(user_id: int, form, action):
     post = db.session.get(Post, int(form.post_id.data)) if (form.post_id.data or "").isdigit() else None
     require(can_moderate(current_user, post.topic if post else None))
 
-    def refused(form, error):
-        flash(error, "error")
+    def refused(form):
         if post is None:
             return redirect(url_for("mod.queue"))
         return _post_page(post, 400, **{"warn_form" if isinstance(form, WarnForm) else "suspend_form": form})
@@ -179,24 +178,16 @@ def topic(topic_id):
 def topic_action(topic_id, action):
     topic = _topic_for_mod(topic_id)
     form = ReasonForm()
-
-    def refused(form, error):
-        flash(error, "error")
-        return _topic_page(topic, 400, form=form)
     return _act(form, lambda: TOPIC_ACTIONS[action](topic, current_user, form.reason.data),
-                url_for("mod.topic", topic_id=topic.id), refused)
+                url_for("mod.topic", topic_id=topic.id), lambda form: _topic_page(topic, 400, form=form))
 
 
 @bp.post("/t/<int:topic_id>/slow-mode")
 def slow_mode(topic_id):
     topic = _topic_for_mod(topic_id)
     form = SlowModeForm()
-
-    def refused(form, error):
-        flash(error, "error")
-        return _topic_page(topic, 400, slow_form=form)
     return _act(form, lambda: moderation.set_slow_mode(topic, current_user, form.seconds.data, form.reason.data),
-                url_for("mod.topic", topic_id=topic.id), refused)
+                url_for("mod.topic", topic_id=topic.id), lambda form: _topic_page(topic, 400, slow_form=form))
 
 
 # --- Appeals -------------------------------------------------------------------------
@@ -206,13 +197,9 @@ def decide_appeal(appeal_id, decision):
     appeal = db.session.get(Appeal, appeal_id) or abort(404)
     post = _post_for_mod(appeal.post_id)
     form = ReasonForm()
-
-    def refused(form, error):
-        flash(error, "error")
-        return _post_page(post, 400, form=form)
     return _act(form, lambda: moderation.decide_appeal(appeal, current_user, decision == "restore",
                                                        form.reason.data),
-                url_for("mod.post", post_id=post.id), refused)
+                url_for("mod.post", post_id=post.id), lambda form: _post_page(post, 400, form=form))
 
 
 # --- Watched words (admins) --------------------------------------------------------------
@@ -319,5 +306,4 @@ def dismiss_message(message_id):
 
 @safety.app_context_processor
 def _member_messages():
-    return {"member_messages": moderation.unread_messages(current_user),
-            "flag_reasons": FlagReason}
+    return {"member_messages": moderation.unread_messages(current_user)}
