@@ -19,6 +19,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(VENV)/.installed $@
 
+# Test-only tools from npm (axe-core for the accessibility checks); skipped without npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility checks will fail"; fi
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -34,7 +39,7 @@ run: seed
 
 ## The whole suite on SQLite, browser tests included when Chromium is there
 ## (set TEST_DATABASE_URL for PostgreSQL).
-test: install-test
+test: install-test node_modules/.installed
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-postgres: install-test
@@ -42,7 +47,7 @@ test-postgres: install-test
 		$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS)
 
 ## Browser tests: headless Chromium (/usr/bin/chromium) through Playwright.
-test-browser: install-test
+test-browser: install-test node_modules/.installed
 	$(BIN)/python -m pytest -q -m browser $(PYTEST_ARGS)
 
 clean:

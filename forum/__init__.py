@@ -2,10 +2,11 @@
 from pathlib import Path
 
 from flask import Flask, redirect, render_template, request, url_for
-from sqlalchemy import event
+from sqlalchemy import event, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.engine import Engine
 
-from . import config, errors, permissions
+from . import config, errors, hostile, permissions, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,12 +28,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     with app.app_context():
         _tune_sqlite(db.engine)
 
+    hostile.init_app(app)
     from .views import articles, auth, home, mod, posts, topics, users
     for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp,
                       mod.bp, mod.safety):
         app.register_blueprint(blueprint)
 
     errors.register(app)
+    security.init_app(app)
     _init_templates(app)
     from . import cli
     cli.register(app)
@@ -49,7 +52,12 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if not user_id.isdigit():
+            return None
+        # With the moderators' unread messages to this member: the banner costs no query.
+        return db.session.scalars(
+            select(User).where(User.id == int(user_id)).options(joinedload(User.unread_messages))
+            .execution_options(populate_existing=True)).unique().first()
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -2,7 +2,9 @@
 import click
 from flask import Flask
 
-from . import seeding
+import json
+
+from . import backup, seeding
 from .accounts import create_user
 from .errors import RuleError
 from .extensions import db
@@ -19,6 +21,24 @@ def register(app: Flask) -> None:
         click.echo("Demo accounts (for trying the forum only, never in production):")
         for username, role, password in seeding.DEMO_ACCOUNTS:
             click.echo(f"  {username:<10} {role:<11} password: {password}")
+
+    @app.cli.command("export")
+    @click.argument("file", type=click.File("w", encoding="utf-8"))
+    def export_command(file):
+        """Write all data (users with password hashes, content, logs, classes) as JSON."""
+        counts = backup.write_export(file)
+        click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables.")
+
+    @app.cli.command("import")
+    @click.argument("file", type=click.File("r", encoding="utf-8"))
+    def import_command(file):
+        """Load an export into an empty, migrated database."""
+        try:
+            counts = backup.import_data(json.load(file))
+        except (RuleError, json.JSONDecodeError) as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+        click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables.")
 
     users = click.Group("users", help="Manage accounts.")
     app.cli.add_command(users)

@@ -5,6 +5,7 @@ parser itself, then sanitized by a bleach allowlist. Templates mark only the
 stored `*_html` fields safe.
 """
 import html
+import re
 
 import bleach
 from markdown_it import MarkdownIt
@@ -33,7 +34,14 @@ _cleaner = bleach.sanitizer.Cleaner(
     tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True)
 
 
+_SAFE_HREF = re.compile(r"(https?://|mailto:|/(?!/)|#)", re.IGNORECASE)
+
+
 def _set_rel(attrs, new=False):
+    """Every link gets our rel; a link that is not http(s), mailto or a path on
+    this site (a relative oddity like `jav%09ascript:`) loses its link, keeps its text."""
+    if not _SAFE_HREF.match(attrs.get((None, "href"), "")):
+        return None
     attrs[(None, "rel")] = LINK_REL
     return attrs
 

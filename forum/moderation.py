@@ -10,7 +10,7 @@ rule depends on it).
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -81,11 +81,10 @@ def tell(user: User, text: str, post: Post | None = None) -> MemberMessage:
 
 
 def unread_messages(user) -> list[MemberMessage]:
+    """The banner's messages; loaded with the signed-in member (see forum/__init__.py)."""
     if not user.is_authenticated:
         return []
-    return list(db.session.scalars(
-        select(MemberMessage).where(MemberMessage.user_id == user.id, MemberMessage.read_at.is_(None))
-        .order_by(MemberMessage.created_at, MemberMessage.id).limit(5)))
+    return list(user.unread_messages)[:5]
 
 
 def dismiss_message(message: MemberMessage, user: User) -> None:
@@ -369,6 +368,15 @@ def unmute_member(muter: User, muted: User) -> None:
     if mute is None:
         raise RuleError(f"You haven't muted {muted.name}.")
     db.session.delete(mute)
+
+
+def load_posts_with_mutes(user, query) -> tuple[list[Post], set[int]]:
+    """Run a query of posts and learn, in the same query, whose authors `user` muted."""
+    if not user.is_authenticated:
+        return list(db.session.scalars(query)), set()
+    rows = db.session.execute(query.add_columns(Mute.id).outerjoin(
+        Mute, and_(Mute.muted_id == Post.author_id, Mute.muter_id == user.id))).all()
+    return [post for post, _ in rows], {post.author_id for post, mute_id in rows if mute_id is not None}
 
 
 def muted_ids(user) -> frozenset[int]:

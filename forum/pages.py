@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from . import articles, moderation, permissions, visibility
 from .accounts import username_key
 from .extensions import db
-from .models import Article, Post, PostStatus, Topic, User
+from .models import Article, Passage, Post, PostStatus, Topic, User
 
 SORTS = ("old", "new")
 
@@ -79,15 +79,16 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     newest_first = sort == "new"
     pagination = Pagination(page=max(page, 1), per_page=per_page, total=topic.root_count)
     order = (Post.created_at.desc(), Post.id.desc()) if newest_first else (Post.created_at, Post.id)
-    roots = list(db.session.scalars(
+    # Each query also says which authors the reader muted (no query of its own).
+    roots, muted = moderation.load_posts_with_mutes(user, (
         select(Post).where(Post.topic_id == topic.id, Post.parent_id.is_(None))
         .order_by(*order).limit(per_page).offset((pagination.page - 1) * per_page)
         .options(joinedload(Post.author))))
     root_ids = [p.id for p in roots]
-    replies = list(db.session.scalars(
-        select(Post).where(Post.root_id.in_(root_ids)).options(joinedload(Post.author)))) if root_ids else []
+    replies, muted_below = moderation.load_posts_with_mutes(user, (
+        select(Post).where(Post.root_id.in_(root_ids)).options(joinedload(Post.author)))) if root_ids else ([], set())
     return TopicPage(topic, _tree(roots + replies, root_ids, newest_first), sort, pagination,
-                     moderation.muted_ids(user))
+                     frozenset(muted | muted_below))
 
 
 @dataclass
@@ -104,9 +105,8 @@ def post_page(user, post_id: int) -> PostPage:
     if post is None or not visibility.can_see_topic(user, post.topic):
         abort(404)
     root_id = post.root_id or post.id
-    family = list(db.session.scalars(
-        select(Post).where((Post.root_id == root_id) | (Post.id == root_id))
-        .options(joinedload(Post.author))))
+    family, muted = moderation.load_posts_with_mutes(user, select(Post).where((Post.root_id == root_id) | (Post.id == root_id))
+        .options(joinedload(Post.author)))
     by_id = {p.id: p for p in family}
     ancestors = []
     parent_id = post.parent_id
@@ -114,15 +114,18 @@ def post_page(user, post_id: int) -> PostPage:
         ancestors.append(by_id[parent_id])
         parent_id = by_id[parent_id].parent_id
     [node] = _tree(family, [post.id], newest_first=False)
-    return PostPage(post.topic, node, list(reversed(ancestors)), moderation.muted_ids(user))
+    return PostPage(post.topic, node, list(reversed(ancestors)), frozenset(muted))
 
 
-def topic_list(user, *, article: Article | None = None, limit: int = 50) -> list[Topic]:
+def topic_list(user, *, article: Article | None = None, passage: Passage | None = None,
+               limit: int = 50) -> list[Topic]:
     query = (visibility.visible_topics(user)
              .order_by(Topic.is_pinned.desc(), Topic.last_activity_at.desc())
              .limit(limit).options(joinedload(Topic.author), joinedload(Topic.passage)))
     if article is not None:
         query = query.where(Topic.article_id == article.id)
+    if passage is not None:
+        query = query.where(Topic.passage_id == passage.id)
     return list(db.session.scalars(query))
 
 
@@ -151,15 +154,17 @@ class ArticlePage:
     article: Article
     passage_counts: dict[int, int]
     topics: list[Topic]
+    passage: Passage | None
 
 
-def article_page(user, slug: str) -> ArticlePage:
+def article_page(user, slug: str, passage_anchor: str | None = None) -> ArticlePage:
     article = db.session.scalar(
         select(Article).where(Article.slug == slug).options(selectinload(Article.passages)))
     if article is None:
         abort(404)
+    passage = next((p for p in article.passages if p.anchor == passage_anchor), None)
     counts = articles.passage_topic_counts(article, visibility.visible_topic_filter(user))
-    return ArticlePage(article, counts, topic_list(user, article=article, limit=200))
+    return ArticlePage(article, counts, topic_list(user, article=article, passage=passage, limit=200), passage)
 
 
 @dataclass

@@ -14,9 +14,12 @@ from forum import create_app, posting
 from forum.config import TEST_CONFIG
 from forum.extensions import db
 from forum.models import Article, Passage, Role, Stance, TopicKind, User
+from forum import accounts
 from forum.accounts import create_user
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# Hashing strength is not under test here; scrypt would make every factory user slow.
+accounts.HASH_METHOD = "pbkdf2:sha256:1000"
 PASSWORD = "correct horse battery"
 
 
@@ -198,3 +201,22 @@ def count_queries(app):
         finally:
             event.remove(db.engine, "before_cursor_execute", record)
     return counting
+
+
+@pytest.fixture
+def fresh_postgres_url():
+    """The URL of a new, empty PostgreSQL database, dropped afterwards."""
+    import uuid
+    from sqlalchemy import create_engine
+    if not (TEST_DATABASE_URL or "").startswith("postgresql"):
+        pytest.skip("needs TEST_DATABASE_URL pointing at PostgreSQL")
+    name = f"scratch_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -68,3 +68,9 @@ def test_render_handles_ten_thousand_nested_quotes_quickly():
 def test_render_plain_escapes_and_keeps_lines():
     html = markup.render_plain("<b>hi</b>\nthere")
     assert "<b>" not in html and "&lt;b&gt;" in html and "<br>" in html
+
+
+def test_render_keeps_only_absolute_web_mail_and_site_links():
+    html = markup.render('[a](/t/5) [b](foo/bar) [c](//evil.example) [d](jav&#x09;ascript:alert(1)) [e](#x)')
+    assert re.findall(r'href="([^"]*)"', html) == ["/t/5", "#x"]
+    assert "b" in html and "c" in html and "d" in html  # the text stays

@@ -3,13 +3,11 @@ PostgreSQL, and come back down to nothing."""
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect
 
 from forum.extensions import db
 
@@ -40,20 +38,8 @@ def test_upgrade_and_downgrade_from_empty_sqlite(tmp_path):
     _roundtrip(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                    reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
-def test_upgrade_and_downgrade_from_empty_postgresql():
-    admin_url = os.environ["TEST_DATABASE_URL"]
-    name = f"migrations_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _roundtrip(admin_url.rsplit("/", 1)[0] + f"/{name}")
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+def test_upgrade_and_downgrade_from_empty_postgresql(fresh_postgres_url):
+    _roundtrip(fresh_postgres_url)
 
 
 def test_models_and_migrations_agree(app):

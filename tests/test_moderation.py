@@ -178,6 +178,7 @@ def test_warn_tells_the_member(make_user):
     [message] = moderation.unread_messages(member)
     assert "Keep it civil" in message.text
     moderation.dismiss_message(message, member)
+    db.session.commit()
     assert moderation.unread_messages(member) == []
 
 

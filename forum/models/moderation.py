@@ -5,7 +5,7 @@ Post.status (PostStatus: visible, hidden, removed, held) lives on the Post, in t
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, and_, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -145,6 +145,13 @@ class MemberMessage(db.Model):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# A signed-in member's unread messages are loaded with them, in one query, for the
+# banner every page shows (see the user loader in forum/__init__.py).
+User.unread_messages = relationship(
+    MemberMessage, viewonly=True, order_by=MemberMessage.id,
+    primaryjoin=lambda: and_(MemberMessage.user_id == User.id, MemberMessage.read_at.is_(None)))
 
 
 class WatchedWord(db.Model):

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,7 +14,8 @@ bp = Blueprint("articles", __name__, url_prefix="/a")
 
 @bp.get("/<slug>")
 def show(slug):
-    return render_template("articles/show.html", page=pages.article_page(current_user, slug))
+    page = pages.article_page(current_user, slug, request.args.get("passage"))
+    return render_template("articles/show.html", page=page)
 
 
 def _save(form, article):

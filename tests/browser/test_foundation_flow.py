@@ -30,7 +30,7 @@ def test_register_start_topic_reply_and_edit(new_page, make_article):
     page.fill("#body", "Replying, edited.")
     page.click("button:has-text('Save changes')")
     page.wait_for_selector("text=Replying, edited.")
-    page.click("text=edited")
+    page.click(".post.highlight >> text=History")
     page.wait_for_selector("text=Replying to myself for the record.")
     assert page.js_errors == []
 
@@ -49,7 +49,7 @@ def test_collapse_works_without_javascript(browser, live_server, make_topic, mak
 
 
 def test_sign_out_is_a_post(new_page, make_user):
-    user = make_user("leaver")
+    make_user("leaver")
     page = new_page()
     sign_in(page, "leaver", PASSWORD)
     page.click("text=Sign out")

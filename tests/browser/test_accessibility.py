@@ -1,0 +1,107 @@
+"""axe-core on every page type, as a guest, a member, a moderator and an instructor:
+no serious or critical violation of WCAG 2.2 A/AA."""
+from pathlib import Path
+
+import pytest
+
+from forum import moderation
+from forum.extensions import db
+from forum.models import FlagReason, Role
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def page_paths(world) -> list[str]:
+    """Every page type there is; a new page type belongs in this list."""
+    topic, post = world["topic"], world["post"]
+    return [
+        "/", f"/a/{topic.article.slug}", f"/t/{topic.id}", f"/t/{topic.id}?sort=new", f"/p/{post.id}",
+        f"/p/{post.id}/history", f"/t/{topic.id}/history", f"/u/{post.author.username}",
+        "/auth/login", "/auth/register", "/no-such-page",
+        f"/t/new?article={topic.article.slug}", f"/p/{post.id}/reply", f"/p/{post.id}/edit",
+        # Moderation
+        f"/p/{post.id}/flag", "/flags", "/mod", "/mod?status=all", "/mod/log", f"/mod/p/{post.id}",
+        f"/mod/p/{post.id}/edit", f"/mod/t/{topic.id}",
+    ]
+
+
+@pytest.fixture
+def world(make_user, make_topic, make_post):
+    author = make_user("author")
+    topic = make_topic(author=author, title="Accessible topic")
+    post = make_post(topic=topic, author=author, body="A *post* with [a link](https://example.org).")
+    reply = make_post(parent=post, body="A reply")
+    # Something in the moderation queue: a flag, and a removed reply with its tombstone.
+    moderation.flag_post(post, make_user("flagger"), FlagReason.OTHER, "Check the link")
+    moderation.remove_post(reply, make_user("remover", role=Role.MODERATOR), "Off-topic")
+    db.session.commit()
+    return {"topic": topic, "post": post, "author": author}
+
+
+def _violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} — {v['help']}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("role", [None, Role.MEMBER, Role.MODERATOR, Role.INSTRUCTOR])
+def test_no_serious_accessibility_violations(browser, live_server, make_user, world, role):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (make test-browser does)")
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)  # to inject axe only
+    page = context.new_page()
+    if role is not None:
+        user = world["author"] if role == Role.MEMBER else make_user(f"a11y_{role}", role=role)
+        sign_in(page, user.username, PASSWORD)
+    problems = {}
+    for path in page_paths(world):
+        response = page.goto(path)
+        if response.status == 403 or (role is None and "/auth/login" in page.url and "login" not in path):
+            continue  # not this role's page
+        found = _violations(page)
+        if found:
+            problems[path] = found
+    context.close()
+    assert not problems, "\n".join(f"{path}: {p}" for path, found in problems.items() for p in found)
+
+
+def test_every_flow_page_works_by_keyboard(new_page, world):
+    """Sign in and reply using the keyboard alone."""
+    page = new_page()
+    page.goto(f"/t/{world['topic'].id}")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    page.goto("/auth/login")
+    page.focus("#username")
+    page.keyboard.type("author")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("nav.account >> text=author")
+    page.goto(f"/t/{world['topic'].id}")
+    page.focus("#body")
+    page.keyboard.type("Typed without a mouse")
+    page.keyboard.press("Tab")  # to "Post reply"
+    assert page.evaluate("document.activeElement.textContent") == "Post reply"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".post.highlight >> text=Typed without a mouse")
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_narrow_screens_do_not_scroll_sideways(new_page, world, width):
+    page = new_page(width=width, height=700)
+    for path in [f"/t/{world['topic'].id}", "/", "/auth/login"]:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+
+
+def test_text_zoomed_to_200_percent_still_fits(new_page, world):
+    page = new_page(width=640, height=800)  # 1280 px at 200 %
+    page.goto(f"/t/{world['topic'].id}")
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
