@@ -2,7 +2,8 @@
 from pathlib import Path
 
 from flask import Flask, has_request_context, redirect, render_template, request, url_for
-from sqlalchemy import event
+from sqlalchemy import event, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.engine import Engine
 
 from . import config, errors, hostile, perf, permissions, security
@@ -28,10 +29,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         _tune_sqlite(db.engine)
 
     hostile.init_app(app)
-    from .views import articles, auth, classes, debates, home, posts, topics, users
+    from .views import articles, auth, classes, debates, home, mod, posts, topics, users
     from .views import feeds, live, notifications, search, settings
     for blueprint in (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp, debates.bp, classes.bp,
-                      search.bp, notifications.bp, settings.bp, feeds.bp, live.bp):
+                      mod.bp, mod.safety, search.bp, notifications.bp, settings.bp, feeds.bp, live.bp):
         app.register_blueprint(blueprint)
 
     errors.register(app)
@@ -53,7 +54,12 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if not user_id.isdigit():
+            return None
+        # With the moderators' unread messages to this member: the banner costs no query.
+        return db.session.scalars(
+            select(User).where(User.id == int(user_id)).options(joinedload(User.unread_messages))
+            .execution_options(populate_existing=True)).unique().first()
 
     @login_manager.unauthorized_handler
     def unauthorized():

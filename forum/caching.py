@@ -60,7 +60,12 @@ def conditional(load_topic):
 
 
 def topic_by_id(topic_id: int) -> Topic | None:
-    return db.session.get(Topic, topic_id)
+    # Loaded as the page builder wants it, and remembered for it (one query, not two).
+    from .pages import topic_load_options
+    topic = db.session.scalar(select(Topic).where(Topic.id == topic_id)
+                              .options(*topic_load_options(current_user)))
+    request.environ["counterpoint.topic"] = topic
+    return topic
 
 
 def topic_of_post(post_id: int) -> Topic | None:

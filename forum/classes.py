@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
 
-from . import posting
+from . import posting, visibility
 from .accounts import username_key
 from .errors import RuleError
 from .extensions import db
@@ -104,10 +104,7 @@ def archive_class(classroom: Classroom) -> Classroom:
 
 
 def role_of(user, class_id: int) -> str | None:
-    if not user.is_authenticated:
-        return None
-    return db.session.scalar(select(ClassMembership.role).where(
-        ClassMembership.class_id == class_id, ClassMembership.user_id == user.id))
+    return visibility.class_role(user, class_id)
 
 
 def is_teacher(user, class_id: int) -> bool:

@@ -53,6 +53,16 @@ def load(app) -> None:
         THREAD_DEPTH_LIMIT=8,
         SITE_NAME="Counterpoint",
         CENTRAL_QUESTION="How do we balance innovation with intellectual property?",
+        # Moderation and limits (any of them: FLASK_<NAME>=... in the environment)
+        FLAG_HIDE_THRESHOLD=3,
+        LIMIT_POSTS="6 per minute;60 per hour",
+        LIMIT_FLAGS="20 per hour",
+        LIMIT_LOGIN_IP="10 per 15 minutes",
+        LIMIT_LOGIN_ACCOUNT="10 per 15 minutes",
+        NEW_ACCOUNT_HOURS=24,
+        NEW_ACCOUNT_MAX_LINKS=2,
+        MOD_QUEUE_PER_PAGE=20,
+        MOD_LOG_PER_PAGE=50,
     )
     app.config.from_prefixed_env()
     if os.environ.get("FORUM_HTTPS") == "1":

@@ -1,9 +1,13 @@
-"""CSV files that open cleanly in a spreadsheet and cannot run as formulas there."""
+"""CSV files people open in a spreadsheet: UTF-8 with a byte-order mark (so Excel
+reads it as such), and safe against formula injection: a text cell starting with
+= + - @, a tab or a carriage return gets a leading apostrophe, so it stays text."""
 import csv
 import io
+from collections.abc import Iterable
 
-# A cell starting with one of these is read as a formula by spreadsheets.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from flask import Response
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value) -> str:
@@ -12,10 +16,10 @@ def safe_cell(value) -> str:
     text = str(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return text  # a number stays a number (even a negative one)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_csv(rows) -> str:
+def write_csv(rows: Iterable[Iterable]) -> str:
     """Rows (the first is the header) as CSV text with a UTF-8 byte-order mark."""
     out = io.StringIO()
     out.write("\ufeff")
@@ -23,3 +27,10 @@ def write_csv(rows) -> str:
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
     return out.getvalue()
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
+    body = write_csv([header, *rows])
+    return Response(body.encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Content-Type": "text/csv; charset=utf-8"})

@@ -6,14 +6,14 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import abort
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from flask import abort, has_request_context, request
+from sqlalchemy import func, null, select
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
-from . import anonymity, articles, classpages, live, notifications, visibility
+from . import anonymity, articles, classpages, moderation, permissions, visibility
 from .accounts import username_key
 from .extensions import db
-from .models import Article, Passage, Post, Topic, User
+from .models import Article, Passage, Post, Topic, TopicWatch, User
 
 SORTS = ("old", "new", "best")
 
@@ -57,10 +57,22 @@ def _tree(posts: list[Post], top_ids: list[int], newest_first: bool, best_first:
     return [nodes[i] for i in top_ids if i in nodes]
 
 
+def topic_load_options(user) -> list:
+    """A topic page's topic with its article, author, passage, newest post id (where
+    live updates start) and the reader's watch level: one query."""
+    watch = (select(TopicWatch.level).where(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == user.id)
+             .scalar_subquery() if user.is_authenticated else null())
+    return [joinedload(Topic.article), joinedload(Topic.author), joinedload(Topic.passage),
+            with_expression(Topic.last_post_id,
+                            select(func.max(Post.id)).where(Post.topic_id == Topic.id).scalar_subquery()),
+            with_expression(Topic.viewer_watch, watch)]
+
+
 def _load_topic(user, topic_id: int) -> Topic:
-    topic = db.session.scalar(
-        select(Topic).where(Topic.id == topic_id)
-        .options(joinedload(Topic.article), joinedload(Topic.author), joinedload(Topic.passage)))
+    topic = request.environ.get("counterpoint.topic") if has_request_context() else None
+    if topic is None or topic.id != topic_id:  # not already loaded for this request's ETag
+        topic = db.session.scalar(select(Topic).where(Topic.id == topic_id)
+                                  .options(*topic_load_options(user)))
     if topic is None or not visibility.can_see_topic(user, topic):
         abort(404)
     return topic
@@ -78,6 +90,7 @@ class TopicPage:
     # Class debates: sides, phases and grades above the thread, and pseudonyms.
     debate: "classpages.DebatePanel | None" = None
     names: dict = field(default_factory=dict)
+    muted: frozenset[int] = frozenset()  # authors whose posts collapse for this reader
 
 
 load_topic = _load_topic
@@ -92,15 +105,17 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     order = (Post.created_at.desc(), Post.id.desc()) if newest_first else (Post.created_at, Post.id)
     if sort == "best":
         order = (Post.vote_count.desc(), *order)
-    roots = list(db.session.scalars(
+    # Each query also says which authors the reader muted (no query of its own).
+    roots, muted = moderation.load_posts_with_mutes(user, (
         select(Post).where(Post.topic_id == topic.id, Post.parent_id.is_(None))
         .order_by(*order).limit(per_page).offset((pagination.page - 1) * per_page)
         .options(joinedload(Post.author))))
     root_ids = [p.id for p in roots]
-    replies = list(db.session.scalars(
-        select(Post).where(Post.root_id.in_(root_ids)).options(joinedload(Post.author)))) if root_ids else []
+    replies, muted_below = moderation.load_posts_with_mutes(user, (
+        select(Post).where(Post.root_id.in_(root_ids)).options(joinedload(Post.author)))) if root_ids else ([], set())
     page = TopicPage(topic, _tree(roots + replies, root_ids, newest_first, sort == "best"), sort, pagination,
-                     live.last_post_id(topic), notifications.watch_level(user, topic))
+                     topic.last_post_id or 0, topic.viewer_watch,
+                     muted=frozenset(muted | muted_below))
     if topic.class_id is not None:
         page.debate = classpages.debate_panel(user, topic)
         page.names = page.debate.context.names if page.debate else anonymity.names_for_topic(user, topic)
@@ -113,6 +128,7 @@ class PostPage:
     node: Node
     ancestors: list[Post]
     names: dict = field(default_factory=dict)
+    muted: frozenset[int] = frozenset()
 
 
 def post_page(user, post_id: int, post: Post | None = None) -> PostPage:
@@ -121,9 +137,8 @@ def post_page(user, post_id: int, post: Post | None = None) -> PostPage:
     if post is None or not visibility.can_see_topic(user, post.topic):
         abort(404)
     root_id = post.root_id or post.id
-    family = list(db.session.scalars(
-        select(Post).where((Post.root_id == root_id) | (Post.id == root_id))
-        .options(joinedload(Post.author))))
+    family, muted = moderation.load_posts_with_mutes(user, select(Post).where((Post.root_id == root_id) | (Post.id == root_id))
+        .options(joinedload(Post.author)))
     by_id = {p.id: p for p in family}
     ancestors = []
     parent_id = post.parent_id
@@ -131,7 +146,8 @@ def post_page(user, post_id: int, post: Post | None = None) -> PostPage:
         ancestors.append(by_id[parent_id])
         parent_id = by_id[parent_id].parent_id
     [node] = _tree(family, [post.id], newest_first=False)
-    return PostPage(post.topic, node, list(reversed(ancestors)), anonymity.names_for_topic(user, post.topic))
+    return PostPage(post.topic, node, list(reversed(ancestors)), anonymity.names_for_topic(user, post.topic),
+                    frozenset(muted))
 
 
 def topic_list(user, *, article: Article | None = None, passage: Passage | None = None,
@@ -193,35 +209,41 @@ class ProfilePage:
     pagination: Pagination
     # Debates the person argued in: (topic, {stance: number of their top-level posts}).
     debates: list[tuple[Topic, dict[str, int]]] = field(default_factory=list)
+    muted: bool = False  # whether the reader has muted this person
 
 
 def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> ProfilePage:
     person = db.session.scalar(select(User).where(User.username_key == username_key(username)))
     if person is None:
         abort(404)
-    seen = visibility.visible_topic_filter(user)
+    # Deleted posts are never listed; hidden, held and removed ones only to their
+    # author and moderators.
+    own_or_mod = permissions.can_moderate(user) or (user.is_authenticated and user.id == person.id)
+    seen = visibility.visible_topic_filter(user) & (
+        Post.deleted_at.is_(None) if own_or_mod else visibility.public_post_filter())
     unmasked = anonymity.profile_post_filter(user, person)
     total = db.session.scalar(
         select(func.count()).select_from(Post).join(Post.topic)
-        .where(Post.author_id == person.id, visibility.public_post_filter(), seen, unmasked))
+        .where(Post.author_id == person.id, seen, unmasked))
     pagination = Pagination(page=max(page, 1), per_page=per_page, total=total)
     posts = list(db.session.scalars(
         select(Post).join(Post.topic)
-        .where(Post.author_id == person.id, visibility.public_post_filter(), seen, unmasked)
+        .where(Post.author_id == person.id, seen, unmasked)
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(per_page).offset((pagination.page - 1) * per_page)
         .options(joinedload(Post.topic))))
     topics = list(db.session.scalars(
         visibility.visible_topics(user).where(Topic.author_id == person.id)
         .order_by(Topic.created_at.desc()).limit(20)))
-    return ProfilePage(person, posts, topics, total, pagination, _debate_stances(person, seen, unmasked))
+    return ProfilePage(person, posts, topics, total, pagination, _debate_stances(person, seen, unmasked),
+                       person.id in moderation.muted_ids(user))
 
 
 def _debate_stances(person: User, seen, unmasked) -> list[tuple[Topic, dict[str, int]]]:
     rows = db.session.execute(
         select(Topic, Post.stance, func.count()).join(Post.topic)
         .where(Post.author_id == person.id, Post.parent_id.is_(None), Post.stance.is_not(None),
-               Topic.kind == "debate", visibility.public_post_filter(), seen, unmasked)
+               Topic.kind == "debate", seen, unmasked)
         .group_by(Topic.id, Post.stance).order_by(Topic.id.desc()))
     debates: dict[int, tuple[Topic, dict[str, int]]] = {}
     for topic, stance, count in rows:

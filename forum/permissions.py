@@ -34,7 +34,7 @@ def can_reply(user, topic: Topic) -> bool:
 def can_edit_post(user, post: Post) -> bool:
     if not can_write(user):
         return False
-    return user.is_moderator or post.author_id == user.id
+    return can_moderate(user, post.topic) or post.author_id == user.id
 
 
 def can_delete_post(user, post: Post) -> bool:
@@ -48,10 +48,16 @@ def can_edit_topic(user, topic: Topic) -> bool:
 
 
 def can_see_post_text(user, post: Post) -> bool:
-    """A deleted post's text (and its history) stays visible to its author and moderators."""
-    if not post.is_deleted:
+    """Whether `user` may read this post's text (and its history) anywhere it is shown.
+
+    Deleted by its author, hidden pending review or held: its author and moderators.
+    Removed by a moderator: moderators only (everyone else sees the tombstone).
+    """
+    if post.is_removed:
+        return can_moderate(user, post.topic)
+    if not post.is_deleted and not post.is_pending_review:
         return True
-    return user.is_authenticated and (user.is_moderator or post.author_id == user.id)
+    return user.is_authenticated and (can_moderate(user, post.topic) or post.author_id == user.id)
 
 
 def can_manage_articles(user) -> bool:
@@ -85,6 +91,37 @@ def can_answer_poll(user, topic: Topic) -> bool:
 
 def can_add_source(user, post: Post) -> bool:
     return can_write(user) and post.author_id == user.id
+
+
+# --- Moderation ---------------------------------------------------------------
+
+def can_moderate(user, topic: Topic | None = None) -> bool:
+    """Act on flags, posts, authors and topics in `topic` (None: reach the queue and log).
+
+    Moderators and admins, on public topics. Inside a private class: its
+    instructors and admins only; site moderators do not see in there.
+    """
+    if not user.is_authenticated or user.is_suspended:
+        return False
+    if topic is not None and topic.class_id is not None:
+        return can_moderate_class_topic(user, topic)
+    return user.is_moderator
+
+
+def can_flag_post(user, post: Post) -> bool:
+    return can_write(user) and post.author_id != user.id
+
+
+def can_appeal_post(user, post: Post) -> bool:
+    return can_write(user) and post.author_id == user.id and post.is_removed
+
+
+def can_mute(user, person) -> bool:
+    return can_write(user) and user.id != person.id
+
+
+def can_manage_watched_words(user) -> bool:
+    return user.is_authenticated and user.is_admin and not user.is_suspended
 
 
 JINJA_GLOBALS = {

@@ -1,10 +1,10 @@
 """Writing: topics, replies, edits with history, deletion as a tombstone."""
 from sqlalchemy import select, update
 
-from . import classes, markup, notifications
+from . import classes, limits, markup, notifications
 from .errors import RuleError
 from .extensions import db
-from .models import Article, Passage, Post, Revision, Stance, Topic, TopicKind, User, utcnow
+from .models import Article, Passage, Post, PostStatus, Revision, Stance, Topic, TopicKind, User, utcnow
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -35,6 +35,8 @@ def create_topic(author: User, article: Article, *, title: str, body: str,
                  pro_label: str | None = None, con_label: str | None = None) -> Topic:
     title = clean_title(title)
     body_md, body_html = render_body(body)
+    limits.check_links(author, body_md)
+    limits.screen_text(author, body_md)  # a blocked word refuses the topic; a topic is never held
     if passage is not None and passage.article_id != article.id:
         raise RuleError("That passage belongs to another article.")
     topic = Topic(article=article, passage=passage, author=author, kind=kind, title=title,
@@ -83,9 +85,10 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
     if not topic.is_debate:
         stance = None
     body_md, body_html = render_body(body)
+    status = limits.check_new_post(author, topic, body_md)
     now = utcnow()
     post = Post(topic=topic, author=author, body_md=body_md, body_html=body_html,
-                stance=stance, created_at=now, phase=phase)
+                stance=stance, created_at=now, phase=phase, status=status)
     if parent is not None:
         post.parent = parent
         post.parent_id = parent.id
@@ -115,6 +118,9 @@ def edit_post(post: Post, editor: User, body: str, reason: str | None = None) ->
     body_md, body_html = render_body(body)
     if body_md == post.body_md:
         raise RuleError("Nothing changed.")
+    limits.check_links(editor, body_md)
+    if limits.screen_text(editor, body_md) == PostStatus.HELD and post.status == PostStatus.VISIBLE:
+        post.status = PostStatus.HELD
     db.session.add(Revision(post_id=post.id, body_md=post.body_md, body_html=post.body_html,
                             created_at=post.edited_at or post.created_at,
                             editor_id=post.edited_by_id or post.author_id, reason=post.edit_reason))

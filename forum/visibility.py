@@ -8,11 +8,11 @@ leak.
 A topic with a `class_id` is private: only the class's members (students and
 instructors) and admins see it. Site moderators get no exception.
 """
-from flask import abort
+from flask import abort, has_request_context, request
 from sqlalchemy import Select, false, or_, select, true
 
 from .extensions import db
-from .models import ClassMembership, Classroom, Post, Topic
+from .models import PostStatus, ClassMembership, Classroom, Post, Topic
 
 
 def _my_class_ids(user) -> Select:
@@ -39,8 +39,23 @@ def visible_class_filter(user):
 
 def public_post_filter():
     """A SQL condition on Post true for posts whose text may be listed, searched,
-    fed or notified about (a deleted post keeps only its tombstone)."""
-    return Post.deleted_at.is_(None)
+    fed or notified about: not deleted by its author (a tombstone), and not
+    hidden, held or removed by moderation."""
+    return Post.deleted_at.is_(None) & (Post.status == PostStatus.VISIBLE)
+
+
+def moderation_scope(user):
+    """A SQL condition on Topic true where `user` may moderate (the twin of
+    `permissions.can_moderate`): admins everywhere; site moderators on public
+    topics; instructors in their own classes. Queues and logs filter by it, so a
+    site moderator never sees into a private class."""
+    if not user.is_authenticated or user.is_suspended:
+        return false()
+    if user.is_admin:
+        return true()
+    taught = Topic.class_id.in_(select(ClassMembership.class_id).where(
+        ClassMembership.user_id == user.id, ClassMembership.role == "instructor"))
+    return or_(Topic.class_id.is_(None), taught) if user.is_moderator else taught
 
 
 def visible_topics(user) -> Select:
@@ -51,14 +66,28 @@ def visible_posts(user) -> Select:
     return select(Post).join(Post.topic).where(visible_topic_filter(user))
 
 
+def class_role(user, class_id: int) -> str | None:
+    """The user's role in the class (student, instructor) or None.
+
+    Asked for every post a page shows, so a GET remembers each answer for the
+    rest of that request; a write request always asks the database, since it
+    may change the answer (joining, leaving).
+    """
+    if not user.is_authenticated:
+        return None
+    memo = (request.environ.setdefault("counterpoint.class_roles", {})
+            if has_request_context() and request.method == "GET" else {})
+    key = (user.id, class_id)
+    if key not in memo:
+        memo[key] = db.session.scalar(select(ClassMembership.role).where(
+            ClassMembership.class_id == class_id, ClassMembership.user_id == user.id))
+    return memo[key]
+
+
 def can_see_class(user, class_id: int) -> bool:
     if not user.is_authenticated:
         return False
-    if user.is_admin:
-        return True
-    return db.session.scalar(
-        select(ClassMembership.id).where(ClassMembership.class_id == class_id,
-                                         ClassMembership.user_id == user.id)) is not None
+    return user.is_admin or class_role(user, class_id) is not None
 
 
 def can_see_topic(user, topic: Topic) -> bool:

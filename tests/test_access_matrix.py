@@ -11,7 +11,9 @@ from datetime import timedelta
 
 import pytest
 
-from forum.models import Role, utcnow
+from forum import moderation
+from forum.extensions import db
+from forum.models import Role, WordAction, utcnow
 from tests.conftest import PASSWORD
 
 # "instructor" teaches another class; "outsider" is a student of another class;
@@ -36,6 +38,8 @@ STARTERS = rule("forbidden", guest="login", moderator="ok", admin="ok", instruct
 CLASS_MEMBERS = rule("missing", guest="login", admin="ok", student="ok", teacher="ok")
 CLASS_TEACHERS = rule("missing", guest="login", admin="ok", student="forbidden", teacher="ok")
 CLASS_STUDENTS_WRITE = rule("missing", guest="login", admin="ok", student="ok", teacher="ok")
+MOD_ONLY = rule("forbidden", guest="login", moderator="ok", admin="ok")
+OWNER_SEES = rule("missing", guest="login", owner="ok")
 
 # (endpoint, method) -> (path builder, {visitor: outcome})
 ROUTES = {
@@ -128,6 +132,32 @@ ROUTES = {
     ("classes.grades_csv", "GET"): (lambda w: _debate_path(w, "grades.csv"), CLASS_TEACHERS),
     ("classes.participation_csv", "GET"): (lambda w: _debate_path(w, "participation.csv"), CLASS_TEACHERS),
     ("classes.transcript", "GET"): (lambda w: _debate_path(w, "transcript.md"), CLASS_MEMBERS),
+    # Moderation: members' side
+    ("safety.flag", "GET"): (lambda w: f"/p/{w['other_post'].id}/flag", WRITERS),
+    ("safety.flag", "POST"): (lambda w: f"/p/{w['other_post'].id}/flag", WRITERS),
+    ("safety.my_flags", "GET"): (lambda w: "/flags", SIGNED_IN),
+    ("safety.appeal", "GET"): (lambda w: f"/p/{w['removed'].id}/appeal", OWNER_ONLY),
+    ("safety.appeal", "POST"): (lambda w: f"/p/{w['removed'].id}/appeal", OWNER_ONLY),
+    ("safety.mute", "POST"): (lambda w: f"/u/{w['stranger'].username}/mute", WRITERS),
+    ("safety.unmute", "POST"): (lambda w: f"/u/{w['stranger'].username}/unmute", WRITERS),
+    ("safety.dismiss_message", "POST"): (lambda w: f"/messages/{w['message'].id}/dismiss", OWNER_SEES),
+    # Moderation: moderators' side
+    ("mod.queue", "GET"): (lambda w: "/mod", MOD_ONLY),
+    ("mod.log", "GET"): (lambda w: "/mod/log", MOD_ONLY),
+    ("mod.log_csv", "GET"): (lambda w: "/mod/log.csv", MOD_ONLY),
+    ("mod.post", "GET"): (lambda w: f"/mod/p/{w['post'].id}", MOD_ONLY),
+    ("mod.post_action", "POST"): (lambda w: f"/mod/p/{w['post'].id}/hide", MOD_ONLY),
+    ("mod.edit", "GET"): (lambda w: f"/mod/p/{w['post'].id}/edit", MOD_ONLY),
+    ("mod.edit", "POST"): (lambda w: f"/mod/p/{w['post'].id}/edit", MOD_ONLY),
+    ("mod.warn", "POST"): (lambda w: f"/mod/u/{w['owner'].id}/warn", MOD_ONLY),
+    ("mod.suspend", "POST"): (lambda w: f"/mod/u/{w['owner'].id}/suspend", MOD_ONLY),
+    ("mod.topic", "GET"): (lambda w: f"/mod/t/{w['topic'].id}", MOD_ONLY),
+    ("mod.topic_action", "POST"): (lambda w: f"/mod/t/{w['topic'].id}/pin", MOD_ONLY),
+    ("mod.slow_mode", "POST"): (lambda w: f"/mod/t/{w['topic'].id}/slow-mode", MOD_ONLY),
+    ("mod.decide_appeal", "POST"): (lambda w: f"/mod/appeals/{w['appeal'].id}/uphold", MOD_ONLY),
+    ("mod.words", "GET"): (lambda w: "/mod/words", ADMIN_ONLY),
+    ("mod.words", "POST"): (lambda w: "/mod/words", ADMIN_ONLY),
+    ("mod.delete_word", "POST"): (lambda w: f"/mod/words/{w['word'].id}/delete", ADMIN_ONLY),
 }
 
 
@@ -177,7 +207,7 @@ def world(make_user, make_article, make_topic, make_post, make_class, make_class
     class_post = make_post(topic=class_topic, author=teacher, body="Private words", stance="pro")
     criterion = grading.rubric(class_topic.id)[0]
     debate = make_topic(author=owner, article=article, kind="debate", title="A public motion")
-    return {
+    world = {
         "debate": debate, "argument": make_post(topic=debate, author=owner, body="An argument", stance="pro"),
         "classroom": classroom, "class_topic": class_topic, "class_post": class_post,
         "student": student, "teacher": teacher, "outsider": outsider, "instructor": instructor,
@@ -190,6 +220,18 @@ def world(make_user, make_article, make_topic, make_post, make_class, make_class
         "moderator": make_user("moderator", role=Role.MODERATOR),
         "admin": make_user("admin", role=Role.ADMIN),
     }
+    # Moderation: a stranger's post to flag, a removed post of the owner's with its appeal,
+    # a message to the owner, a watched word.
+    stranger = make_user("stranger")
+    removed = make_post(topic=topic, author=owner, body="Removed words")
+    moderation.remove_post(removed, world["admin"], "Off-topic")
+    world.update(
+        stranger=stranger, other_post=make_post(topic=topic, author=stranger), removed=removed,
+        appeal=moderation.appeal_removal(removed, owner, "Please read it again, it was on topic."),
+        message=moderation.tell(owner, "Hello"),
+        word=moderation.add_watched_word(world["admin"], "forbidden phrase", WordAction.BLOCK))
+    db.session.commit()
+    return world
 
 
 def _outcome(response) -> str:

@@ -3,10 +3,13 @@ from .articles import Article, Passage
 from .base import UTCDateTime, utcnow
 from .follow import FollowSettings, Notification, NotificationKind, NotificationOptOut, TopicWatch, WatchLevel
 from .debates import Delta, PollPhase, Source, SourceRequest, StancePoll, Vote
-from .topics import Post, Revision, Stance, Topic, TopicKind
+from .topics import Post, PostStatus, Revision, Stance, Topic, TopicKind
 from .users import Role, User
 from .classes import (ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom,
                       DebatePhase, Grade, PhaseExtension, PhaseKind, RubricCriterion, SideMode)
+# Moderation
+from .moderation import (Appeal, AppealStatus, AuditLogIsAppendOnly, Flag, FlagReason, FlagStatus,
+                         MemberMessage, ModAction, Mute, WatchedWord, WordAction)
 
 __all__ = [
     "Delta", "PollPhase", "Source", "SourceRequest", "StancePoll", "Vote",
@@ -15,4 +18,7 @@ __all__ = [
     "FollowSettings", "Notification", "NotificationKind", "NotificationOptOut", "TopicWatch", "WatchLevel",
     "ClassDebate", "ClassDebateSide", "ClassMembership", "ClassRole", "Classroom", "DebatePhase",
     "Grade", "PhaseExtension", "PhaseKind", "RubricCriterion", "SideMode",
+    # Moderation
+    "Appeal", "AppealStatus", "AuditLogIsAppendOnly", "Flag", "FlagReason", "FlagStatus",
+    "MemberMessage", "ModAction", "Mute", "PostStatus", "WatchedWord", "WordAction",
 ]

@@ -2,7 +2,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
 from .articles import Article, Passage
@@ -18,6 +18,14 @@ class TopicKind(StrEnum):
 class Stance(StrEnum):
     PRO = "pro"
     CON = "con"
+
+
+class PostStatus(StrEnum):
+    """What moderation has done to a post (its author's deletion is `deleted_at`)."""
+    VISIBLE = "visible"
+    HIDDEN = "hidden"     # pending review: flagged past the threshold, or hidden by a moderator
+    REMOVED = "removed"   # a tombstone with the moderator's reason; replies stay
+    HELD = "held"         # posted with a watched word: hidden until a moderator approves
 
 
 class Topic(db.Model):
@@ -50,6 +58,12 @@ class Topic(db.Model):
     # A class topic is private to the class (see visibility.py); NULL is public.
     class_id: Mapped[int | None] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"),
                                                  index=True)
+    # Moderation: one post per member per this many seconds (0: off).
+    slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    # Filled in by the topic page's single query (pages.topic_load_options), else None.
+    last_post_id: Mapped[int | None] = query_expression()
+    viewer_watch: Mapped[str | None] = query_expression()
 
     article: Mapped[Article] = relationship()
     passage: Mapped[Passage | None] = relationship()
@@ -67,6 +81,7 @@ class Post(db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         CheckConstraint("stance IS NULL OR stance IN ('pro', 'con')", name="stance"),
+        CheckConstraint("status IN ('visible', 'hidden', 'removed', 'held')", name="status"),
         # Roots of a topic, in order: the first page of a topic.
         Index("ix_posts_topic_parent_created", "topic_id", "parent_id", "created_at"),
         # Every post under the roots of a page, in one query.
@@ -101,6 +116,12 @@ class Post(db.Model):
     vote_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     delta_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     needs_source_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Moderation (see forum/moderation.py); the text itself is never thrown away.
+    status: Mapped[str] = mapped_column(String(10), default=PostStatus.VISIBLE,
+                                        server_default=PostStatus.VISIBLE.value)
+    removal_reason: Mapped[str | None] = mapped_column(Text)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     topic: Mapped[Topic] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -111,6 +132,15 @@ class Post(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status == PostStatus.REMOVED
+
+    @property
+    def is_pending_review(self) -> bool:
+        """Hidden or held: shown in full only to its author and moderators."""
+        return self.status in (PostStatus.HIDDEN, PostStatus.HELD)
 
     def __repr__(self) -> str:
         return f"<Post {self.id} in topic {self.topic_id}>"

@@ -1,7 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 
-from .. import accounts
+from .. import accounts, limits
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import EmptyForm, LoginForm, RegisterForm
@@ -27,6 +27,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.login_per_ip
+@limits.login_per_account
 def login():
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():

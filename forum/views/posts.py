@@ -1,7 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import anonymity, caching, debate_pages, debates, pages, posting, visibility
+from .. import anonymity, caching, debate_pages, debates, limits, moderation, pages, posting, visibility
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import DeltaForm, EditPostForm, EmptyForm, ReplyForm
@@ -27,6 +27,7 @@ def show(post_id):
 
 @bp.route("/<int:post_id>/reply", methods=["GET", "POST"])
 @login_required
+@limits.posting
 def reply(post_id):
     parent = visibility.get_visible_or_404(current_user, Post, post_id)
     require(can_reply(current_user, parent.topic))
@@ -46,7 +47,9 @@ def edit(post_id):
     post = visibility.get_visible_or_404(current_user, Post, post_id)
     require(can_edit_post(current_user, post))
     form = EditPostForm(data={"body": post.body_md})
-    if attempt(form, lambda: posting.edit_post(post, current_user, form.body.data, form.reason.data)):
+    # Someone else's post is a moderator's edit: a reason is required and it is logged.
+    edit = posting.edit_post if post.author_id == current_user.id else moderation.edit_post
+    if attempt(form, lambda: edit(post, current_user, form.body.data, form.reason.data)):
         return redirect(url_for("posts.show", post_id=post.id))
     return render_form("posts/edit.html", form, post=post)
 

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import caching, debate_pages, debates, pages, posting, visibility
+from .. import caching, debate_pages, debates, limits, pages, posting, visibility
 from ..extensions import db
 from ..forms import EditTopicForm, ReplyForm, TopicForm
 from ..models import Article, Passage, Topic
@@ -23,6 +23,7 @@ def article_and_passage(slug: str | None, anchor: str | None) -> tuple[Article, 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@limits.posting
 def new():
     require(can_start_topic(current_user))
     article, passage = article_and_passage(request.args.get("article"), request.args.get("passage"))
@@ -54,6 +55,7 @@ def show(topic_id):
 
 @bp.post("/<int:topic_id>/reply")
 @login_required
+@limits.posting
 def reply(topic_id):
     topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
     require(can_reply(current_user, topic))

@@ -5,7 +5,7 @@ triggers; on PostgreSQL, generated tsvector columns with GIN indexes. Neither
 is declared on the models (see `search.schema_filter`).
 
 Revision ID: 0005_find
-Revises: 0003_debates
+Revises: 0004_moderation
 Create Date: 2026-11-25 20:03:54.549377
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_find'
-down_revision = '0003_debates'
+down_revision = '0004_moderation'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from forum.models import Role
+from forum import moderation
+from forum.extensions import db
+from forum.models import FlagReason, Role
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
@@ -20,6 +22,9 @@ def page_paths(world) -> list[str]:
         f"/p/{post.id}/history", f"/t/{topic.id}/history", f"/u/{post.author.username}",
         "/auth/login", "/auth/register", "/no-such-page",
         f"/t/new?article={topic.article.slug}", f"/p/{post.id}/reply", f"/p/{post.id}/edit",
+        # Moderation
+        f"/p/{post.id}/flag", "/flags", "/mod", "/mod?status=all", "/mod/log", f"/mod/p/{post.id}",
+        f"/mod/p/{post.id}/edit", f"/mod/t/{topic.id}",
     ]
 
 
@@ -28,7 +33,11 @@ def world(make_user, make_topic, make_post):
     author = make_user("author")
     topic = make_topic(author=author, title="Accessible topic")
     post = make_post(topic=topic, author=author, body="A *post* with [a link](https://example.org).")
-    make_post(parent=post, body="A reply")
+    reply = make_post(parent=post, body="A reply")
+    # Something in the moderation queue: a flag, and a removed reply with its tombstone.
+    moderation.flag_post(post, make_user("flagger"), FlagReason.OTHER, "Check the link")
+    moderation.remove_post(reply, make_user("remover", role=Role.MODERATOR), "Off-topic")
+    db.session.commit()
     return {"topic": topic, "post": post, "author": author}
 
 

@@ -25,9 +25,10 @@ def _assert_clean(page, selector):
     assert page.evaluate(corpus.DOM_CHECK, selector) == []
 
 
-def test_hostile_post_bodies_and_titles_never_run(new_page, live_server, app, client, make_user, make_topic):
+def test_hostile_post_bodies_and_titles_never_run(new_page, live_server, app, client, make_user, make_topic,
+                                                  monkeypatch):
     app.config["WTF_CSRF_ENABLED"] = False  # the test client posts through the real form routes
-    app.config["POSTS_PER_PAGE"] = 1000
+    monkeypatch.setitem(app.config, "POSTS_PER_PAGE", 1000)  # restored after: later tests paginate
     inputs = corpus.load()
     assert len(inputs) >= 100
     member = make_user("attacker")

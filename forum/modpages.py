@@ -1,0 +1,171 @@
+"""What the moderation pages show (/mod, /mod/log, a member's flags), in a fixed
+number of queries whatever their size."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload
+
+from .accounts import username_key
+from .extensions import db
+from .moderation import member_histories
+from . import visibility
+from .models import Appeal, AppealStatus, Flag, FlagReason, FlagStatus, ModAction, Post, PostStatus, Topic, User
+from .pages import Pagination
+
+QUEUE_STATUSES = ("open", "resolved", "all")
+
+
+@dataclass
+class QueueItem:
+    post: Post
+    flags: list[Flag] = field(default_factory=list)
+    appeal: Appeal | None = None
+    history: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def open_flags(self) -> list[Flag]:
+        return [f for f in self.flags if f.status == FlagStatus.OPEN]
+
+    @property
+    def reason_counts(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for flag in self.open_flags or self.flags:
+            counts[flag.reason_label] = counts.get(flag.reason_label, 0) + 1
+        return sorted(counts.items(), key=lambda kv: -kv[1])
+
+    @property
+    def is_open(self) -> bool:
+        return (bool(self.open_flags) or self.post.is_pending_review
+                or (self.appeal is not None and self.appeal.status == AppealStatus.OPEN))
+
+    @property
+    def last_activity(self) -> datetime:
+        moments = [f.created_at for f in self.flags] + [self.post.hidden_at or self.post.created_at]
+        if self.appeal is not None:
+            moments.append(self.appeal.created_at)
+        return max(moments)
+
+
+@dataclass
+class QueuePage:
+    items: list[QueueItem]
+    reason: str
+    status: str
+    pagination: Pagination
+
+
+def _activity():
+    """(post_id, at, open) for every flag, appeal and post waiting for review."""
+    is_open = lambda column, value: case((column == value, 1), else_=0)  # noqa: E731
+    return union_all(
+        select(Flag.post_id.label("post_id"), Flag.created_at.label("at"),
+               is_open(Flag.status, FlagStatus.OPEN).label("open")),
+        select(Appeal.post_id, Appeal.created_at, is_open(Appeal.status, AppealStatus.OPEN)),
+        select(Post.id, func.coalesce(Post.hidden_at, Post.created_at), literal(1))
+        .where(Post.status.in_([PostStatus.HIDDEN, PostStatus.HELD])),
+    ).subquery()
+
+
+def queue_page(user, *, reason: str = "", status: str = "open", page: int = 1, per_page: int = 20) -> QueuePage:
+    reason = reason if reason in FlagReason.__members__.values() else ""
+    status = status if status in QUEUE_STATUSES else "open"
+    activity = _activity()
+    grouped = select(activity.c.post_id, func.max(activity.c.at).label("last"),
+                     func.max(activity.c.open).label("open")).group_by(activity.c.post_id)
+    grouped = grouped.where(activity.c.post_id.in_(
+        select(Post.id).join(Post.topic).where(visibility.moderation_scope(user))))
+    if reason:
+        grouped = grouped.where(activity.c.post_id.in_(select(Flag.post_id).where(Flag.reason == reason)))
+    if status != "all":
+        grouped = grouped.having(func.max(activity.c.open) == (1 if status == "open" else 0))
+    grouped = grouped.subquery()
+    page = max(page, 1)
+    rows = db.session.execute(
+        select(grouped.c.post_id, func.count().over().label("total"))
+        .order_by(grouped.c.last.desc(), grouped.c.post_id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    ids = [row.post_id for row in rows]
+    pagination = Pagination(page=page, per_page=per_page, total=rows[0].total if rows else 0)
+    if not ids:
+        return QueuePage([], reason, status, pagination)
+    parent = aliased(Post)
+    posts = {p.id: p for p in db.session.scalars(
+        select(Post).where(Post.id.in_(ids)).options(
+            joinedload(Post.author), joinedload(Post.topic),
+            joinedload(Post.parent.of_type(parent)).joinedload(parent.author)))}
+    items = {i: QueueItem(posts[i]) for i in ids}
+    for flag in db.session.scalars(select(Flag).where(Flag.post_id.in_(ids))
+                                   .order_by(Flag.created_at.desc(), Flag.id.desc())
+                                   .options(joinedload(Flag.flagger))):
+        items[flag.post_id].flags.append(flag)
+    for appeal in db.session.scalars(select(Appeal).where(Appeal.post_id.in_(ids))):
+        items[appeal.post_id].appeal = appeal
+    histories = member_histories({p.author_id for p in posts.values()})
+    for item in items.values():
+        item.history = histories[item.post.author_id]
+    return QueuePage([items[i] for i in ids], reason, status, pagination)
+
+
+def queue_item(post: Post) -> QueueItem:
+    """The same view of one post, for its moderation page."""
+    flags = list(db.session.scalars(select(Flag).where(Flag.post_id == post.id)
+                                    .order_by(Flag.created_at.desc()).options(joinedload(Flag.flagger))))
+    appeal = db.session.scalar(select(Appeal).where(Appeal.post_id == post.id))
+    return QueueItem(post, flags, appeal, member_histories({post.author_id})[post.author_id])
+
+
+# --- The audit log --------------------------------------------------------------
+
+@dataclass
+class LogFilters:
+    moderator: str = ""
+    action: str = ""
+    member: str = ""
+
+    def as_args(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+def log_query(user, filters: LogFilters):
+    actor, member = aliased(User), aliased(User)
+    # Entries about a topic outside the reader's scope (a private class) stay out.
+    query = select(ModAction).where(or_(ModAction.topic_id.is_(None), ModAction.topic_id.in_(
+        select(Topic.id).where(visibility.moderation_scope(user)))))
+    if filters.moderator:
+        query = query.join(actor, ModAction.actor_id == actor.id).where(
+            actor.username_key == username_key(filters.moderator))
+    if filters.member:
+        query = query.join(member, ModAction.user_id == member.id).where(
+            member.username_key == username_key(filters.member))
+    if filters.action:
+        query = query.where(ModAction.action == filters.action)
+    return query
+
+
+def _with_targets(query):
+    return query.options(joinedload(ModAction.actor), joinedload(ModAction.user),
+                         joinedload(ModAction.topic))
+
+
+@dataclass
+class LogPage:
+    entries: list[ModAction]
+    filters: LogFilters
+    pagination: Pagination
+
+
+def log_page(user, filters: LogFilters, *, page: int = 1, per_page: int = 50) -> LogPage:
+    query = log_query(user, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pagination = Pagination(page=max(page, 1), per_page=per_page, total=total)
+    entries = list(db.session.scalars(_with_targets(
+        query.order_by(ModAction.created_at.desc(), ModAction.id.desc())
+        .limit(per_page).offset((pagination.page - 1) * per_page))))
+    return LogPage(entries, filters, pagination)
+
+
+def log_rows(user, filters: LogFilters, limit: int = 100_000):
+    """Every matching entry, oldest first, for the CSV export."""
+    return db.session.scalars(_with_targets(
+        log_query(user, filters).order_by(ModAction.created_at, ModAction.id).limit(limit)))

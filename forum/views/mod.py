@@ -1,0 +1,309 @@
+"""Moderation: the queue, the actions, the audit log (blueprint `mod`, under /mod),
+and the members' side of it: flags, appeals, mutes, messages (blueprint `safety`)."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import limits, moderation, modpages, visibility
+from ..accounts import find_user
+from ..csvexport import csv_response
+from ..errors import RuleError
+from ..extensions import db
+from ..forms import EmptyForm
+from ..modforms import (AppealForm, FlagForm, ModEditForm, ReasonForm, SlowModeForm, SuspendForm,
+                        WarnForm, WatchedWordForm)
+from ..models import Appeal, MemberMessage, Post, Topic, User, WatchedWord
+from ..models.moderation import FLAG_REASON_LABELS
+from ..permissions import (can_appeal_post, can_flag_post, can_manage_watched_words, can_moderate,
+                           can_mute, require)
+from . import attempt, page_arg, render_form, safe_next
+
+bp = Blueprint("mod", __name__, url_prefix="/mod")
+safety = Blueprint("safety", __name__)
+
+
+@bp.before_request
+@login_required
+def _moderators_only():
+    require(can_moderate(current_user))
+
+
+# --- The queue and the log -------------------------------------------------------
+
+@bp.get("")
+def queue():
+    page = modpages.queue_page(current_user, reason=request.args.get("reason", ""),
+                               status=request.args.get("status", "open"), page=page_arg(),
+                               per_page=current_app.config["MOD_QUEUE_PER_PAGE"])
+    return render_template("mod/queue.html", page=page, reasons=FLAG_REASON_LABELS, form=ReasonForm())
+
+
+def _log_filters() -> modpages.LogFilters:
+    args = request.args
+    action = args.get("action", "")
+    return modpages.LogFilters(moderator=args.get("moderator", "").strip()[:30],
+                               action=action if action in moderation.ACTIONS else "",
+                               member=args.get("member", "").strip()[:30])
+
+
+@bp.get("/log")
+def log():
+    page = modpages.log_page(current_user, _log_filters(), page=page_arg(),
+                             per_page=current_app.config["MOD_LOG_PER_PAGE"])
+    return render_template("mod/log.html", page=page, actions=moderation.ACTIONS)
+
+
+@bp.get("/log.csv")
+def log_csv():
+    rows = ([e.created_at.isoformat(timespec="seconds"), e.actor.username if e.actor else "(automatic)",
+             e.action, e.user.username if e.user else "", e.post_id or "", e.topic_id or "",
+             e.topic.title if e.topic else "", e.reason] for e in modpages.log_rows(current_user, _log_filters()))
+    return csv_response("moderation-log.csv", ["time (UTC)", "moderator", "action", "member", "post",
+                                                "topic", "topic title", "reason"], rows)
+
+
+# --- Actions on a post -------------------------------------------------------------
+
+def _post_for_mod(post_id: int) -> Post:
+    post = visibility.get_visible_or_404(current_user, Post, post_id)
+    require(can_moderate(current_user, post.topic))
+    return post
+
+
+def _post_page(post: Post, status: int = 200, **forms):
+    forms.setdefault("form", ReasonForm(formdata=None))
+    forms.setdefault("suspend_form", SuspendForm(formdata=None))
+    forms.setdefault("warn_form", WarnForm(formdata=None))
+    return render_template("mod/post.html", item=modpages.queue_item(post), **forms), status
+
+
+def _act(form, action, back: str, refused_page):
+    """Run a moderator action (it logs itself), commit, and go back; a refusal shows
+    `refused_page(form)` with the reason and what was typed, and stores nothing."""
+    if not form.validate_on_submit():
+        error = "; ".join(e for errs in form.errors.values() for e in errs)
+    else:
+        try:
+            action()
+        except RuleError as refusal:
+            db.session.rollback()
+            error = str(refusal)
+        else:
+            db.session.commit()
+            flash("Done; it is in the moderation log.", "success")
+            return redirect(safe_next(form.next.data, back))
+    flash(error, "error")
+    return refused_page(form)
+
+
+POST_ACTIONS = {"dismiss": moderation.dismiss_flags, "hide": moderation.hide_post,
+                "remove": moderation.remove_post, "restore": moderation.restore_post}
+
+
+@bp.get("/p/<int:post_id>")
+def post(post_id):
+    return _post_page(_post_for_mod(post_id))
+
+
+@bp.post("/p/<int:post_id>/<any(dismiss, hide, remove, restore):action>")
+def post_action(post_id, action):
+    post = _post_for_mod(post_id)
+    form = ReasonForm()
+    return _act(form, lambda: POST_ACTIONS[action](post, current_user, form.reason.data),
+                url_for("mod.post", post_id=post.id), lambda form: _post_page(post, 400, form=form))
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+def edit(post_id):
+    post = _post_for_mod(post_id)
+    form = ModEditForm(data={"body": post.body_md})
+    if attempt(form, lambda: moderation.edit_post(post, current_user, form.body.data, form.reason.data)):
+        flash("Edited; the earlier text stays in the post's history.", "success")
+        return redirect(url_for("mod.post", post_id=post.id))
+    return render_form("mod/edit.html", form, post=post)
+
+
+# --- Actions on a member ----------------------------------------------------------
+
+def _member_action(user_id: int, form, action):
+    member = db.session.get(User, user_id) or abort(404)
+    post = db.session.get(Post, int(form.post_id.data)) if (form.post_id.data or "").isdigit() else None
+    require(can_moderate(current_user, post.topic if post else None))
+
+    def refused(form):
+        if post is None:
+            return redirect(url_for("mod.queue"))
+        return _post_page(post, 400, **{"warn_form" if isinstance(form, WarnForm) else "suspend_form": form})
+    return _act(form, lambda: action(member, post), url_for("mod.queue"), refused)
+
+
+@bp.post("/u/<int:user_id>/warn")
+def warn(user_id):
+    form = WarnForm()
+    return _member_action(user_id, form, lambda member, post: moderation.warn_member(
+        member, current_user, form.reason.data, post))
+
+
+@bp.post("/u/<int:user_id>/suspend")
+def suspend(user_id):
+    form = SuspendForm()
+    return _member_action(user_id, form, lambda member, post: moderation.suspend_member(
+        member, current_user, form.days.data, form.reason.data, post))
+
+
+# --- Actions on a topic -------------------------------------------------------------
+
+def _topic_for_mod(topic_id: int) -> Topic:
+    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
+    require(can_moderate(current_user, topic))
+    return topic
+
+
+def _topic_page(topic: Topic, status: int = 200, form=None, slow_form=None):
+    return render_template("mod/topic.html", topic=topic, form=form or ReasonForm(formdata=None),
+                           slow_form=slow_form or SlowModeForm(formdata=None,
+                                                               seconds=topic.slow_mode_seconds or 60)), status
+
+
+TOPIC_ACTIONS = {"lock": moderation.lock_topic, "unlock": moderation.unlock_topic,
+                 "pin": moderation.pin_topic, "unpin": moderation.unpin_topic}
+
+
+@bp.get("/t/<int:topic_id>")
+def topic(topic_id):
+    return _topic_page(_topic_for_mod(topic_id))
+
+
+@bp.post("/t/<int:topic_id>/<any(lock, unlock, pin, unpin):action>")
+def topic_action(topic_id, action):
+    topic = _topic_for_mod(topic_id)
+    form = ReasonForm()
+    return _act(form, lambda: TOPIC_ACTIONS[action](topic, current_user, form.reason.data),
+                url_for("mod.topic", topic_id=topic.id), lambda form: _topic_page(topic, 400, form=form))
+
+
+@bp.post("/t/<int:topic_id>/slow-mode")
+def slow_mode(topic_id):
+    topic = _topic_for_mod(topic_id)
+    form = SlowModeForm()
+    return _act(form, lambda: moderation.set_slow_mode(topic, current_user, form.seconds.data, form.reason.data),
+                url_for("mod.topic", topic_id=topic.id), lambda form: _topic_page(topic, 400, slow_form=form))
+
+
+# --- Appeals -------------------------------------------------------------------------
+
+@bp.post("/appeals/<int:appeal_id>/<any(uphold, restore):decision>")
+def decide_appeal(appeal_id, decision):
+    appeal = db.session.get(Appeal, appeal_id) or abort(404)
+    post = _post_for_mod(appeal.post_id)
+    form = ReasonForm()
+    return _act(form, lambda: moderation.decide_appeal(appeal, current_user, decision == "restore",
+                                                       form.reason.data),
+                url_for("mod.post", post_id=post.id), lambda form: _post_page(post, 400, form=form))
+
+
+# --- Watched words (admins) --------------------------------------------------------------
+
+def _words():
+    return list(db.session.scalars(select(WatchedWord).order_by(WatchedWord.word)))
+
+
+@bp.route("/words", methods=["GET", "POST"])
+def words():
+    require(can_manage_watched_words(current_user))
+    form = WatchedWordForm()
+    if attempt(form, lambda: moderation.add_watched_word(current_user, form.word.data, form.action.data),
+               field=form.word):
+        flash("Added to the watched words.", "success")
+        return redirect(url_for("mod.words"))
+    return render_template("mod/words.html", form=form, words=_words()), 400 if form.errors else 200
+
+
+@bp.post("/words/<int:word_id>/delete")
+def delete_word(word_id):
+    require(can_manage_watched_words(current_user))
+    entry = db.session.get(WatchedWord, word_id) or abort(404)
+    if EmptyForm().validate_on_submit():
+        moderation.remove_watched_word(current_user, entry)
+        db.session.commit()
+        flash("Removed from the watched words.", "info")
+    return redirect(url_for("mod.words"))
+
+
+# --- Members: flags, appeals, mutes, messages -----------------------------------------------
+
+@safety.route("/p/<int:post_id>/flag", methods=["GET", "POST"])
+@login_required
+@limits.flagging
+def flag(post_id):
+    post = visibility.get_visible_or_404(current_user, Post, post_id)
+    require(can_flag_post(current_user, post))
+    form = FlagForm()
+    if attempt(form, lambda: moderation.flag_post(post, current_user, moderation.parse_reason(form.reason.data),
+                                                  form.note.data), field=form.note):
+        flash("Thank you: your flag was received. You can follow it under “Your flags”.", "success")
+        return redirect(url_for("posts.show", post_id=post.id))
+    return render_template("mod/flag.html", form=form, post=post), 400 if form.errors else 200
+
+
+@safety.get("/flags")
+@login_required
+def my_flags():
+    return render_template("mod/my_flags.html", flags=moderation.my_flags(current_user))
+
+
+@safety.route("/p/<int:post_id>/appeal", methods=["GET", "POST"])
+@login_required
+def appeal(post_id):
+    post = visibility.get_visible_or_404(current_user, Post, post_id)
+    require(can_appeal_post(current_user, post))
+    form = AppealForm()
+    if attempt(form, lambda: moderation.appeal_removal(post, current_user, form.text.data), field=form.text):
+        flash("Your appeal was sent; a moderator who did not remove the post will decide.", "success")
+        return redirect(url_for("posts.show", post_id=post.id))
+    return render_template("mod/appeal.html", form=form, post=post), 400 if form.errors else 200
+
+
+def _mute_action(username: str, action, done: str):
+    person = find_user(username) or abort(404)
+    require(can_mute(current_user, person))
+    if EmptyForm().validate_on_submit():
+        try:
+            action(current_user, person)
+        except RuleError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(done.format(name=person.name), "info")
+    return redirect(url_for("users.show", username=person.username))
+
+
+@safety.post("/u/<username>/mute")
+@login_required
+def mute(username):
+    return _mute_action(username, moderation.mute_member,
+                        "{name} is muted: their posts are collapsed for you. They are not told.")
+
+
+@safety.post("/u/<username>/unmute")
+@login_required
+def unmute(username):
+    return _mute_action(username, moderation.unmute_member, "{name} is no longer muted.")
+
+
+@safety.post("/messages/<int:message_id>/dismiss")
+@login_required
+def dismiss_message(message_id):
+    message = db.session.get(MemberMessage, message_id)
+    if message is None or message.user_id != current_user.id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        moderation.dismiss_message(message, current_user)
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")))
+
+
+@safety.app_context_processor
+def _member_messages():
+    return {"member_messages": moderation.unread_messages(current_user)}

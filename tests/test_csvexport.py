@@ -1,0 +1,20 @@
+import csv
+import io
+
+import pytest
+
+from forum.csvexport import safe_cell, write_csv
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("plain", "plain"), ("a=b", "a=b"), (None, ""), (42, "42"), ("", ""),
+])
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_to_csv_quotes_and_keeps_unicode():
+    text = write_csv([["name", "note"], ["Zoë", 'said "hi", then left'], ["=cmd", "line\nbreak"]]).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows == [["name", "note"], ["Zoë", 'said "hi", then left'], ["'=cmd", "line\nbreak"]]
