@@ -69,6 +69,9 @@ def log(actor: User | None, action: str, *, post: Post | None = None, topic: Top
                       post_id=post.id if post else None, topic_id=topic.id if topic else None,
                       user_id=user.id if user else None, reason=reason, created_at=utcnow())
     db.session.add(entry)
+    if topic is not None:
+        # What readers see changed: their cached copy of the topic must not be reused.
+        posting.touch_topic(topic.id, entry.created_at)
     return entry
 
 

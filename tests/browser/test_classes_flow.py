@@ -90,6 +90,7 @@ def test_a_class_debate_from_start_to_grades(new_page, make_article, make_user, 
                  if sides[p.author.username] != sides["ana"])
     rebutter.goto(f"/p/{other.id}/reply")
     rebutter.fill("#body", "Ana's rebuttal to the other side.")
+    rebutter.check("input[name=stance][value=con]")  # challenges the post it answers
     rebutter.click("button:has-text('Post reply')")
     rebutter.wait_for_selector(".post.highlight >> text=Ana's rebuttal")
 
