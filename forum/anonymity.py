@@ -81,6 +81,18 @@ def names_for_topic(viewer, topic) -> dict[int, Shown]:
     return names_for(viewer, topic, debate, roster, teacher=classes.is_teacher(viewer, topic.class_id))
 
 
+def hides_names(viewer, topic) -> bool:
+    """Whether `viewer` sees `topic`'s participants under pseudonyms (an anonymous
+    class debate, seen by anyone but its instructors and admins)."""
+    if topic.class_id is None:
+        return False
+    debate = db.session.get(ClassDebate, topic.id)
+    if debate is None or not debate.anonymous:
+        return False
+    from . import classes
+    return not classes.is_teacher(viewer, topic.class_id)
+
+
 def roster_of(class_id: int) -> list[ClassMembership]:
     from sqlalchemy.orm import joinedload
     return list(db.session.scalars(

@@ -87,6 +87,19 @@ def parse_poll_value(value) -> int:
     return number
 
 
+def check_poll_phase(topic: Topic, phase: str) -> None:
+    """In a class debate the "before" poll closes with the opening statements and
+    the "after" poll is the final vote; public debates leave both open."""
+    if topic.class_id is None:
+        return
+    from . import classes
+    from .models import PhaseKind
+    if phase == PollPhase.BEFORE and not classes.poll_open(topic, PhaseKind.OPENING, utcnow()):
+        raise RuleError("The “before” poll closed with the opening statements.")
+    if phase == PollPhase.AFTER and not classes.poll_open(topic, PhaseKind.FINAL_VOTE, utcnow()):
+        raise RuleError("The “after” poll is the final vote: it opens in the final-vote phase.")
+
+
 def answer_poll(topic: Topic, user: User, phase: str, value) -> StancePoll:
     """Record a stance. "Before" is asked once, before reading on; "after" can
     change until the debate closes."""
@@ -94,6 +107,7 @@ def answer_poll(topic: Topic, user: User, phase: str, value) -> StancePoll:
     check_open(topic)
     if phase not in (PollPhase.BEFORE, PollPhase.AFTER):
         raise RuleError("There are only two polls: before and after.")
+    check_poll_phase(topic, phase)
     value = parse_poll_value(value)
     answer = db.session.scalar(select(StancePoll).where(
         StancePoll.topic_id == topic.id, StancePoll.user_id == user.id, StancePoll.phase == phase))

@@ -14,10 +14,10 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from . import permissions, posting
+from . import notifications, permissions, posting
 from .errors import RuleError
 from .extensions import db
-from .models import (Appeal, AppealStatus, Flag, FlagReason, FlagStatus, MemberMessage, ModAction,
+from .models import (Appeal, AppealStatus, NotificationKind, Flag, FlagReason, FlagStatus, MemberMessage, ModAction,
                      Mute, Post, PostStatus, Role, Topic, User, WatchedWord, WordAction, utcnow)
 
 NOTE_MAX = 500
@@ -80,6 +80,8 @@ def tell(user: User, text: str, post: Post | None = None) -> MemberMessage:
     message = MemberMessage(user_id=user.id, text=text, post_id=post.id if post else None,
                             created_at=utcnow())
     db.session.add(message)
+    # Also in their notifications, pointing at the topic (a removed post's text is gone).
+    notifications.notify(user, NotificationKind.MODERATION, actor=None, topic=post.topic if post else None)
     return message
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from . import markup, visibility
+from . import anonymity, markup, visibility
 from .accounts import username_key
 from .errors import RuleError
 from .extensions import db
@@ -60,6 +60,8 @@ def notify(recipient: User, kind: NotificationKind, *, actor: User | None,
         return None
     if topic is not None and watch_level(recipient, topic) == WatchLevel.MUTED:
         return None
+    if actor is not None and topic is not None and anonymity.hides_names(recipient, topic):
+        actor = None  # a notification never unmasks a pseudonym
     notification = Notification(recipient_id=recipient.id, kind=kind, actor_id=actor.id if actor else None,
                                 post_id=post.id if post is not None else None,
                                 topic_id=topic.id if topic is not None else None)

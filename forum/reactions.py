@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import debates
+from . import debates, notifications
 from .errors import RuleError
 from .extensions import db
-from .models import Delta, Post, Source, SourceRequest, User, Vote
+from .models import Delta, NotificationKind, Post, Source, SourceRequest, User, Vote
 
 DELTA_MIN_EXPLANATION = 50
 DELTA_MAX_EXPLANATION = 2_000
@@ -64,9 +64,17 @@ def _unmark(model, post: Post, user: User, *, counter: str, missing: str) -> Non
 
 # --- Quality votes ----------------------------------------------------------
 
+VOTE_MILESTONES = (5, 10, 25, 50, 100, 250, 500, 1000)
+
+
 def vote(post: Post, voter: User) -> Vote:
-    return _mark(Vote, post, voter, counter="vote_count", own="You can't vote for your own post.",
-                 twice="You already voted for this post.")
+    row = _mark(Vote, post, voter, counter="vote_count", own="You can't vote for your own post.",
+                twice="You already voted for this post.")
+    # Read back in the same transaction: exactly one voter crosses each milestone.
+    count = db.session.scalar(select(Post.vote_count).where(Post.id == post.id))
+    if count in VOTE_MILESTONES:
+        notifications.notify(post.author, NotificationKind.VOTE_MILESTONE, actor=None, post=post)
+    return row
 
 
 def withdraw_vote(post: Post, voter: User) -> None:
@@ -89,6 +97,7 @@ def award_delta(post: Post, awarder: User, explanation: str) -> Delta:
                 explanation=explanation)
     _insert_unique(row, "You already awarded a ∆ to this post.")
     _bump(post, "delta_count", 1)
+    notifications.notify(post.author, NotificationKind.DELTA, actor=awarder, post=post)
     return row
 
 

@@ -1,0 +1,87 @@
+"""Notifications raised by other areas: ∆, vote milestones, moderator actions, and
+never an unmasked pseudonym."""
+from sqlalchemy import select
+
+from forum import classes, moderation, reactions
+from forum.extensions import db
+from forum.models import Notification, NotificationKind, Stance, TopicKind
+
+EXPLANATION = "This made me see that paying testers changes who can afford to take part at all."
+
+
+def _kinds(user):
+    return [n.kind for n in db.session.scalars(select(Notification).where(Notification.recipient_id == user.id))]
+
+
+def test_delta_notifies_the_author_with_who(make_user, make_topic, make_post):
+    author, awarder = make_user(), make_user()
+    post = make_post(topic=make_topic(kind=TopicKind.DEBATE), author=author, stance=Stance.PRO)
+    reactions.award_delta(post, awarder, EXPLANATION)
+    db.session.commit()
+    [note] = db.session.scalars(select(Notification).where(Notification.recipient_id == author.id))
+    assert note.kind == NotificationKind.DELTA and note.actor_id == awarder.id
+
+
+def test_vote_milestone_notifies_once_at_five(make_user, make_topic, make_post):
+    author = make_user()
+    post = make_post(topic=make_topic(kind=TopicKind.DEBATE), author=author, stance=Stance.PRO)
+    for _ in range(6):
+        reactions.vote(post, make_user())
+    db.session.commit()
+    assert _kinds(author).count(NotificationKind.VOTE_MILESTONE) == 1
+
+
+def test_moderator_removal_notifies_the_author(make_user, make_post):
+    from forum.models import Role
+    author = make_user()
+    post = make_post(author=author)
+    moderation.remove_post(post, make_user(role=Role.MODERATOR), "Off-topic")
+    db.session.commit()
+    assert NotificationKind.MODERATION in _kinds(author)
+
+
+def test_notifications_in_anonymous_debates_do_not_say_who(make_user, make_class, make_class_debate):
+    from forum import notifications
+    classroom = make_class(students=0)
+    topic = make_class_debate(classroom, anonymous=True)
+    alice, bob = make_user(), make_user()
+    for student in (alice, bob):
+        classes.join_class(student, classroom.join_code)
+    db.session.commit()
+    to_alice = notifications.notify(alice, NotificationKind.REPLY, actor=bob, topic=topic)
+    to_teacher = notifications.notify(classroom.instructor, NotificationKind.REPLY, actor=bob, topic=topic)
+    assert to_alice.actor_id is None  # a classmate sees no name
+    assert to_teacher.actor_id == bob.id  # the instructor knows who
+
+
+def test_notifications_in_named_class_debates_say_who(make_user, make_class, make_class_debate):
+    from forum import notifications
+    classroom = make_class(students=0)
+    topic = make_class_debate(classroom, anonymous=False)
+    alice, bob = make_user(), make_user()
+    for student in (alice, bob):
+        classes.join_class(student, classroom.join_code)
+    db.session.commit()
+    assert notifications.notify(alice, NotificationKind.REPLY, actor=bob, topic=topic).actor_id == bob.id
+
+
+def test_class_polls_follow_the_phases(make_user, make_class, make_class_debate, open_phase):
+    from datetime import timedelta
+
+    import pytest
+
+    from forum import debates
+    from forum.errors import RuleError
+    from forum.models import PhaseKind
+    classroom = make_class(students=0)
+    topic = make_class_debate(classroom)
+    student = make_user()
+    classes.join_class(student, classroom.join_code)
+    open_phase(topic, PhaseKind.OPENING, opened=timedelta(hours=3), closes_in=timedelta(hours=-2))
+    open_phase(topic, PhaseKind.FINAL_VOTE, opened=timedelta(hours=-1), closes_in=timedelta(hours=5))
+    with pytest.raises(RuleError, match="closed with the opening"):
+        debates.answer_poll(topic, student, "before", 1)
+    with pytest.raises(RuleError, match="final vote"):
+        debates.answer_poll(topic, student, "after", 1)
+    open_phase(topic, PhaseKind.FINAL_VOTE)  # now open
+    assert debates.answer_poll(topic, student, "after", 2).value == 2
