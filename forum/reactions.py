@@ -73,6 +73,7 @@ def vote(post: Post, voter: User) -> Vote:
     # Read back in the same transaction: exactly one voter crosses each milestone.
     count = db.session.scalar(select(Post.vote_count).where(Post.id == post.id))
     if count in VOTE_MILESTONES:
+        post = db.session.get(Post, post.id)  # this session's copy, whatever session `post` came from
         notifications.notify(post.author, NotificationKind.VOTE_MILESTONE, actor=None, post=post)
     return row
 
