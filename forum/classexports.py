@@ -25,12 +25,13 @@ def grades_csv(overview) -> str:
 
 def participation_csv(dashboard) -> str:
     phases = dashboard.phase_labels
-    header = ["student", "username", "side", "arguments", "rebuttals", "comments", "words", "late posts",
+    header = ["student", "username", "side", "arguments", "rebuttals", "comments", "words",
+              "deltas received", "deltas given", "votes received", "late posts",
               "last activity (UTC)"] + [f"posts in {label}" for _, label in phases]
     rows = [header]
     for row in dashboard.rows:
         rows.append([row.shown, row.name, row.side or "", row.arguments, row.rebuttals, row.comments,
-                     row.words, row.late,
+                     row.words, row.deltas_received, row.deltas_given, row.votes_received, row.late,
                      row.last_activity.strftime("%Y-%m-%d %H:%M") if row.last_activity else ""]
                     + [row.per_phase.get(kind, 0) for kind, _ in phases])
     return write_csv(rows)

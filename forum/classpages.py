@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from . import anonymity, classes, grading, visibility
+from . import anonymity, classes, debates, grading, visibility
 from .extensions import db
-from .models import (ClassDebate, ClassMembership, ClassRole, Classroom, DebatePhase, PhaseExtension,
+from .models import (ClassDebate, Delta, ClassMembership, ClassRole, Classroom, DebatePhase, PhaseExtension,
                      Post, RubricCriterion, Stance, Topic, utcnow)
 
-DASHBOARD_SORTS = ("name", "arguments", "rebuttals", "comments", "words", "late", "last")
+DASHBOARD_SORTS = ("name", "arguments", "rebuttals", "comments", "words", "deltas_received", "deltas_given",
+                   "votes_received", "late", "last")
 
 
 @dataclass
@@ -179,6 +180,9 @@ class StudentActivity:
     comments: int = 0
     words: int = 0
     late: int = 0
+    deltas_received: int = 0
+    deltas_given: int = 0
+    votes_received: int = 0
     per_phase: Counter = field(default_factory=Counter)
     last_activity: datetime | None = None
 
@@ -197,6 +201,8 @@ class Dashboard:
     rows: list[StudentActivity]
     phases: list[DebatePhase]
     sort: str
+    results: "debates.PollResults | None" = None  # the class's opinion shift
+    persuasive: list[tuple[Post, str]] = field(default_factory=list)  # (post, author as shown), most ∆ first
 
     @property
     def needs_nudge(self) -> list[StudentActivity]:
@@ -233,6 +239,8 @@ def activity(context: DebateContext, posts: list[Post], sides: dict[int, str],
             else:
                 row.comments += 1
         row.words += classes.count_words(post.body_md)
+        row.deltas_received += post.delta_count
+        row.votes_received += post.vote_count
         if post.phase:
             row.per_phase[post.phase] += 1
             phase = phase_by_kind.get(post.phase)
@@ -253,19 +261,38 @@ def _sort(rows: list[StudentActivity], sort: str) -> list[StudentActivity]:
 
 
 def _phases_and_extensions(topic_id: int):
-    phases = sorted(db.session.scalars(select(DebatePhase).where(DebatePhase.topic_id == topic_id)),
-                    key=lambda p: classes.PHASE_ORDER.index(p.kind))
-    extensions = {(e.phase_id, e.user_id): e.closes_at for e in db.session.scalars(
-        select(PhaseExtension).join(DebatePhase).where(DebatePhase.topic_id == topic_id))}
-    return phases, extensions
+    """The debate's phases and every per-student extension, in one query."""
+    phases, extensions = {}, {}
+    for phase, extension in db.session.execute(
+            select(DebatePhase, PhaseExtension).outerjoin(PhaseExtension, PhaseExtension.phase_id == DebatePhase.id)
+            .where(DebatePhase.topic_id == topic_id)):
+        phases[phase.id] = phase
+        if extension is not None:
+            extensions[(extension.phase_id, extension.user_id)] = extension.closes_at
+    return sorted(phases.values(), key=lambda p: classes.PHASE_ORDER.index(p.kind)), extensions
 
 
-def dashboard(user, topic_id: int, sort: str = "name") -> Dashboard:
-    context = _debate_context(user, topic_id, teacher_only=True)
+def _deltas_given(topic_id: int) -> Counter:
+    return Counter(dict(db.session.execute(
+        select(Delta.awarder_id, func.count()).join(Post, Post.id == Delta.post_id)
+        .where(Post.topic_id == topic_id).group_by(Delta.awarder_id)).all()))
+
+
+def dashboard(user, topic_id: int, sort: str = "name", context: DebateContext | None = None) -> Dashboard:
+    """`context`: the debate as the view already loaded and checked it."""
+    context = context or _debate_context(user, topic_id, teacher_only=True)
     sort = sort if sort in DASHBOARD_SORTS else "name"
     phases, extensions = _phases_and_extensions(topic_id)
-    rows = activity(context, _topic_posts(topic_id), classes.sides_of(context.topic), phases, extensions)
-    return Dashboard(context, _sort(rows, sort), phases, sort)
+    posts = _topic_posts(topic_id)
+    rows = activity(context, posts, classes.sides_of(context.topic), phases, extensions)
+    given = _deltas_given(topic_id)
+    for row in rows:
+        row.deltas_given = given[row.membership.user_id]
+    usernames = {m.user_id: m.user.username for m in context.roster}
+    persuasive = [(p, context.shown(p.author_id, usernames.get(p.author_id, "")))
+                  for p in sorted((p for p in posts if p.delta_count and not p.is_deleted),
+                                  key=lambda p: (-p.delta_count, -p.vote_count, p.id))[:5]]
+    return Dashboard(context, _sort(rows, sort), phases, sort, debates.poll_results(context.topic), persuasive)
 
 
 # --- Grading -------------------------------------------------------------------------

@@ -272,7 +272,7 @@ def test_dashboard_counts_and_nudges(client, running, open_phase):
     assert con.username in nudge and pro.username not in nudge
     row = html.split(f">{pro.username}</th>")[1].split("</tr>")[0]
     cells = [c.split("</td>")[0].strip() for c in row.split("<td>")[2:]]
-    assert cells[:5] == ["1", "0", "0", "6", "1"]  # arguments, rebuttals, comments, words, late
+    assert cells[:8] == ["1", "0", "0", "6", "0", "0", "0", "1"]  # arguments, rebuttals, comments, words, ∆ in, ∆ out, votes, late
 
 
 def test_grading_saves_and_student_sees_own_once_released(client, running):
@@ -311,7 +311,7 @@ def test_csv_exports(client, running, open_phase):
     participation = client.get(url(topic, "/participation.csv")).get_data(as_text=True)
     lines = participation.splitlines()
     assert len(lines) == 3 and lines[0].startswith("\ufeffstudent,username,side,arguments")
-    assert f"{pro.username},{pro.username},pro,1,0,0,6,1" in participation
+    assert f"{pro.username},{pro.username},pro,1,0,0,6,0,0,0,1" in participation
 
 
 def test_transcript_is_threaded_with_stances_and_phases(client, running, open_phase):
@@ -373,3 +373,34 @@ def test_suspended_student_cannot_post_or_choose(client, running, open_phase):
     assert client.post(url(topic, "/side"), data={"side": "pro"}).status_code == 403
     assert "You can't post right now." in client.get(f"/t/{topic.id}").get_data(as_text=True)
     assert db.session.query(Post).count() == 0
+
+
+def test_dashboard_counts_deltas_votes_and_the_opinion_shift(client, make_class, make_class_debate, make_user):
+    from forum import classes as class_rules
+    from forum import reactions
+    from forum.models import StancePoll
+    classroom = make_class(students=0)
+    topic = make_class_debate(classroom)
+    alice, bob = make_user("alice_s"), make_user("bob_s")
+    for student in (alice, bob):
+        class_rules.join_class(student, classroom.join_code)
+    # Written by the instructor (not bound by phases), then credited to Alice: phases are not under test.
+    post = posting.create_post(classroom.instructor, topic, "Framing", stance=Stance.PRO)
+    post.author_id = alice.id
+    db.session.commit()
+    reactions.vote(post, bob)
+    reactions.award_delta(post, bob, "Bob explains at length exactly how Alice's argument changed his mind.")
+    db.session.add_all([StancePoll(topic_id=topic.id, user_id=bob.id, phase="before", value=-2),
+                        StancePoll(topic_id=topic.id, user_id=bob.id, phase="after", value=1)])
+    db.session.commit()
+    page = client.login(classroom.instructor).get(url(topic, "/dashboard?sort=deltas_received"))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "The class&#39;s opinion shift" in html or "The class's opinion shift" in html
+    assert "1 student moved toward" in html
+    assert "Framing" in html  # the most persuasive post is listed
+    csv = client.get(url(topic, "/participation.csv")).get_data(as_text=True)
+    assert "deltas received" in csv
+    alice_row = next(line for line in csv.splitlines() if "alice_s" in line)
+    bob_row = next(line for line in csv.splitlines() if "bob_s" in line)
+    assert ",1,0,1," in alice_row and ",0,1,0," in bob_row

@@ -255,9 +255,9 @@ def remove_post(post_id):
 @bp.get(DEBATE + "/dashboard")
 @login_required
 def dashboard(class_id, topic_id):
-    _debate(class_id, topic_id)
-    return render_template("classes/dashboard.html",
-                           page=classpages.dashboard(current_user, topic_id, request.args.get("sort", "name")))
+    context = _debate(class_id, topic_id)
+    return render_template("classes/dashboard.html", page=classpages.dashboard(
+        current_user, topic_id, request.args.get("sort", "name"), context=context))
 
 
 @bp.get(DEBATE + "/grades")
@@ -331,8 +331,7 @@ def grades_csv(class_id, topic_id):
 @bp.get(DEBATE + "/participation.csv")
 @login_required
 def participation_csv(class_id, topic_id):
-    _debate(class_id, topic_id)
-    page = classpages.dashboard(current_user, topic_id)
+    page = classpages.dashboard(current_user, topic_id, context=_debate(class_id, topic_id))
     return _download(classexports.participation_csv(page), f"participation-debate-{topic_id}.csv", "text/csv")
 
 
