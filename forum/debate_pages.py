@@ -48,7 +48,7 @@ class ColumnsPage:
     sorts = CARD_SORTS
 
 
-def _my_poll(user, topic: Topic) -> dict[str, int]:
+def my_poll(user, topic: Topic) -> dict[str, int]:
     if not user.is_authenticated:
         return {}
     return dict(db.session.execute(select(StancePoll.phase, StancePoll.value).where(
@@ -66,7 +66,7 @@ def columns_page(user, topic: Topic, *, sort: str | None = None) -> ColumnsPage:
         select(Post).where(Post.topic_id == topic.id, Post.delta_count > 0, Post.deleted_at.is_(None))
         .order_by(Post.delta_count.desc(), Post.vote_count.desc(), Post.id).limit(MINDS_LISTED)
         .options(joinedload(Post.author))))
-    return ColumnsPage(topic, pro, con, sort, debates.poll_results(topic), _my_poll(user, topic), minds)
+    return ColumnsPage(topic, pro, con, sort, debates.poll_results(topic), my_poll(user, topic), minds)
 
 
 @dataclass

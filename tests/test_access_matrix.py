@@ -77,6 +77,7 @@ ROUTES = {
     ("debates.close", "POST"): (lambda w: f"/t/{w['debate'].id}/close", OWNER_OR_MOD),
     ("debates.reopen", "POST"): (lambda w: f"/t/{w['debate'].id}/reopen", OWNER_OR_MOD),
     ("debates.poll", "POST"): (lambda w: f"/t/{w['debate'].id}/poll/after", WRITERS),
+    ("debates.poll_page", "GET"): (lambda w: f"/t/{w['debate'].id}/poll", EVERYONE_OK),
     ("debates.vote", "POST"): (lambda w: f"/p/{w['argument'].id}/vote", WRITERS),
     ("debates.withdraw_vote", "POST"): (lambda w: f"/p/{w['argument'].id}/vote/withdraw", WRITERS),
     ("debates.award_delta", "POST"): (lambda w: f"/p/{w['argument'].id}/deltas", WRITERS),
@@ -179,6 +180,8 @@ PRIVATE_DOORS = [
     ("POST", lambda w: f"/t/{w['class_topic'].id}/reply"),
     ("POST", lambda w: f"/t/{w['class_topic'].id}/watch"),
     ("GET", lambda w: f"/t/{w['class_topic'].id}/edit"),
+    ("GET", lambda w: f"/t/{w['class_topic'].id}/poll"),
+    ("POST", lambda w: f"/t/{w['class_topic'].id}/poll/before"),
 ]
 OUTSIDERS = ["guest", "owner", "member", "suspended", "moderator", "instructor", "outsider"]
 

@@ -385,3 +385,20 @@ def test_buttons_follow_the_permission(client, debate, argument, make_user):
     assert "Before you read on" not in client.get(f"/t/{debate.id}").get_data(as_text=True)
     client.login(argument.author)
     assert "Strong argument" not in client.get(f"/p/{argument.id}").get_data(as_text=True)
+
+
+def test_poll_page_answers_and_shows_results(client, make_user, make_topic):
+    from forum.models import StancePoll, TopicKind
+    debate = make_topic(kind=TopicKind.DEBATE, title="Polls on their own page")
+    member = make_user()
+    page = client.login(member).get(f"/t/{debate.id}/poll")
+    assert page.status_code == 200 and "Record my starting position" in page.get_data(as_text=True)
+    response = client.post(f"/t/{debate.id}/poll/before", data={"value": "1"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(StancePoll.value).where(StancePoll.user_id == member.id)) == 1
+    html = client.get(f"/t/{debate.id}/poll").get_data(as_text=True)
+    assert "Record my starting position" not in html and "Save where I stand now" in html
+
+
+def test_poll_page_of_a_discussion_is_404(client, make_topic):
+    assert client.get(f"/t/{make_topic().id}/poll").status_code == 404

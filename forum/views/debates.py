@@ -1,9 +1,9 @@
 """Debates: starting and closing motions, stance polls, votes, ∆, sources."""
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from .. import anonymity, debate_pages, debates, reactions, visibility
+from .. import anonymity, debate_pages, debates, pages, reactions, visibility
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import DebateForm, DeltaForm, EmptyForm, PollForm, SourceForm
@@ -79,8 +79,22 @@ def poll(topic_id, phase):
     form = PollForm()
     _apply(form, lambda: debates.answer_poll(topic, current_user, phase, form.value.data),
            "Thank you: your answer is recorded.")
+    if topic.class_id is not None:  # class debates answer on the poll page
+        return redirect(url_for("debates.poll_page", topic_id=topic.id))
     anchor = "results" if phase == "after" else "arguments"
     return redirect(url_for("topics.show", topic_id=topic.id, _anchor=anchor))
+
+
+@bp.get("/t/<int:topic_id>/poll")
+def poll_page(topic_id):
+    """The stance polls and their results on a page of their own (class debates
+    link here from their thread view)."""
+    topic = pages.load_topic(current_user, topic_id)
+    if not topic.is_debate:
+        abort(404)
+    return render_template("debates/poll.html", topic=topic, results=debates.poll_results(topic),
+                           my_poll=debate_pages.my_poll(current_user, topic),
+                           poll_choices=debates.poll_choices(topic))
 
 
 def _react(post_id: int, action, done: str):
