@@ -77,8 +77,12 @@
     try { sent = window.sessionStorage.getItem(PREFIX + "sent"); } catch (e) { return; }
     if (!sent) { return; }
     window.sessionStorage.removeItem(PREFIX + "sent");
-    if (document.querySelector("[aria-invalid=true], .error")) {
-      return; // the submit was refused: keep the draft
+    var navigation = window.performance && performance.getEntriesByType &&
+      performance.getEntriesByType("navigation")[0];
+    var refused = (navigation && navigation.responseStatus >= 400) ||
+      document.querySelector("[aria-invalid=true], .error, .error-page, .kept-text");
+    if (refused) {
+      return; // the submit was refused (an error, an expired form or session): keep the draft
     }
     JSON.parse(sent).forEach(function (key) { window.localStorage.removeItem(key); });
   }
