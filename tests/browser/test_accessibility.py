@@ -25,11 +25,24 @@ def page_paths(world) -> list[str]:
         # Moderation
         f"/p/{post.id}/flag", "/flags", "/mod", "/mod?status=all", "/mod/log", f"/mod/p/{post.id}",
         f"/mod/p/{post.id}/edit", f"/mod/t/{topic.id}",
+        # Debates
+        f"/t/{world['debate'].id}", f"/t/{world['debate'].id}?view=thread", f"/p/{world['argument'].id}",
+        f"/p/{world['argument'].id}/deltas", f"/t/{world['debate'].id}/poll",
+        f"/debates/new?article={topic.article.slug}",
+        # Find and follow
+        "/search?q=post", "/notifications", "/settings",
+        # Classes
+        "/classes", f"/classes/{world['classroom'].id}", f"/t/{world['class_topic'].id}",
+        f"/classes/{world['classroom'].id}/debates/{world['class_topic'].id}/dashboard",
+        f"/classes/{world['classroom'].id}/debates/{world['class_topic'].id}/grades",
+        f"/classes/{world['classroom'].id}/debates/{world['class_topic'].id}/phases",
     ]
 
 
 @pytest.fixture
-def world(make_user, make_topic, make_post):
+def world(make_user, make_topic, make_post, make_class, make_class_debate):
+    from forum import classes
+    from forum.models import Stance, TopicKind
     author = make_user("author")
     topic = make_topic(author=author, title="Accessible topic")
     post = make_post(topic=topic, author=author, body="A *post* with [a link](https://example.org).")
@@ -37,8 +50,17 @@ def world(make_user, make_topic, make_post):
     # Something in the moderation queue: a flag, and a removed reply with its tombstone.
     moderation.flag_post(post, make_user("flagger"), FlagReason.OTHER, "Check the link")
     moderation.remove_post(reply, make_user("remover", role=Role.MODERATOR), "Off-topic")
+    debate = make_topic(author=author, kind=TopicKind.DEBATE, title="An accessible motion")
+    argument = make_post(topic=debate, author=author, body="An argument for it", stance=Stance.PRO)
+    make_post(parent=argument, body="A challenge", stance=Stance.CON)
+    # The author teaches a class too, so every role's pages include one.
+    teacher = make_user("a11y_teacher", role=Role.INSTRUCTOR)
+    classroom = make_class(teacher, name="Accessible class")
+    classes.join_class(author, classroom.join_code)
+    class_topic = make_class_debate(classroom, title="A class motion")
     db.session.commit()
-    return {"topic": topic, "post": post, "author": author}
+    return {"topic": topic, "post": post, "author": author, "debate": debate, "argument": argument,
+            "classroom": classroom, "class_topic": class_topic, "teacher": teacher}
 
 
 def _violations(page) -> list[str]:
@@ -55,7 +77,8 @@ def test_no_serious_accessibility_violations(browser, live_server, make_user, wo
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)  # to inject axe only
     page = context.new_page()
     if role is not None:
-        user = world["author"] if role == Role.MEMBER else make_user(f"a11y_{role}", role=role)
+        user = {Role.MEMBER: world["author"], Role.INSTRUCTOR: world["teacher"]}.get(role) or \
+            make_user(f"a11y_{role}", role=role)
         sign_in(page, user.username, PASSWORD)
     problems = {}
     for path in page_paths(world):
