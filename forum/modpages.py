@@ -130,8 +130,9 @@ class LogFilters:
 def log_query(user, filters: LogFilters):
     actor, member = aliased(User), aliased(User)
     # Entries about a topic outside the reader's scope (a private class) stay out.
-    query = select(ModAction).where(or_(ModAction.topic_id.is_(None), ModAction.topic_id.in_(
-        select(Topic.id).where(visibility.moderation_scope(user)))))
+    in_scope = ModAction.topic_id.in_(select(Topic.id).where(visibility.moderation_scope(user)))
+    # Entries about no topic (warnings, suspensions) are site moderators' business.
+    query = select(ModAction).where(or_(ModAction.topic_id.is_(None), in_scope) if user.is_moderator else in_scope)
     if filters.moderator:
         query = query.join(actor, ModAction.actor_id == actor.id).where(
             actor.username_key == username_key(filters.moderator))

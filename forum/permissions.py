@@ -96,16 +96,24 @@ def can_add_source(user, post: Post) -> bool:
 # --- Moderation ---------------------------------------------------------------
 
 def can_moderate(user, topic: Topic | None = None) -> bool:
-    """Act on flags, posts, authors and topics in `topic` (None: reach the queue and log).
+    """Act on flags, posts and topics in `topic`; with no topic: reach the queue and log.
 
     Moderators and admins, on public topics. Inside a private class: its
     instructors and admins only; site moderators do not see in there.
+    Instructors reach the queue, which shows them only their classes.
     """
     if not user.is_authenticated or user.is_suspended:
         return False
-    if topic is not None and topic.class_id is not None:
+    if topic is None:
+        return user.is_moderator or user.is_instructor
+    if topic.class_id is not None:
         return can_moderate_class_topic(user, topic)
     return user.is_moderator
+
+
+def can_suspend_members(user) -> bool:
+    """A suspension is site-wide: site moderators and admins only."""
+    return user.is_authenticated and user.is_moderator and not user.is_suspended
 
 
 def can_flag_post(user, post: Post) -> bool:

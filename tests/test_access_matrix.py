@@ -39,6 +39,8 @@ CLASS_MEMBERS = rule("missing", guest="login", admin="ok", student="ok", teacher
 CLASS_TEACHERS = rule("missing", guest="login", admin="ok", student="forbidden", teacher="ok")
 CLASS_STUDENTS_WRITE = rule("missing", guest="login", admin="ok", student="ok", teacher="ok")
 MOD_ONLY = rule("forbidden", guest="login", moderator="ok", admin="ok")
+# The queue and log: instructors reach them too, and see only their own classes there.
+QUEUE = rule("forbidden", guest="login", moderator="ok", admin="ok", instructor="ok", teacher="ok")
 OWNER_SEES = rule("missing", guest="login", owner="ok")
 
 # (endpoint, method) -> (path builder, {visitor: outcome})
@@ -143,9 +145,9 @@ ROUTES = {
     ("safety.unmute", "POST"): (lambda w: f"/u/{w['stranger'].username}/unmute", WRITERS),
     ("safety.dismiss_message", "POST"): (lambda w: f"/messages/{w['message'].id}/dismiss", OWNER_SEES),
     # Moderation: moderators' side
-    ("mod.queue", "GET"): (lambda w: "/mod", MOD_ONLY),
-    ("mod.log", "GET"): (lambda w: "/mod/log", MOD_ONLY),
-    ("mod.log_csv", "GET"): (lambda w: "/mod/log.csv", MOD_ONLY),
+    ("mod.queue", "GET"): (lambda w: "/mod", QUEUE),
+    ("mod.log", "GET"): (lambda w: "/mod/log", QUEUE),
+    ("mod.log_csv", "GET"): (lambda w: "/mod/log.csv", QUEUE),
     ("mod.post", "GET"): (lambda w: f"/mod/p/{w['post'].id}", MOD_ONLY),
     ("mod.post_action", "POST"): (lambda w: f"/mod/p/{w['post'].id}/hide", MOD_ONLY),
     ("mod.edit", "GET"): (lambda w: f"/mod/p/{w['post'].id}/edit", MOD_ONLY),

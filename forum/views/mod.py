@@ -15,6 +15,7 @@ from ..modforms import (AppealForm, FlagForm, ModEditForm, ReasonForm, SlowModeF
 from ..models import Appeal, MemberMessage, Post, Topic, User, WatchedWord
 from ..models.moderation import FLAG_REASON_LABELS
 from ..permissions import (can_appeal_post, can_flag_post, can_manage_watched_words, can_moderate,
+                           can_suspend_members,
                            can_mute, require)
 from . import attempt, page_arg, render_form, safe_next
 
@@ -125,10 +126,15 @@ def edit(post_id):
 
 # --- Actions on a member ----------------------------------------------------------
 
-def _member_action(user_id: int, form, action):
+def _member_action(user_id: int, form, action, *, site_wide: bool = False):
     member = db.session.get(User, user_id) or abort(404)
     post = db.session.get(Post, int(form.post_id.data)) if (form.post_id.data or "").isdigit() else None
-    require(can_moderate(current_user, post.topic if post else None))
+    if post is not None and not visibility.can_see_topic(current_user, post.topic):
+        abort(404)
+    # A warning is about a post the reader may moderate (an instructor: in their
+    # class); a suspension reaches the whole site, so it is the site moderators'.
+    require(can_suspend_members(current_user) if site_wide or post is None
+            else can_moderate(current_user, post.topic))
 
     def refused(form):
         if post is None:
@@ -148,7 +154,7 @@ def warn(user_id):
 def suspend(user_id):
     form = SuspendForm()
     return _member_action(user_id, form, lambda member, post: moderation.suspend_member(
-        member, current_user, form.days.data, form.reason.data, post))
+        member, current_user, form.days.data, form.reason.data, post), site_wide=True)
 
 
 # --- Actions on a topic -------------------------------------------------------------
