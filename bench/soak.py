@@ -3,7 +3,7 @@
     python bench/soak.py [--clients 20] [--duration 30] [--workers 2] [--database-url URL]
 
 Each client registers, signs in, and for the duration starts topics, replies to
-random posts (its own and others'), and reads pages. Afterwards every post a
+random posts (its own and others'), votes, flags and reads pages. Afterwards every post a
 client was told was created (a redirect to /p/<id>) must be in the database with
 the right text, topic and parent; every counter must match the rows; no
 response may be a 5xx and no "database is locked" may reach anyone. Prints the
@@ -89,6 +89,7 @@ def run_client(n: int, port: int, deadline: float, article: str, shared: dict, l
     rng = random.Random(n)
     client = Client(port)
     created = []  # (post_id, topic_id, parent_id or None, text)
+    votes = []  # posts this client was told it voted for (or already had)
     name = f"soak{n}_{rng.randrange(10**6)}"
     password = "soak password 123"
     token = client.csrf("/auth/register")
@@ -132,10 +133,20 @@ def run_client(n: int, port: int, deadline: float, article: str, shared: dict, l
                 created.append((post_id, topic_id, parent_id, text))
                 with lock:
                     shared["posts"].append((post_id, topic_id))
+        elif action < 0.88 and known:
+            post_id, _ = rng.choice(known)
+            token = client.csrf(f"/p/{post_id}/flag")
+            status, _, _ = client.request("POST", f"/p/{post_id}/vote", {"csrf_token": token})
+            if status == 302:
+                votes.append(post_id)
+        elif action < 0.92 and known:
+            post_id, _ = rng.choice(known)
+            token = client.csrf(f"/p/{post_id}/flag")
+            client.request("POST", f"/p/{post_id}/flag", {"csrf_token": token, "reason": "spam"})
         else:
             path = rng.choice(["/", f"/t/{rng.choice(topics)}", f"/u/{name}"])
             client.request("GET", path)
-    results.append({"client": n, "error": None, "client_obj": client, "created": created})
+    results.append({"client": n, "error": None, "client_obj": client, "created": created, "votes": votes})
 
 
 WORDS = ("artists testers consent compensation innovation property licence training model video "
@@ -163,10 +174,16 @@ def audit(database_url: str, results: list) -> list[str]:
             if (row.post_count, row.root_count) != (row.n, row.roots):
                 problems.append(f"topic {row.id}: counters {row.post_count}/{row.root_count}, rows {row.n}/{row.roots}")
         for row in conn.execute(text(
-                "SELECT p.id, p.reply_count, (SELECT COUNT(*) FROM posts c WHERE c.parent_id = p.id) AS n "
+                "SELECT p.id, p.reply_count, (SELECT COUNT(*) FROM posts c WHERE c.parent_id = p.id) AS n, "
+                "p.vote_count, (SELECT COUNT(*) FROM votes v WHERE v.post_id = p.id) AS v "
                 "FROM posts p")):
             if row.reply_count != row.n:
                 problems.append(f"post {row.id}: reply_count {row.reply_count}, rows {row.n}")
+            if row.vote_count != row.v:
+                problems.append(f"post {row.id}: vote_count {row.vote_count}, votes {row.v}")
+        flags = conn.execute(text("SELECT COUNT(*) FROM flags")).scalar()
+        voted = conn.execute(text("SELECT COUNT(*) FROM votes")).scalar()
+        print(f"votes stored    {voted}, flags stored {flags}")
     engine.dispose()
     return problems
 
