@@ -68,7 +68,7 @@ class CriterionForm(FlaskForm):
 def phases_form(phases: dict, zone_local) -> FlaskForm:
     """One row per phase kind: opens, closes (in the class's zone), word limit."""
     class PhasesForm(FlaskForm):
-        pass
+        """Its fields are added below, three per phase kind."""
     data = {}
     for kind in PHASE_LABELS:
         setattr(PhasesForm, f"{kind}_opens", DateTimeLocalField("Opens", format=LOCAL_TIME, validators=[Optional()]))
@@ -83,7 +83,7 @@ def phases_form(phases: dict, zone_local) -> FlaskForm:
 
 def grade_form(criteria, grades) -> FlaskForm:
     class GradeForm(FlaskForm):
-        pass
+        """Its fields are added below, two per rubric criterion."""
     data = {}
     for criterion in criteria:
         setattr(GradeForm, f"points_{criterion.id}", IntegerField(

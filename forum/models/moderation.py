@@ -106,7 +106,7 @@ class ModAction(db.Model):
 
 
 class AuditLogIsAppendOnly(Exception):
-    pass
+    """Raised on any attempt to change or delete an audit log entry."""
 
 
 @event.listens_for(ModAction, "before_update")
