@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import and_, delete, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
 from . import posting, visibility
@@ -190,9 +191,59 @@ def create_class_debate(classroom: Classroom, author: User, article: Article, *,
     return topic
 
 
+def notify_opened_phases(now: datetime) -> int:
+    """Tell the members of each class debate that a phase is open.
+
+    Run every few minutes (`flask --app app notify-phases`, from cron or a
+    systemd timer): a phase "opens" at a time, with no request to hang it on.
+    Idempotent: whoever was told since the phase opened is not told again.
+    Returns how many were told.
+    """
+    from . import notifications
+    from .models import Notification, NotificationKind
+    told = 0
+    for phase in db.session.scalars(select(DebatePhase).where(DebatePhase.opens_at <= now,
+                                                              DebatePhase.closes_at > now)):
+        topic = db.session.get(Topic, phase.topic_id)
+        already = set(db.session.scalars(select(Notification.recipient_id).where(
+            Notification.topic_id == topic.id, Notification.kind == NotificationKind.PHASE_OPEN,
+            Notification.created_at >= phase.opens_at)))
+        members = db.session.scalars(select(ClassMembership).where(ClassMembership.class_id == topic.class_id)
+                                     .options(joinedload(ClassMembership.user)))
+        for member in members:
+            if member.user_id not in already and notifications.notify(
+                    member.user, NotificationKind.PHASE_OPEN, actor=None, topic=topic):
+                told += 1
+    return told
+
+
 def class_debates(class_id: int) -> list[Topic]:
-    return list(db.session.scalars(select(Topic).where(Topic.class_id == class_id)
+    return list(db.session.scalars(select(Topic).where(Topic.class_id == class_id, Topic.kind == TopicKind.DEBATE)
                                    .order_by(Topic.created_at.desc(), Topic.id.desc())))
+
+
+def class_announcements(class_id: int) -> list[Topic]:
+    return list(db.session.scalars(select(Topic).where(Topic.class_id == class_id, Topic.kind == TopicKind.DISCUSSION)
+                                   .order_by(Topic.created_at.desc(), Topic.id.desc()).limit(20)))
+
+
+def post_announcement(classroom: Classroom, author: User, *, title: str, body: str) -> Topic:
+    """An announcement to the class: a pinned topic only its members see, closed to
+    replies, and a notification to every member."""
+    from . import notifications
+    from .models import NotificationKind
+    check_writable(classroom)
+    article = db.session.scalar(select(Article).order_by(Article.created_at, Article.id).limit(1))
+    if article is None:
+        raise RuleError("There is no article to attach the announcement to yet.")
+    topic = posting.create_topic(author, article, title=title, body=body)
+    topic.class_id, topic.is_pinned, topic.is_locked = classroom.id, True, True
+    db.session.flush()
+    members = db.session.scalars(select(ClassMembership).where(ClassMembership.class_id == classroom.id)
+                                 .options(joinedload(ClassMembership.user)))
+    for member in members:
+        notifications.notify(member.user, NotificationKind.CLASS_ANNOUNCEMENT, actor=author, topic=topic)
+    return topic
 
 
 # --- Sides ---------------------------------------------------------------------------

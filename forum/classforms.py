@@ -95,3 +95,8 @@ def grade_form(criteria, grades) -> FlaskForm:
             grade = grades.by_criterion[criterion.id]
             data.update({f"points_{criterion.id}": grade.points, f"comment_{criterion.id}": grade.comment})
     return GradeForm(data=data)
+
+
+class AnnouncementForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=400)])
+    body = TextAreaField("Announcement", validators=[Length(max=40_000)])

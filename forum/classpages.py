@@ -54,6 +54,7 @@ class ClassPage:
     debates: list[Topic]
     role: str | None
     is_teacher: bool
+    announcements: list[Topic] = field(default_factory=list)
 
     @property
     def students(self) -> list[ClassMembership]:
@@ -74,7 +75,7 @@ def class_page(user, class_id: int) -> ClassPage:
         abort(404)
     debates = classes.class_debates(class_id)
     teacher = user.is_admin or role == ClassRole.INSTRUCTOR
-    return ClassPage(classroom, roster, debates, role, teacher)
+    return ClassPage(classroom, roster, debates, role, teacher, classes.class_announcements(class_id))
 
 
 @dataclass

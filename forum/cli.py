@@ -40,6 +40,15 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables.")
 
+    @app.cli.command("notify-phases")
+    def notify_phases():
+        """Tell class members about debate phases that have opened (run every few minutes)."""
+        from .classes import notify_opened_phases
+        from .models import utcnow
+        told = notify_opened_phases(utcnow())
+        db.session.commit()
+        click.echo(f"Told {told} members about open phases.")
+
     users = click.Group("users", help="Manage accounts.")
     app.cli.add_command(users)
 

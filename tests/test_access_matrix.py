@@ -109,6 +109,7 @@ ROUTES = {
     ("classes.join", "GET"): (lambda w: "/classes/join", SIGNED_IN),
     ("classes.join", "POST"): (lambda w: "/classes/join", WRITERS),
     ("classes.show", "GET"): (lambda w: f"/classes/{w['classroom'].id}", CLASS_MEMBERS),
+    ("classes.announce", "POST"): (lambda w: f"/classes/{w['classroom'].id}/announcements", CLASS_TEACHERS),
     ("classes.regenerate_code", "POST"): (lambda w: f"/classes/{w['classroom'].id}/code", CLASS_TEACHERS),
     ("classes.archive", "POST"): (lambda w: f"/classes/{w['classroom'].id}/archive", CLASS_TEACHERS),
     ("classes.remove_student", "POST"): (

@@ -85,3 +85,21 @@ def test_class_polls_follow_the_phases(make_user, make_class, make_class_debate,
         debates.answer_poll(topic, student, "after", 1)
     open_phase(topic, PhaseKind.FINAL_VOTE)  # now open
     assert debates.answer_poll(topic, student, "after", 2).value == 2
+
+
+def test_phase_opening_tells_the_class_once(app, make_user, make_class, make_class_debate, open_phase):
+    from datetime import timedelta
+
+    from forum.models import PhaseKind, utcnow
+    classroom = make_class(students=3)
+    topic = make_class_debate(classroom)
+    outsider = make_user()
+    open_phase(topic, PhaseKind.REBUTTAL, opened=timedelta(hours=-2), closes_in=timedelta(hours=5))  # later
+    assert classes.notify_opened_phases(utcnow()) == 0
+    open_phase(topic, PhaseKind.OPENING, opened=timedelta(minutes=5))
+    assert classes.notify_opened_phases(utcnow()) == 4  # three students and the instructor
+    db.session.commit()
+    assert classes.notify_opened_phases(utcnow()) == 0  # run again: nobody told twice
+    assert NotificationKind.PHASE_OPEN not in _kinds(outsider)
+    result = app.test_cli_runner().invoke(args=["notify-phases"])
+    assert result.exit_code == 0 and "Told 0 members" in result.output

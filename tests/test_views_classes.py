@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from forum import classes, grading, posting
 from forum.extensions import db
@@ -404,3 +405,35 @@ def test_dashboard_counts_deltas_votes_and_the_opinion_shift(client, make_class,
     alice_row = next(line for line in csv.splitlines() if "alice_s" in line)
     bob_row = next(line for line in csv.splitlines() if "bob_s" in line)
     assert ",1,0,1," in alice_row and ",0,1,0," in bob_row
+
+
+def test_instructor_announces_to_the_class_only(client, make_class, make_user, make_article):
+    from forum.models import Notification, NotificationKind, Topic
+    make_article()
+    classroom = make_class(students=2)
+    outsider = make_user()
+    client.login(classroom.instructor)
+    response = client.post(f"/classes/{classroom.id}/announcements",
+                           data={"title": "Rebuttals open on Monday", "body": "Read the other side first."})
+    assert response.status_code == 302
+    topic = db.session.scalar(select(Topic).where(Topic.title == "Rebuttals open on Monday"))
+    assert topic.class_id == classroom.id and topic.is_locked and topic.is_pinned
+    told = set(db.session.scalars(select(Notification.recipient_id).where(
+        Notification.kind == NotificationKind.CLASS_ANNOUNCEMENT)))
+    students = {m.user_id for m in db.session.scalars(select(ClassMembership).where(
+        ClassMembership.class_id == classroom.id, ClassMembership.role == "student"))}
+    assert told == students and len(told) == 2 and outsider.id not in told
+    assert "Rebuttals open on Monday" in client.get(f"/classes/{classroom.id}").get_data(as_text=True)
+    client.login(outsider)
+    assert client.get(f"/t/{topic.id}").status_code == 404
+    refused = client.login(classroom.instructor).post(f"/classes/{classroom.id}/announcements",
+                                                      data={"title": "", "body": "Words kept"})
+    assert refused.status_code == 400 and "Words kept" in refused.get_data(as_text=True)
+
+
+def test_students_cannot_announce(client, make_class):
+    classroom = make_class(students=1)
+    student = next(m.user for m in __import__("forum.anonymity", fromlist=["roster_of"]).roster_of(classroom.id)
+                   if m.role == "student")
+    assert client.login(student).post(f"/classes/{classroom.id}/announcements",
+                                      data={"title": "Hi", "body": "x"}).status_code == 403

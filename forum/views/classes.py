@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import classes, classexports, classpages, grading, visibility
-from ..classforms import (ClassDebateForm, ClassForm, CriterionForm, ExtensionForm, InstructorForm,
+from ..classforms import (AnnouncementForm, ClassDebateForm, ClassForm, CriterionForm, ExtensionForm, InstructorForm,
                           JoinForm, SelectChoice, grade_form, phases_form)
 from ..errors import RuleError
 from ..extensions import db
@@ -85,7 +85,23 @@ def join():
 @login_required
 def show(class_id):
     page = classpages.class_page(current_user, class_id)
-    return render_template("classes/show.html", page=page, instructor_form=InstructorForm(formdata=None))
+    return render_template("classes/show.html", page=page, instructor_form=InstructorForm(formdata=None),
+                           announcement_form=AnnouncementForm(formdata=None))
+
+
+@bp.post("/<int:class_id>/announcements")
+@login_required
+def announce(class_id):
+    classroom = _teacher_class(class_id)
+    form = AnnouncementForm()
+    topic = attempt(form, lambda: classes.post_announcement(classroom, current_user, title=form.title.data,
+                                                             body=form.body.data))
+    if topic:
+        flash("Announced: every member of the class is told.", "success")
+        return redirect(url_for("topics.show", topic_id=topic.id))
+    page = classpages.class_page(current_user, class_id)
+    return render_template("classes/show.html", page=page, instructor_form=InstructorForm(formdata=None),
+                           announcement_form=form), 400
 
 
 @bp.post("/<int:class_id>/code")
@@ -122,7 +138,8 @@ def add_instructor(class_id):
         flash(f"{form.username.data.strip()} now teaches this class.", "success")
         return redirect(url_for("classes.show", class_id=class_id))
     page = classpages.class_page(current_user, class_id)
-    return render_template("classes/show.html", page=page, instructor_form=form), 400
+    return render_template("classes/show.html", page=page, instructor_form=form,
+                           announcement_form=AnnouncementForm(formdata=None)), 400
 
 
 # --- Class debates ------------------------------------------------------------------------
