@@ -529,18 +529,3 @@ def poll_open(topic: Topic, phase_kind: str, now: datetime) -> bool:
     if phase_kind == PhaseKind.OPENING:
         return now < phase.closes_at
     return phase.opens_at <= now < phase.closes_at
-
-
-# --- Class moderation ----------------------------------------------------------------
-
-def set_locked(topic: Topic, locked: bool) -> Topic:
-    topic.is_locked = locked
-    return topic
-
-
-def remove_post(post: Post, actor: User) -> Post:
-    """An instructor takes a post down: a tombstone keeps its place and its replies."""
-    if post.is_deleted:
-        raise RuleError("This post is already removed.")
-    post.deleted_at = utcnow()
-    return post

@@ -64,7 +64,6 @@ def _doors(classroom, topic, post):
         ("GET", f"{debate}/dashboard"), ("GET", f"{debate}/grades"), ("GET", f"{debate}/sides"),
         ("GET", f"{debate}/phases"), ("GET", f"{debate}/grades.csv"), ("GET", f"{debate}/participation.csv"),
         ("GET", f"{debate}/transcript.md"), ("POST", f"{debate}/side"), ("POST", f"{debate}/lock"),
-        ("POST", f"/classes/posts/{post.id}/remove"),
     ]
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from forum import classes, grading, posting
 from forum.extensions import db
-from forum.models import (ClassMembership, Classroom, DebatePhase, Grade, PhaseExtension, PhaseKind, Post,
+from forum.models import (ClassMembership, ModAction, Classroom, DebatePhase, Grade, PhaseExtension, PhaseKind, Post,
                           Role, Stance, Topic, User, utcnow)
 
 
@@ -220,12 +220,15 @@ def test_instructor_locks_and_removes(client, running, open_phase):
     post = posting.create_post(pro, topic, "To be removed", stance=Stance.PRO)
     db.session.commit()
     client.login(classroom.instructor)
-    assert client.post(f"/classes/posts/{post.id}/remove").status_code == 302
+    # Instructors remove through the moderation tools: a reason, a tombstone, the audit log.
+    assert client.post(f"/mod/p/{post.id}/remove", data={"reason": "Off the motion"}).status_code == 302
     db.session.refresh(post)
-    assert post.is_deleted
+    assert post.is_removed
     client.post(url(topic, "/lock"))
     db.session.refresh(topic)
     assert topic.is_locked
+    actions = set(db.session.scalars(select(ModAction.action).where(ModAction.topic_id == topic.id)))
+    assert {"remove", "lock"} <= actions
     refused = client.login(pro).post(f"/t/{topic.id}/reply", data={"body": "x", "stance": "pro"})
     assert refused.status_code == 400
 

@@ -3,13 +3,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import classes, classexports, classpages, grading, visibility
+from .. import classes, classexports, classpages, grading, moderation, visibility
 from ..classforms import (AnnouncementForm, ClassDebateForm, ClassForm, CriterionForm, ExtensionForm, InstructorForm,
                           JoinForm, SelectChoice, grade_form, phases_form)
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import Article, Classroom, Post, RubricCriterion, Topic, TopicKind, User
+from ..models import Article, Classroom, RubricCriterion, Topic, TopicKind, User
 from ..permissions import can_create_class, can_moderate_class_topic, can_write, require
 from . import attempt, render_form
 
@@ -253,18 +253,11 @@ def extend(class_id, topic_id):
 def lock(class_id, topic_id):
     context = _teacher_debate(class_id, topic_id)
     require(can_moderate_class_topic(current_user, context.topic))
+    # The moderation tools do it, so it is in the audit log like any other lock.
     locked = not context.topic.is_locked
-    _act(lambda: classes.set_locked(context.topic, locked), "Debate locked." if locked else "Debate unlocked.")
+    change = moderation.lock_topic if locked else moderation.unlock_topic
+    _act(lambda: change(context.topic, current_user), "Debate locked." if locked else "Debate unlocked.")
     return redirect(url_for("topics.show", topic_id=topic_id))
-
-
-@bp.post("/posts/<int:post_id>/remove")
-@login_required
-def remove_post(post_id):
-    post = visibility.get_visible_or_404(current_user, Post, post_id)
-    require(can_moderate_class_topic(current_user, post.topic))
-    _act(lambda: classes.remove_post(post, current_user), "The post is removed; replies to it stay.")
-    return redirect(url_for("posts.show", post_id=post_id))
 
 
 # --- Dashboard, grading, exports ---------------------------------------------------------
