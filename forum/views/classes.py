@@ -84,9 +84,16 @@ def join():
 @bp.get("/<int:class_id>")
 @login_required
 def show(class_id):
+    return _class_page(class_id)
+
+
+def _class_page(class_id: int, status: int = 200, *, instructor_form=None, announcement_form=None):
+    """The class page, with a refused form's input and errors where there is one."""
     page = classpages.class_page(current_user, class_id)
-    return render_template("classes/show.html", page=page, instructor_form=InstructorForm(formdata=None),
-                           announcement_form=AnnouncementForm(formdata=None))
+    return render_template(
+        "classes/show.html", page=page,
+        instructor_form=InstructorForm(formdata=None) if instructor_form is None else instructor_form,
+        announcement_form=AnnouncementForm(formdata=None) if announcement_form is None else announcement_form), status
 
 
 @bp.post("/<int:class_id>/announcements")
@@ -99,9 +106,7 @@ def announce(class_id):
     if topic:
         flash("Announced: every member of the class is told.", "success")
         return redirect(url_for("topics.show", topic_id=topic.id))
-    page = classpages.class_page(current_user, class_id)
-    return render_template("classes/show.html", page=page, instructor_form=InstructorForm(formdata=None),
-                           announcement_form=form), 400
+    return _class_page(class_id, 400, announcement_form=form)
 
 
 @bp.post("/<int:class_id>/code")
@@ -137,9 +142,7 @@ def add_instructor(class_id):
     if attempt(form, lambda: classes.add_instructor(classroom, form.username.data), field=form.username):
         flash(f"{form.username.data.strip()} now teaches this class.", "success")
         return redirect(url_for("classes.show", class_id=class_id))
-    page = classpages.class_page(current_user, class_id)
-    return render_template("classes/show.html", page=page, instructor_form=form,
-                           announcement_form=AnnouncementForm(formdata=None)), 400
+    return _class_page(class_id, 400, instructor_form=form)
 
 
 # --- Class debates ------------------------------------------------------------------------
