@@ -440,3 +440,23 @@ def test_students_cannot_announce(client, make_class):
                    if m.role == "student")
     assert client.login(student).post(f"/classes/{classroom.id}/announcements",
                                       data={"title": "Hi", "body": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("who, status", [("guest", 401), ("suspended instructor", 403),
+                                         ("other class's instructor", 404), ("site moderator", 404)])
+def test_announcement_refusals(client, make_class, make_user, make_article, who, status):
+    from forum.models import Notification
+    make_article()
+    classroom = make_class(students=1)
+    if who == "suspended instructor":
+        classroom.instructor.suspended_until = utcnow() + timedelta(days=1)
+        db.session.commit()
+        client.login(classroom.instructor)
+    elif who == "other class's instructor":
+        client.login(make_class().instructor)
+    elif who == "site moderator":
+        client.login(make_user(role=Role.MODERATOR))
+    response = client.post(f"/classes/{classroom.id}/announcements", data={"title": "Hi", "body": "Words"})
+    assert response.status_code == status
+    assert db.session.scalar(select(Topic).where(Topic.class_id == classroom.id)) is None
+    assert db.session.scalar(select(Notification)) is None
