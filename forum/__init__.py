@@ -115,6 +115,6 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["central_question"] = app.config["CENTRAL_QUESTION"]
     app.jinja_env.filters.update(display.FILTERS)
-    app.jinja_env.globals["field_attrs"] = display.field_attrs
+    app.jinja_env.globals.update(display.GLOBALS, field_attrs=display.field_attrs)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -61,9 +61,8 @@ def conditional(load_topic):
 
 def topic_by_id(topic_id: int) -> Topic | None:
     # Loaded as the page builder wants it, and remembered for it (one query, not two).
-    from .pages import topic_load_options
-    topic = db.session.scalar(select(Topic).where(Topic.id == topic_id)
-                              .options(*topic_load_options(current_user)))
+    from .pages import fetch_topic
+    topic = fetch_topic(current_user, topic_id)
     request.environ["counterpoint.topic"] = topic
     return topic
 

@@ -4,10 +4,10 @@ from datetime import datetime
 from .models import utcnow
 
 
-def timeago(moment: datetime | None) -> str:
+def timeago(moment: datetime | None, now: datetime | None = None) -> str:
     if moment is None:
         return ""
-    seconds = int((utcnow() - moment).total_seconds())
+    seconds = int(((now or utcnow()) - moment).total_seconds())
     if seconds < 60:
         return "just now"
     for size, unit in ((86400 * 365, "year"), (86400 * 30, "month"), (86400, "day"),
@@ -26,11 +26,20 @@ def fulltime(moment: datetime | None) -> str:
     return moment.strftime("%-d %b %Y, %H:%M UTC") if moment else ""
 
 
+def phase_label(phase: str | None, top_level: bool) -> str:
+    """"Opening statement", "Rebuttal"...: the class-debate phase a post was written in."""
+    if not phase:
+        return ""
+    label = phase.replace("_", " ").capitalize()
+    return f"{label} statement" if phase == "closing" and top_level else label
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 FILTERS = {"timeago": timeago, "isotime": isotime, "fulltime": fulltime, "plural": plural}
+GLOBALS = {"phase_label": phase_label}
 
 
 def field_attrs(field, *, hint: bool | None = None, **extra) -> dict:

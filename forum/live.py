@@ -3,13 +3,15 @@
 The validator (ETag) comes from the topic's counters in the database, so any
 worker answers an idle topic with a 304 without loading a post.
 """
+import functools
 import hashlib
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
 
+from . import anonymity, postviews
 from .extensions import db
 from .models import Post, Topic
+from .postviews import PostView
 
 BATCH = 100
 
@@ -22,11 +24,19 @@ def etag(topic: Topic, after: int, user) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def new_posts(topic: Topic, after: int) -> list[Post]:
-    """Posts of `topic` written after the post `after`, oldest first (at most BATCH)."""
-    return list(db.session.scalars(
-        select(Post).where(Post.topic_id == topic.id, Post.id > after)
-        .order_by(Post.id).limit(BATCH).options(joinedload(Post.author))))
+@functools.cache
+def _new_posts_statement(member: bool):
+    p = postviews.posts.c
+    return postviews.statement(p.topic_id == bindparam("topic_id"), p.id > bindparam("after"),
+                               order_by=(p.id,), member=member).limit(BATCH)
+
+
+def new_posts(user, topic: Topic, after: int) -> list[PostView]:
+    """Posts of `topic` written after the post `after`, oldest first (at most BATCH),
+    shown as the topic page shows them to `user` (pseudonyms included)."""
+    posts = postviews.fetch(user, topic, _new_posts_statement, topic_id=topic.id, after=after)
+    postviews.Presenter(user, topic, anonymity.names_for_topic(user, topic)).present(posts)
+    return posts
 
 
 def last_post_id(topic: Topic) -> int:

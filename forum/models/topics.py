@@ -61,7 +61,7 @@ class Topic(db.Model):
     # Moderation: one post per member per this many seconds (0: off).
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    # Filled in by the topic page's single query (pages.topic_load_options), else None.
+    # Filled in by the topic page's single query (pages.fetch_topic), else None.
     last_post_id: Mapped[int | None] = query_expression()
     viewer_watch: Mapped[str | None] = query_expression()
 

@@ -3,7 +3,6 @@ from flask_login import current_user
 
 from .. import live, visibility
 from ..models import Topic
-from ..pages import Node
 
 bp = Blueprint("live", __name__)
 
@@ -18,8 +17,8 @@ def updates(topic_id):
         response = Response(status=304)
         response.set_etag(etag)
     else:
-        posts = live.new_posts(topic, after)
-        html = render_template("topics/_updates.html", topic=topic, nodes=[Node(p) for p in posts])
+        posts = live.new_posts(current_user, topic, after)
+        html = render_template("topics/_updates.html", topic=topic, posts=posts)
         response = jsonify(count=len(posts), last_id=posts[-1].id if posts else after,
                            posts=[{"id": p.id, "parent_id": p.parent_id} for p in posts], html=html)
         response.set_etag(etag)
