@@ -24,7 +24,7 @@ from typing import Callable, NamedTuple
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
-from . import articles, markup
+from . import articles, markup, posting
 from .accounts import username_key
 from .extensions import db
 from .models import Post, Role, Stance, Topic, TopicKind, User
@@ -280,6 +280,11 @@ def _pick_parent(rng: random.Random, posts: list[dict]) -> dict | None:
     return None
 
 
+def fill_user_counts(state: BenchState) -> None:
+    """Each author's public post count, as the write path keeps it."""
+    posting.recount_public_posts()
+
+
 def fill_sequences(state: BenchState) -> None:
     """Ids were given here; move PostgreSQL's sequences past them."""
     if db.engine.dialect.name != "postgresql":
@@ -302,6 +307,7 @@ FILLERS: list[Callable[[BenchState], None]] = [
     fill_users,
     fill_articles,
     fill_topics_and_posts,
+    fill_user_counts,
     fill_sequences,
     fill_statistics,
 ]

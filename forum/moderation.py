@@ -143,8 +143,10 @@ def _resolve_flags(post: Post, moderator: User, status: FlagStatus) -> int:
 
 
 def _set_status(post: Post, status: PostStatus) -> None:
+    was_public = posting.is_public(post)
     post.status = status
     post.hidden_at = utcnow() if status != PostStatus.VISIBLE else None
+    posting.count_public(post, was_public)
 
 
 def my_flags(user: User, limit: int = 100) -> list[Flag]:

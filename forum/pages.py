@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from flask import abort, current_app, has_request_context, request
 from sqlalchemy import Integer, bindparam, func, literal, null, select
-from sqlalchemy.orm import joinedload, selectinload, with_expression
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload, with_expression
 
 from . import anonymity, articles, classpages, moderation, permissions, postviews, visibility
 from .accounts import username_key
@@ -25,11 +25,12 @@ SORTS = ("old", "new", "best")
 class Pagination:
     page: int
     per_page: int
-    total: int
+    total: int | None  # None: not counted; `more` says whether a next page exists
+    more: bool = False
 
     @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+    def pages(self) -> int | None:
+        return None if self.total is None else max(1, math.ceil(self.total / self.per_page))
 
     @property
     def has_prev(self) -> bool:
@@ -37,7 +38,7 @@ class Pagination:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.more if self.total is None else self.page < self.pages
 
 
 @functools.cache
@@ -163,11 +164,15 @@ def post_page(user, post_id: int, post: Post | None = None) -> PostPage:
     return PostPage(topic, shown, parent, names)
 
 
+# What a list of topics shows: never their bodies.
+TOPIC_LIST_COLUMNS = (defer(Topic.body_md), defer(Topic.body_html))
+
+
 def topic_list(user, *, article: Article | None = None, passage: Passage | None = None,
                limit: int = 50) -> list[Topic]:
     query = (visibility.visible_topics(user)
              .order_by(Topic.is_pinned.desc(), Topic.last_activity_at.desc())
-             .limit(limit).options(joinedload(Topic.author), joinedload(Topic.passage)))
+             .limit(limit).options(*TOPIC_LIST_COLUMNS, joinedload(Topic.author), joinedload(Topic.passage)))
     if article is not None:
         query = query.where(Topic.article_id == article.id)
     if passage is not None:
@@ -218,14 +223,15 @@ class ProfilePage:
     person: User
     posts: list[Post]
     topics: list[Topic]
-    post_total: int
-    pagination: Pagination
+    pagination: Pagination  # without a total: "Older posts" while there are more
     # Debates the person argued in: (topic, {stance: number of their top-level posts}).
     debates: list[tuple[Topic, dict[str, int]]] = field(default_factory=list)
     muted: bool = False  # whether the reader has muted this person
 
 
 def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> ProfilePage:
+    """A person's posts, newest first. The number shown is their public post count
+    (a counter on the user); the list is paged without counting it."""
     person = db.session.scalar(select(User).where(User.username_key == username_key(username)))
     if person is None:
         abort(404)
@@ -235,30 +241,38 @@ def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> P
     seen = visibility.visible_topic_filter(user) & (
         Post.deleted_at.is_(None) if own_or_mod else visibility.public_post_filter())
     unmasked = anonymity.profile_post_filter(user, person)
-    total = db.session.scalar(
-        select(func.count()).select_from(Post).join(Post.topic)
-        .where(Post.author_id == person.id, seen, unmasked))
-    pagination = Pagination(page=max(page, 1), per_page=per_page, total=total)
+    page = max(page, 1)
     posts = list(db.session.scalars(
         select(Post).join(Post.topic)
         .where(Post.author_id == person.id, seen, unmasked)
         .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(per_page).offset((pagination.page - 1) * per_page)
-        .options(joinedload(Post.topic))))
+        .limit(per_page + 1).offset((page - 1) * per_page)
+        .options(defer(Post.body_md), contains_eager(Post.topic))))
+    pagination = Pagination(page=page, per_page=per_page, total=None, more=len(posts) > per_page)
     topics = list(db.session.scalars(
         visibility.visible_topics(user).where(Topic.author_id == person.id)
-        .order_by(Topic.created_at.desc()).limit(20)))
-    return ProfilePage(person, posts, topics, total, pagination, _debate_stances(person, seen, unmasked),
+        .order_by(Topic.created_at.desc()).limit(20).options(*TOPIC_LIST_COLUMNS)))
+    return ProfilePage(person, posts[:per_page], topics, pagination, _debate_stances(person, seen, unmasked),
                        person.id in moderation.muted_ids(user))
 
 
+DEBATES_LISTED = 50
+
+
 def _debate_stances(person: User, seen, unmasked) -> list[tuple[Topic, dict[str, int]]]:
+    """The person's sides in their latest debates: counted as plain rows from one
+    covering index, then the (at most 50) topics loaded in a second query."""
     rows = db.session.execute(
-        select(Topic, Post.stance, func.count()).join(Post.topic)
+        select(Post.topic_id, Post.stance, func.count()).join(Post.topic)
         .where(Post.author_id == person.id, Post.parent_id.is_(None), Post.stance.is_not(None),
                Topic.kind == "debate", seen, unmasked)
-        .group_by(Topic.id, Post.stance).order_by(Topic.id.desc()))
-    debates: dict[int, tuple[Topic, dict[str, int]]] = {}
-    for topic, stance, count in rows:
-        debates.setdefault(topic.id, (topic, {}))[1][stance] = count
-    return list(debates.values())[:50]
+        .group_by(Post.topic_id, Post.stance).order_by(Post.topic_id.desc()))
+    stances: dict[int, dict[str, int]] = {}
+    for topic_id, stance, count in rows:
+        if topic_id not in stances and len(stances) == DEBATES_LISTED:
+            break
+        stances.setdefault(topic_id, {})[stance] = count
+    if not stances:
+        return []
+    topics = db.session.scalars(select(Topic).where(Topic.id.in_(stances)).options(*TOPIC_LIST_COLUMNS))
+    return sorted(((topic, stances[topic.id]) for topic in topics), key=lambda item: -item[0].id)

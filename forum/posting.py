@@ -1,5 +1,5 @@
 """Writing: topics, replies, edits with history, deletion as a tombstone."""
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from . import classes, limits, markup, notifications
 from .errors import RuleError
@@ -105,6 +105,7 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
     db.session.execute(update(Topic).where(Topic.id == topic.id).values(**counts))
     db.session.add(post)
     db.session.flush()
+    count_public(post, was_public=False)
     notifications.post_created(post)
     return post
 
@@ -120,7 +121,9 @@ def edit_post(post: Post, editor: User, body: str, reason: str | None = None) ->
         raise RuleError("Nothing changed.")
     limits.check_links(editor, body_md)
     if limits.screen_text(editor, body_md) == PostStatus.HELD and post.status == PostStatus.VISIBLE:
+        was_public = is_public(post)
         post.status = PostStatus.HELD
+        count_public(post, was_public)
     db.session.add(Revision(post_id=post.id, body_md=post.body_md, body_html=post.body_html,
                             created_at=post.edited_at or post.created_at,
                             editor_id=post.edited_by_id or post.author_id, reason=post.edit_reason))
@@ -152,9 +155,33 @@ def delete_post(post: Post, actor: User) -> Post:
     """
     if post.is_deleted:
         raise RuleError("This post is already deleted.")
+    was_public = is_public(post)
     post.deleted_at = utcnow()
+    count_public(post, was_public)
     touch_topic(post.topic_id, post.deleted_at)
     return post
+
+
+def is_public(post: Post) -> bool:
+    """Whether everyone can read this post: what `User.post_count` counts."""
+    return post.topic.class_id is None and post.deleted_at is None and post.status == PostStatus.VISIBLE
+
+
+def count_public(post: Post, was_public: bool) -> None:
+    """After a change to `post`: move its author's public post count if it stopped or
+    started counting. In SQL, in the same transaction as the change."""
+    change = int(is_public(post)) - int(was_public)
+    if change:
+        db.session.execute(update(User).where(User.id == post.author_id)
+                           .values(post_count=User.post_count + change))
+
+
+def recount_public_posts() -> None:
+    """Set every `User.post_count` from the posts (bulk loads that bypass the write path)."""
+    public = (select(func.count()).select_from(Post).join(Topic, Topic.id == Post.topic_id)
+              .where(Post.author_id == User.id, Topic.class_id.is_(None), Post.deleted_at.is_(None),
+                     Post.status == PostStatus.VISIBLE).scalar_subquery())
+    db.session.execute(update(User).values(post_count=public))
 
 
 def touch_topic(topic_id: int, when) -> None:

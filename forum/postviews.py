@@ -104,8 +104,8 @@ def fetch(user, topic: Topic, statements: Callable[[bool], object], **params) ->
     rows = db.session.connection().execute(statements(user.is_authenticated),
                                            {**params, "viewer_id": user.get_id()})
     if not user.is_authenticated:
-        return [PostView(row, topic, False) for row in rows]
-    return [PostView(row, topic, row[18] is not None) for row in rows]
+        return [PostView(row, topic, False) for row in rows.all()]
+    return [PostView(row, topic, row[18] is not None) for row in rows.all()]
 
 
 def tree(posts: list[PostView], top_ids: list[int], *, newest_first: bool = False,
@@ -128,6 +128,8 @@ class Presenter:
     """Per-page decisions, then per-post strings: call once per page, then `present`."""
 
     def __init__(self, user, topic: Topic, names: dict | None = None, now: datetime | None = None):
+        # The user itself, not Flask-Login's proxy: the predicates read it a few times a post.
+        user = user._get_current_object() if hasattr(user, "_get_current_object") else user
         self.user = user
         self.topic = topic
         self.names = names or {}
@@ -137,16 +139,19 @@ class Presenter:
         self.moderator = permissions.can_moderate(user, topic)
         self.guest = not user.is_authenticated
         self.post_url = url_pattern("posts.show", post_id=SENTINEL)
-        self.reply_url = url_pattern("posts.reply", post_id=SENTINEL)
+        self.reply_url = url_pattern("posts.reply", post_id=SENTINEL) if self.replier else None
         # A guest's Reply signs in first, then comes back to the reply form.
         self.login_reply_url = url_pattern("auth.login", next=url_for("posts.reply", post_id=SENTINEL)) if self.guest else None
         self.history_url = url_pattern("posts.history", post_id=SENTINEL)
-        self.edit_url = url_pattern("posts.edit", post_id=SENTINEL)
-        self.delete_url = url_pattern("posts.delete", post_id=SENTINEL)
-        self.flag_url = url_pattern("safety.flag", post_id=SENTINEL)
-        self.mod_url = url_pattern("mod.post", post_id=SENTINEL)
+        if self.writer:  # a guest or a suspended member gets none of these links
+            self.edit_url = url_pattern("posts.edit", post_id=SENTINEL)
+            self.delete_url = url_pattern("posts.delete", post_id=SENTINEL)
+            self.flag_url = url_pattern("safety.flag", post_id=SENTINEL)
+        self.mod_url = url_pattern("mod.post", post_id=SENTINEL) if self.moderator else None
         self.user_url = url_pattern("users.show", username=SENTINEL)
         self.debate_labels = {Stance.PRO: topic.pro_label or "For", Stance.CON: topic.con_label or "Against"}
+        self.no_stance = ("comment", "Comment") if topic.is_debate else ("", "")
+        self.author_urls: dict[str, str] = {}
 
     def present(self, posts: Iterable[PostView]) -> None:
         user, topic = self.user, self.topic
@@ -157,7 +162,9 @@ class Presenter:
                 post.author_url = None
             else:
                 post.author_real, post.author_is_you = None, False
-                post.author_url = self.user_url(quote(post.username, safe=""))
+                post.author_url = self.author_urls.get(post.username)
+                if post.author_url is None:
+                    post.author_url = self.author_urls[post.username] = self.user_url(quote(post.username, safe=""))
             post.stance_class, post.stance_label = self._stance(post)
             post.phase_label = display.phase_label(post.phase, post.parent_id is None)
             post.time_iso = display.isotime(post.created_at)
@@ -186,4 +193,4 @@ class Presenter:
             if post.parent_id:
                 return post.stance, "Supports" if post.stance == Stance.PRO else "Challenges"
             return post.stance, self.debate_labels[post.stance]
-        return ("comment", "Comment") if self.topic.is_debate else ("", "")
+        return self.no_stance

@@ -2,10 +2,10 @@
 import pytest
 from werkzeug.security import check_password_hash
 
-from forum import profiles
+from forum import posting, profiles
 from forum.errors import RuleError
 from forum.extensions import db
-from forum.models import NotificationOptOut, Stance, TopicKind
+from forum.models import NotificationOptOut, Stance, TopicKind, User
 from tests.conftest import PASSWORD
 
 
@@ -103,11 +103,16 @@ def test_profile_shows_debates_with_stances(client, make_user, make_topic, make_
     assert "Innovation first</span> " not in page
 
 
-def test_profile_hides_private_activity(client, make_user, make_topic, make_post, hide_topics):
-    maya = make_user()
-    secret = make_topic(kind=TopicKind.DEBATE, title="Class debate")
-    make_post(topic=secret, author=maya, stance=Stance.PRO, body="Private argument")
-    hide_topics(secret)
+def test_profile_hides_private_activity(client, make_class, make_class_debate, open_phase):
+    from forum import classes
+    from forum.models import PhaseKind
+    classroom = make_class(students=1)
+    [maya] = [db.session.get(User, i) for i in classes.student_ids(classroom.id)]
+    secret = make_class_debate(classroom, title="Class debate")
+    classes.set_sides(secret, {maya.id: Stance.PRO})
+    open_phase(secret, PhaseKind.OPENING)
+    posting.create_post(maya, secret, "Private argument", stance=Stance.PRO)
+    db.session.commit()
     page = client.get(f"/u/{maya.username}").get_data(as_text=True)
     assert "Class debate" not in page and "Private argument" not in page and "0 posts" in page
 

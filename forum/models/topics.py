@@ -32,13 +32,15 @@ class Topic(db.Model):
     __tablename__ = "topics"
     __table_args__ = (
         CheckConstraint("kind IN ('discussion', 'debate')", name="kind"),
-        Index("ix_topics_article_activity", "article_id", "last_activity_at"),
+        # The topic lists: pinned first, then by activity, read in index order.
+        Index("ix_topics_article_pinned_activity", "article_id", "is_pinned", "last_activity_at"),
+        Index("ix_topics_author_created", "author_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
     passage_id: Mapped[int | None] = mapped_column(ForeignKey("passages.id"), index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(20), default=TopicKind.DISCUSSION)
     title: Mapped[str] = mapped_column(String(200))
     body_md: Mapped[str] = mapped_column(Text)
@@ -87,6 +89,9 @@ class Post(db.Model):
         # Every post under the roots of a page, in one query.
         Index("ix_posts_root_created", "root_id", "created_at"),
         Index("ix_posts_author_created", "author_id", "created_at"),
+        # A profile's debate sides (top-level posts by stance), from the index alone.
+        Index("ix_posts_author_parent_stance", "parent_id", "author_id", "stance", "topic_id", "status",
+              "deleted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

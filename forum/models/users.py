@@ -2,7 +2,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -31,6 +31,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str | None] = mapped_column(Text)
+    # Posts everyone can read (a public topic, not deleted, not hidden, held or removed),
+    # kept by posting.count_public in the transaction of every write that changes it.
+    post_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def name(self) -> str:
