@@ -172,3 +172,44 @@ def test_no_get_renders_markdown(client, make_user, make_article, make_topic, ma
             client.login(viewer)
         for url in urls:
             assert client.get(url).status_code == 200, url
+
+
+def test_private_class_pages_are_never_served_from_a_cache_to_an_outsider(
+        client, make_user, make_class, make_class_debate, open_phase):
+    """A student's cached copy (ETag) of a class debate, its permalinks and its live
+    updates never turns into a 304 or a page for a guest, an outsider or a site
+    moderator: they get the same 404 as for a topic that does not exist, and the
+    student's copies are marked private (no shared cache keeps them)."""
+    from forum import classes
+    from forum.models import PhaseKind, Role, Stance, User
+    classroom = make_class(students=1)
+    topic = make_class_debate(classroom, title="Private motion")
+    [student] = [db.session.get(User, i) for i in classes.student_ids(classroom.id)]
+    classes.set_sides(topic, {student.id: Stance.PRO})
+    open_phase(topic, PhaseKind.OPENING)
+    post = posting.create_post(student, topic, "A private argument.", stance=Stance.PRO)
+    db.session.commit()
+    urls = [f"/t/{topic.id}", f"/p/{post.id}", f"/t/{topic.id}/updates?after=0"]
+    outsiders = [None, make_user(), make_user(role=Role.MODERATOR)]
+
+    client.login(student)
+    client.get("/")  # the session gets its CSRF secret, which member ETags cover
+    copies = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "private" in response.headers["Cache-Control"] and "no-cache" in response.headers["Cache-Control"]
+        assert "public" not in response.headers["Cache-Control"]
+        copies[url] = response.headers["ETag"]
+        again = client.get(url, headers={"If-None-Match": copies[url]})
+        assert again.status_code == 304, url  # the student's own revalidation works
+
+    for outsider in outsiders:
+        client.logout()
+        if outsider is not None:
+            client.login(outsider)
+        for url in urls:
+            response = client.get(url, headers={"If-None-Match": copies[url]})
+            assert response.status_code == 404, (outsider, url)
+            assert b"A private argument" not in response.data and b"Private motion" not in response.data
+            assert "ETag" not in response.headers
