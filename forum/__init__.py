@@ -6,7 +6,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.engine import Engine
 
-from . import config, errors, hostile, perf, permissions, security
+from . import caching, config, errors, hostile, perf, permissions, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     _init_templates(app)
     perf.init_app(app)
+    caching.init_app(app)
     from . import cli
     cli.register(app)
     return app

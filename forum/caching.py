@@ -7,11 +7,23 @@ lock state, the query string (page, sort), and the viewer: their id, role,
 suspension and CSRF secret for a member, "guest" otherwise. Two members never
 share an ETag, and a member's page is `Cache-Control: private`, so no cache
 can hand one member's page to another.
+
+Guests also share one rendered copy of a public topic page (`GuestPages`): a
+guest who has never seen the page gets the copy the ETag vouches for, exactly
+what a guest revalidating it would be told is current (304). Only for guests,
+only for public topics, only 200 pages without a pending flash message, kept
+`GUEST_PAGE_SECONDS` (30 by default, 0 turns it off) in Redis when REDIS_URL is
+set (shared by every worker and machine) or in a small per-process LRU.
+Whatever the ETag does not see (an author renaming themselves, "3 minutes ago"
+ageing) is at most that many seconds stale for guests; members always get a
+page rendered for them.
 """
+import time
+from collections import OrderedDict
 import hashlib
 from functools import wraps
 
-from flask import make_response, request, session
+from flask import current_app, make_response, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -39,6 +51,52 @@ def _cache_headers(response, user, etag: str):
     return response
 
 
+class GuestPages:
+    """Rendered guest pages by key: Redis with a TTL, or an in-process LRU."""
+
+    def __init__(self, redis_url: str | None, seconds: int, capacity: int = 64):
+        self.seconds, self.capacity = seconds, capacity
+        self.redis = None
+        if redis_url and seconds:
+            import redis
+            self.redis = redis.Redis.from_url(redis_url)
+        self.local: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+
+    def get(self, key: str) -> bytes | None:
+        if not self.seconds:
+            return None
+        if self.redis is not None:
+            return self.redis.get(f"counterpoint:page:{key}")
+        entry = self.local.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        self.local.move_to_end(key)
+        return entry[1]
+
+    def put(self, key: str, body: bytes) -> None:
+        if not self.seconds:
+            return
+        if self.redis is not None:
+            self.redis.set(f"counterpoint:page:{key}", body, ex=self.seconds)
+            return
+        self.local[key] = (time.monotonic() + self.seconds, body)
+        self.local.move_to_end(key)
+        while len(self.local) > self.capacity:
+            self.local.popitem(last=False)
+
+
+def init_app(app) -> None:
+    app.extensions["counterpoint.guest_pages"] = GuestPages(
+        app.config.get("REDIS_URL"), int(app.config.get("GUEST_PAGE_SECONDS", 30)))
+
+
+def _guest_copy_key(user, topic: Topic, etag: str) -> str | None:
+    """The shared copy's key, when this request may share one."""
+    if user.is_authenticated or topic.class_id is not None:
+        return None
+    return hashlib.sha256(f"{request.path}|{etag}".encode()).hexdigest()[:40]
+
+
 def conditional(load_topic):
     """Decorate a topic page's GET view; `load_topic(**view_args)` fetches its topic in one query."""
     def decorate(view):
@@ -51,9 +109,16 @@ def conditional(load_topic):
             etag = topic_etag(current_user, topic)
             if etag in request.if_none_match:
                 return _cache_headers(make_response("", 304), current_user, etag)
+            guest_pages = current_app.extensions["counterpoint.guest_pages"]
+            key = _guest_copy_key(current_user, topic, etag)
+            body = guest_pages.get(key) if key else None
+            if body is not None:
+                return _cache_headers(make_response(body), current_user, etag)
             response = make_response(view(**kwargs))
             if response.status_code == 200:
                 _cache_headers(response, current_user, etag)
+                if key and not session.get("_flashes"):
+                    guest_pages.put(key, response.get_data())
             return response
         return wrapper
     return decorate

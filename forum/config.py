@@ -51,6 +51,7 @@ def load(app) -> None:
         RATELIMIT_HEADERS_ENABLED=True,
         POSTS_PER_PAGE=20,
         THREAD_DEPTH_LIMIT=8,
+        GUEST_PAGE_SECONDS=30,  # guests share a rendered public topic page this long (0: off)
         SITE_NAME="Counterpoint",
         CENTRAL_QUESTION="How do we balance innovation with intellectual property?",
         # Moderation and limits (any of them: FLASK_<NAME>=... in the environment)
@@ -75,4 +76,5 @@ TEST_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
     "SECRET_KEY": "test-secret",
+    "GUEST_PAGE_SECONDS": 0,  # tests/test_guest_pages.py turns it on
 }
