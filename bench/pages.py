@@ -108,6 +108,7 @@ def build_database(args) -> str:
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         state = benchdata.seed_bench(args.posts, args.seed)
         db.session.commit()
+        benchdata.vacuum()
         db.engine.dispose()
     print(f"Built in {time.perf_counter() - started:.1f} s: "
           + ", ".join(f"{n:,} {table}" for table, n in state.rows.items()))

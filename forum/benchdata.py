@@ -301,6 +301,14 @@ def fill_statistics(state: BenchState) -> None:
     db.session.execute(text("ANALYZE"))
 
 
+def vacuum() -> None:
+    """After the commit, on PostgreSQL: VACUUM sets the visibility map, without which
+    index-only scans still read the table (a profile's debate sides: 7.5 ms -> 0.7 ms)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+
+
 # Each step takes the state; areas added later append theirs before the last two.
 FILLERS: list[Callable[[BenchState], None]] = [
     fill_bodies,

@@ -77,6 +77,7 @@ def register(app: Flask) -> None:
         except ValueError as error:
             raise click.ClickException(str(error)) from None
         db.session.commit()
+        benchdata.vacuum()
         click.echo("Inserted " + ", ".join(f"{n:,} {table}" for table, n in state.rows.items()) + ".")
         click.echo("Timings: " + ", ".join(f"{name} {s:.1f}s" for name, s in state.timings.items()))
         click.echo(f"Big discussion /t/{state.big_discussion}, big debate /t/{state.big_debate}, "

@@ -89,6 +89,8 @@ class Post(db.Model):
         # Every post under the roots of a page, in one query.
         Index("ix_posts_root_created", "root_id", "created_at"),
         Index("ix_posts_author_created", "author_id", "created_at"),
+        # A topic's newest post (live updates start after it), in one probe.
+        Index("ix_posts_topic_id_id", "topic_id", "id"),
         # A profile's debate sides (top-level posts by stance), from the index alone.
         Index("ix_posts_author_parent_stance", "parent_id", "author_id", "stance", "topic_id", "status",
               "deleted_at"),
