@@ -1,8 +1,9 @@
 """Counterpoint: a discussion-and-debate forum anchored on an article."""
+import functools
 from pathlib import Path
 
 from flask import Flask, has_request_context, redirect, render_template, request, url_for
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.engine import Engine
 
@@ -58,9 +59,7 @@ def _init_login(app: Flask) -> None:
         if not user_id.isdigit():
             return None
         # With the moderators' unread messages to this member: the banner costs no query.
-        return db.session.scalars(
-            select(User).where(User.id == int(user_id)).options(joinedload(User.unread_messages))
-            .execution_options(populate_existing=True)).unique().first()
+        return db.session.scalars(_user_statement(), {"user_id": int(user_id)}).unique().first()
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -104,6 +103,14 @@ def _tune_sqlite(engine: Engine) -> None:
             # begins just before the first write, so reads never hold a lock that a
             # later write would have to upgrade.
             driver.isolation_level = ""
+
+
+@functools.cache
+def _user_statement():
+    """The signed-in member, loaded on every request they make: built once."""
+    from .models import User
+    return (select(User).where(User.id == bindparam("user_id")).options(joinedload(User.unread_messages))
+            .execution_options(populate_existing=True))
 
 
 def _may_write() -> bool:
