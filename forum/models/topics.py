@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
@@ -87,6 +87,14 @@ class Post(db.Model):
         # Every post under the roots of a page, in one query.
         Index("ix_posts_root_created", "root_id", "created_at"),
         Index("ix_posts_author_created", "author_id", "created_at"),
+        # A debate's cards, one side at a time, most votes first; and each side's total.
+        Index("ix_posts_cards_votes", "topic_id", "parent_id", "stance", "vote_count", "delta_count",
+              "created_at", "id"),
+        Index("ix_posts_cards_deltas", "topic_id", "parent_id", "stance", "delta_count", "vote_count",
+              "created_at", "id"),
+        # "What changed minds": the few posts with a ∆.
+        Index("ix_posts_with_deltas", "topic_id", sqlite_where=text("delta_count > 0"),
+              postgresql_where=text("delta_count > 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
