@@ -63,12 +63,13 @@ PAGES = [
     Page("ceiling (bare Flask)", "/", server="ceiling"),
     Page("home", "/"),
     Page("topic: 10k discussion", "/t/{big_discussion}"),
-    Page("topic: 10k debate", "/t/{big_debate}"),
+    Page("topic: 10k debate (thread)", "/t/{big_debate}?view=thread"),
     Page("topic: 10k discussion, 304", "/t/{big_discussion}", revalidate=True),
     Page("permalink 40 deep", "/p/{deep_post}"),
     Page("profile", "/u/{profile}"),
     Page("topic, signed in", "/t/{big_discussion}", login="member"),
-    Page("debate columns", "/t/{big_debate}/columns", optional=True),
+    Page("debate columns", "/t/{big_debate}"),
+    Page("debate argument, most answers", "/p/{busy_argument}"),
     Page("search", "/search?q=licence+consent", optional=True),
     Page("moderation queue", "/mod", login="moderator", optional=True),
     Page("class dashboard", "/classes/{bench_class}/dashboard", login="instructor", optional=True),
@@ -139,6 +140,9 @@ def landmarks(url: str) -> dict:
         "big_discussion": "SELECT id FROM topics WHERE kind = 'discussion' ORDER BY post_count DESC, id LIMIT 1",
         "big_debate": "SELECT id FROM topics WHERE kind = 'debate' ORDER BY post_count DESC, id LIMIT 1",
         "deep_post": "SELECT id FROM posts ORDER BY depth DESC, id LIMIT 1",
+        # The big debate's argument with the most answers (its columns, one level down).
+        "busy_argument": "SELECT id FROM posts WHERE topic_id = (SELECT id FROM topics WHERE kind = 'debate' "
+                         "ORDER BY post_count DESC, id LIMIT 1) ORDER BY reply_count DESC, id LIMIT 1",
         "profile": "SELECT u.username FROM users u JOIN posts p ON p.author_id = u.id "
                    "GROUP BY u.username ORDER BY COUNT(*) DESC, u.username LIMIT 1",
         "reply_topic": "SELECT id FROM topics ORDER BY post_count, id LIMIT 1",
