@@ -113,9 +113,10 @@ def _stance_is(side: str):
 
 
 def _answers_of(top_level: bool) -> tuple:
-    """The motion's arguments (`parent_id IS NULL`) or one post's answers, in a topic."""
-    parent = Post.parent_id.is_(None) if top_level else Post.parent_id == bindparam("parent_id")
-    return Post.topic_id == bindparam("topic_id"), parent
+    """The motion's arguments or one post's answers, as the indexes of 0006_debate_perf read them."""
+    if top_level:
+        return Post.topic_id == bindparam("topic_id"), Post.parent_id.is_(None)
+    return (Post.parent_id == bindparam("parent_id"),)
 
 
 # The statements are built once per shape, with bound parameters: building a
@@ -162,7 +163,7 @@ class Column:
 def _columns(reader: Reader, ids: dict, sides: tuple[str, ...], sort: str,
              numbers: dict[str, int]) -> dict[str, Column]:
     """One page of cards per side, in two queries whatever the number of posts: the
-    totals, then every side's page. `ids`: the topic, and the parent unless top level."""
+    totals, then every side's page. `ids`: the topic's, or the parent's of answers."""
     top_level = "parent_id" not in ids
     totals = {(stance or "comment"): n for stance, n in db.session.execute(_totals_statement(top_level), ids)}
     columns, offsets = {}, {}
@@ -324,8 +325,7 @@ def argument_page(user, post: Post, *, sort: str | None = None, numbers: dict[st
     """One argument with a page of its pro, con and comment answers side by side."""
     sort = clean_sort(sort)
     reader = Reader.of(user, post.topic)
-    # By topic and parent: the answers come off the same index as the motion's arguments.
-    columns = _columns(reader, {"topic_id": post.topic_id, "parent_id": post.id}, SIDES, sort, numbers or {})
+    columns = _columns(reader, {"parent_id": post.id}, SIDES, sort, numbers or {})
     return ArgumentPage(post.topic, post, _ancestors(reader, post), columns["pro"], columns["con"],
                         columns["comment"], sort, _mine(user, post), post_deltas(post, limit=DELTAS_LISTED),
                         links())

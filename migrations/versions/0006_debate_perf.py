@@ -1,8 +1,11 @@
 """debate pages: indexes for the columns view's cards and "what changed minds"
 
 The columns view reads one page of each side's cards in the chosen sort, and
-each side's total, straight off an index (topic, parent, stance, then the sort's
-columns; "newest" uses ix_posts_topic_parent_created), so a 10,000-post debate costs what a small one does. "What changed
+each side's total, straight off an index, so a 10,000-post debate costs what a
+small one does. The motion's arguments (`parent_id IS NULL`) have partial
+indexes by topic and side: PostgreSQL cannot take an order from an index whose
+leading column is only constrained by IS NULL, so `parent_id` is the predicate,
+not a column. An argument's answers are read by parent and side. "What changed
 minds" reads a small partial index of the posts that have a ∆.
 
 Indexes only: no table is rebuilt (on SQLite a rebuild of `posts` would drop
@@ -20,19 +23,26 @@ down_revision = "0005_find"
 branch_labels = None
 depends_on = None
 
+TOP_LEVEL = sa.text("parent_id IS NULL")
 HAS_DELTA = sa.text("delta_count > 0")
+ARGUMENTS = {  # the motion's arguments, one per sort of the columns view
+    "ix_posts_arguments_votes": ["topic_id", "stance", "vote_count", "delta_count", "created_at", "id"],
+    "ix_posts_arguments_deltas": ["topic_id", "stance", "delta_count", "vote_count", "created_at", "id"],
+    "ix_posts_arguments_new": ["topic_id", "stance", "created_at", "id"],
+}
 
 
 def upgrade():
-    op.create_index("ix_posts_cards_votes", "posts",
-                    ["topic_id", "parent_id", "stance", "vote_count", "delta_count", "created_at", "id"])
-    op.create_index("ix_posts_cards_deltas", "posts",
-                    ["topic_id", "parent_id", "stance", "delta_count", "vote_count", "created_at", "id"])
+    for name, columns in ARGUMENTS.items():
+        op.create_index(name, "posts", columns, sqlite_where=TOP_LEVEL, postgresql_where=TOP_LEVEL)
+    op.create_index("ix_posts_answers_votes", "posts",
+                    ["parent_id", "stance", "vote_count", "delta_count", "created_at", "id"])
     op.create_index("ix_posts_with_deltas", "posts", ["topic_id"],
                     sqlite_where=HAS_DELTA, postgresql_where=HAS_DELTA)
 
 
 def downgrade():
     op.drop_index("ix_posts_with_deltas", table_name="posts")
-    op.drop_index("ix_posts_cards_deltas", table_name="posts")
-    op.drop_index("ix_posts_cards_votes", table_name="posts")
+    op.drop_index("ix_posts_answers_votes", table_name="posts")
+    for name in reversed(ARGUMENTS):
+        op.drop_index(name, table_name="posts")
