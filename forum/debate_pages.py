@@ -16,7 +16,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from flask import abort, url_for
-from sqlalchemy import Integer, bindparam, func, literal, select, union_all
+from sqlalchemy import Integer, bindparam, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import debates, permissions, visibility
@@ -115,7 +115,8 @@ def _stance_is(side: str):
 def _answers_of(top_level: bool) -> tuple:
     """The motion's arguments or one post's answers, as the indexes of 0006_debate_perf read them."""
     if top_level:
-        return Post.topic_id == bindparam("topic_id"), Post.parent_id.is_(None)
+        # depth 0 is "no parent" (posting.create_post), and what the partial indexes say.
+        return Post.topic_id == bindparam("topic_id"), Post.depth == literal_column("0")  # a literal, as in the index
     return (Post.parent_id == bindparam("parent_id"),)
 
 

@@ -90,11 +90,12 @@ class Post(db.Model):
         # A debate's cards, a side at a time, in each sort of the columns view; and each side's total
         # (migration 0006_debate_perf says why the motion's arguments have partial indexes).
         *(Index(f"ix_posts_arguments_{sort}", "topic_id", "stance", *columns,
-                sqlite_where=text("parent_id IS NULL"), postgresql_where=text("parent_id IS NULL"))
+                sqlite_where=text("depth = 0"), postgresql_where=text("depth = 0"))
           for sort, columns in (("votes", ("vote_count", "delta_count", "created_at", "id")),
                                 ("deltas", ("delta_count", "vote_count", "created_at", "id")),
                                 ("new", ("created_at", "id")))),
-        Index("ix_posts_answers_votes", "parent_id", "stance", "vote_count", "delta_count", "created_at", "id"),
+        Index("ix_posts_answers_votes", "parent_id", "stance", "vote_count", "delta_count", "created_at", "id",
+              sqlite_where=text("parent_id IS NOT NULL"), postgresql_where=text("parent_id IS NOT NULL")),
         # "What changed minds": the few posts with a ∆.
         Index("ix_posts_with_deltas", "topic_id", sqlite_where=text("delta_count > 0"),
               postgresql_where=text("delta_count > 0")),
