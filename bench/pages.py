@@ -66,13 +66,14 @@ PAGES = [
     Page("ceiling (bare Flask)", "/", server="ceiling"),
     Page("home", "/"),
     Page("topic: 10k discussion", "/t/{big_discussion}"),
-    Page("topic: 10k debate", "/t/{big_debate}"),
     Page("topic: 10k discussion, rendered", "/t/{big_discussion}", fresh=True),
+    Page("topic: 10k debate (thread)", "/t/{big_debate}?view=thread"),
     Page("topic: 10k discussion, 304", "/t/{big_discussion}", revalidate=True),
     Page("permalink 40 deep", "/p/{deep_post}"),
     Page("profile", "/u/{profile}"),
     Page("topic, signed in", "/t/{big_discussion}", login="member"),
-    Page("debate columns", "/t/{big_debate}/columns", optional=True),
+    Page("debate columns", "/t/{big_debate}"),
+    Page("debate argument, most answers", "/p/{busy_argument}"),
     Page("search", "/search?q=licence+consent", optional=True),
     Page("moderation queue", "/mod", login="moderator", optional=True),
     Page("class dashboard", "/classes/{bench_class}/dashboard", login="instructor", optional=True),
@@ -144,6 +145,9 @@ def landmarks(url: str) -> dict:
         "big_discussion": "SELECT id FROM topics WHERE kind = 'discussion' ORDER BY post_count DESC, id LIMIT 1",
         "big_debate": "SELECT id FROM topics WHERE kind = 'debate' ORDER BY post_count DESC, id LIMIT 1",
         "deep_post": "SELECT id FROM posts ORDER BY depth DESC, id LIMIT 1",
+        # The big debate's argument with the most answers (its columns, one level down).
+        "busy_argument": "SELECT id FROM posts WHERE topic_id = (SELECT id FROM topics WHERE kind = 'debate' "
+                         "ORDER BY post_count DESC, id LIMIT 1) ORDER BY reply_count DESC, id LIMIT 1",
         "profile": "SELECT u.username FROM users u JOIN posts p ON p.author_id = u.id "
                    "GROUP BY u.username ORDER BY COUNT(*) DESC, u.username LIMIT 1",
         "reply_topic": "SELECT id FROM topics ORDER BY post_count, id LIMIT 1",
@@ -463,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds per page before measuring")
     parser.add_argument("--rounds", type=int, default=5, help="round-robin rounds the duration is split in")
     parser.add_argument("--quick", action="store_true", help="CI: tiny data, ~2 s a page, checks only")
+    parser.add_argument("--pages", help="only the pages whose name contains this (the ceiling always runs)")
     args = parser.parse_args(argv)
     if args.quick:
         args.posts, args.duration, args.warmup, args.rounds = min(args.posts, 1_200), 2.0, 0.2, 1
@@ -471,8 +476,9 @@ def main(argv: list[str] | None = None) -> int:
     url = build_database(args)
     marks = landmarks(url)
     args.ceiling_bytes = topic_bytes(url, PAGES[2].path.format(**marks))
+    pages = [p for p in PAGES if p is PAGES[0] or not args.pages or args.pages in p.name]
     if len(worker_counts) == 1:
-        results = run(url, marks, worker_counts[0], args, PAGES)
+        results = run(url, marks, worker_counts[0], args, pages)
         if args.quick:
             problems = check(results)
             for problem in problems:
@@ -483,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     if url.startswith("sqlite"):
         print("Note: scaling is meant for PostgreSQL (--database-url); SQLite serialises writers.")
     print(f"Redis: {os.environ.get('REDIS_URL') or 'not set (rate limits in memory; disabled here anyway)'}")
-    scaling = {n: run(url, marks, n, args, [p for p in PAGES if p.read]) for n in worker_counts}
+    scaling = {n: run(url, marks, n, args, [p for p in pages if p.read]) for n in worker_counts}
     print("\nThroughput (req/s) by workers, and the gain over the first column\n")
     print("| page | " + " | ".join(f"{n} worker(s)" for n in worker_counts) + " | gain |")
     print("|---|" + "---:|" * (len(worker_counts) + 1))

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, NamedTuple
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
 from werkzeug.security import generate_password_hash
 
 from . import articles, markup, posting
 from .accounts import username_key
 from .extensions import db
-from .models import Post, Role, Stance, Topic, TopicKind, User
+from .models import (Delta, PollPhase, Post, Role, Source, SourceRequest, Stance, StancePoll, Topic,
+                     TopicKind, User, Vote)
 
 BENCH_PASSWORD = "bench-password"
 BIG_TOPIC_POSTS = 10_000
@@ -285,6 +286,110 @@ def fill_user_counts(state: BenchState) -> None:
     posting.recount_public_posts()
 
 
+# --- reactions: votes, ∆, stance polls, sources, "needs a source" -------------
+
+DELTA_SHARE = 0.012         # of debate posts: ∆ are rare
+SOURCED_SHARE = 0.06        # of debate posts with a source or two
+NEEDS_SOURCE_SHARE = 0.04   # of debate posts someone asked a source for
+BIG_DEBATE_POLLED = 300     # people who answered the big debate's "before" poll
+EXPLANATIONS = (
+    "I had assumed {a} was the only thing at stake, but this showed me how much {b} matters to people.",
+    "Reading this, I moved from thinking {a} settles it to seeing that {b} has to be part of the answer.",
+    "The example about {a} changed my view: I had not considered what {b} costs the people involved.",
+)
+SOURCES = (("The report", "https://example.org/report"),
+           ("Bug bounty program (Wikipedia)", "https://en.wikipedia.org/wiki/Bug_bounty_program"),
+           ("Fair use (Wikipedia)", "https://en.wikipedia.org/wiki/Fair_use"),
+           ("Copyright Office study", "https://example.gov/copyright/ai-study"))
+
+
+def fill_reactions(state: BenchState) -> None:
+    """Votes, ∆, polls and sources on the public topics generated above (never on
+    another filler's posts), then every counter the write path keeps, from the rows.
+
+    Most posts get a vote or none and a few get many; ∆ are rare and come with an
+    explanation; each debate has a before/after poll, the big one from a few hundred
+    people. Times fall between a post's creation and its topic's last activity, so
+    the topics' `last_activity_at` stays what it is.
+    """
+    rng, users = state.rng, state.users
+    public = dict(db.session.execute(select(Topic.id, Topic.kind).where(Topic.class_id.is_(None))).all())
+    last = dict(db.session.execute(select(Topic.id, Topic.last_activity_at)).all())
+    created = dict(db.session.execute(select(Post.id, Post.created_at)
+                                      .where(Post.topic_id.in_(list(public)))).all())
+    posts = [p for p in state.posts if p.topic_id in public]
+
+    def when(post: PostInfo) -> datetime:
+        start = created[post.id]
+        return start + (last[post.topic_id] - start) * rng.random()
+
+    def people(count: int, author: int) -> list[int]:
+        return [u for u in rng.sample(users, min(count + 1, len(users))) if u != author][:count]
+
+    votes, deltas, sources, requests = [], [], [], []
+    for post in posts:
+        for voter in people(min(int(rng.paretovariate(1.6)) - 1, len(users) - 1), post.author_id):
+            votes.append(dict(post_id=post.id, user_id=voter, created_at=when(post)))
+        if public[post.topic_id] != TopicKind.DEBATE:
+            continue
+        if rng.random() < DELTA_SHARE:
+            for awarder in people(rng.choice((1, 1, 1, 2, 3)), post.author_id):
+                a, b = rng.sample(WORDS, 2)
+                deltas.append(dict(post_id=post.id, awarder_id=awarder, recipient_id=post.author_id,
+                                   explanation=rng.choice(EXPLANATIONS).format(a=a, b=b), created_at=when(post)))
+        if rng.random() < SOURCED_SHARE:
+            for title, url in rng.sample(SOURCES, rng.choice((1, 1, 2))):
+                sources.append(dict(post_id=post.id, title=title, url=url, added_by_id=post.author_id,
+                                    created_at=created[post.id]))
+        if rng.random() < NEEDS_SOURCE_SHARE:
+            for asker in people(rng.randint(1, 4), post.author_id):
+                requests.append(dict(post_id=post.id, user_id=asker, created_at=when(post)))
+    state.insert(Vote.__table__, votes)
+    state.insert(Delta.__table__, deltas)
+    state.insert(Source.__table__, sources)
+    state.insert(SourceRequest.__table__, requests)
+    state.insert(StancePoll.__table__, _polls(state, [t for t, kind in public.items() if kind == TopicKind.DEBATE],
+                                              last))
+    _count_reactions(set(public))
+
+
+def _polls(state: BenchState, debates: list[int], last: dict) -> list[dict]:
+    """Before and after answers (−2 … +2); most people stay put, some move a step."""
+    rng, rows = state.rng, []
+    for topic_id in debates:
+        polled = BIG_DEBATE_POLLED if topic_id == state.big_debate else rng.randint(3, 40)
+        for user_id in rng.sample(state.users, min(polled, len(state.users))):
+            before = rng.choices((-2, -1, 0, 1, 2), weights=(15, 20, 30, 20, 15))[0]
+            rows.append(dict(topic_id=topic_id, user_id=user_id, phase=PollPhase.BEFORE.value, value=before,
+                             answered_at=last[topic_id] - timedelta(days=2)))
+            if rng.random() < 0.7:
+                after = max(-2, min(2, before + rng.choices((-1, 0, 1), weights=(2, 6, 3))[0]))
+                rows.append(dict(topic_id=topic_id, user_id=user_id, phase=PollPhase.AFTER.value, value=after,
+                                 answered_at=last[topic_id] - timedelta(hours=1)))
+    return rows
+
+
+def _count_reactions(topic_ids: set[int]) -> None:
+    """The posts' counters from the rows, in SQL: answers by stance, votes, ∆, "needs a source"."""
+    def count(model, *where):
+        return (select(func.count()).select_from(model)
+                .where(model.post_id == Post.id, *where).scalar_subquery())
+    answers = Post.__table__.alias("answer")
+
+    def answered(*where):
+        return select(func.count()).select_from(answers).where(answers.c.parent_id == Post.id, *where) \
+            .scalar_subquery()
+    in_topics = Post.topic_id.in_(list(topic_ids))
+    db.session.execute(update(Post).where(in_topics, Post.reply_count > 0).values(
+        pro_count=answered(answers.c.stance == Stance.PRO.value),
+        con_count=answered(answers.c.stance == Stance.CON.value),
+        comment_count=answered(answers.c.stance.is_(None))))
+    for model, counter in ((Vote, Post.vote_count), (Delta, Post.delta_count),
+                           (SourceRequest, Post.needs_source_count)):
+        db.session.execute(update(Post).where(in_topics, Post.id.in_(select(model.post_id)))
+                           .values({counter: count(model)}))
+
+
 def fill_sequences(state: BenchState) -> None:
     """Ids were given here; move PostgreSQL's sequences past them."""
     if db.engine.dialect.name != "postgresql":
@@ -316,6 +421,7 @@ FILLERS: list[Callable[[BenchState], None]] = [
     fill_articles,
     fill_topics_and_posts,
     fill_user_counts,
+    fill_reactions,
     fill_sequences,
     fill_statistics,
 ]

@@ -1,7 +1,7 @@
 """Debates: motions, opening and closing, stance polls and their results."""
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -182,20 +182,29 @@ class PollResults:
         return iq2_winner(self.before, self.after) if self.final else None
 
 
-def poll_results(topic: Topic) -> PollResults:
-    """Both distributions in one grouped query, who moved in a second."""
-    counts = {PollPhase.BEFORE: dict.fromkeys(POLL_VALUES, 0), PollPhase.AFTER: dict.fromkeys(POLL_VALUES, 0)}
-    for phase, value, n in db.session.execute(
-            select(StancePoll.phase, StancePoll.value, func.count())
-            .where(StancePoll.topic_id == topic.id).group_by(StancePoll.phase, StancePoll.value)):
-        counts[phase][value] = n
+def _poll_statements():
+    """Both distributions in one grouped query, who moved in a second; built once."""
+    topic_id = bindparam("topic_id")
+    distributions = (select(StancePoll.phase, StancePoll.value, func.count())
+                     .where(StancePoll.topic_id == topic_id).group_by(StancePoll.phase, StancePoll.value))
     before, after = aliased(StancePoll), aliased(StancePoll)
-    moved = db.session.execute(
-        select(func.coalesce(func.sum(case((after.value > before.value, 1), else_=0)), 0),
-               func.coalesce(func.sum(case((after.value < before.value, 1), else_=0)), 0))
-        .select_from(before)
-        .join(after, and_(after.topic_id == before.topic_id, after.user_id == before.user_id,
-                          after.phase == PollPhase.AFTER))
-        .where(before.topic_id == topic.id, before.phase == PollPhase.BEFORE)).one()
+    moved = (select(func.coalesce(func.sum(case((after.value > before.value, 1), else_=0)), 0),
+                    func.coalesce(func.sum(case((after.value < before.value, 1), else_=0)), 0))
+             .select_from(before)
+             .join(after, and_(after.topic_id == before.topic_id, after.user_id == before.user_id,
+                               after.phase == PollPhase.AFTER))
+             .where(before.topic_id == topic_id, before.phase == PollPhase.BEFORE))
+    return distributions, moved
+
+
+_DISTRIBUTIONS, _MOVED = _poll_statements()
+
+
+def poll_results(topic: Topic) -> PollResults:
+    counts = {PollPhase.BEFORE: dict.fromkeys(POLL_VALUES, 0), PollPhase.AFTER: dict.fromkeys(POLL_VALUES, 0)}
+    ids = {"topic_id": topic.id}
+    for phase, value, n in db.session.execute(_DISTRIBUTIONS, ids):
+        counts[phase][value] = n
+    moved = db.session.execute(_MOVED, ids).one()
     return PollResults(counts[PollPhase.BEFORE], counts[PollPhase.AFTER], int(moved[0]), int(moved[1]),
                        final=topic.closed_at is not None)

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from forum import benchdata, markup
+from forum import benchdata, debates, markup, reactions
 from forum.extensions import db
-from forum.models import Post, Topic, User
+from forum.models import Delta, Post, SourceRequest, Topic, User, Vote
 from tests.conftest import _empty_tables
 
 SIZE = 300
@@ -101,3 +101,39 @@ def test_seed_bench_refuses_a_database_with_posts(app, make_post):
     make_post()
     with pytest.raises(ValueError):
         benchdata.seed_bench(SIZE, 1)
+
+
+def test_seed_bench_reaction_counters_match_rows(app):
+    benchdata.seed_bench(3000, 1)
+    db.session.commit()
+    for model, counter in ((Vote, Post.vote_count), (Delta, Post.delta_count),
+                           (SourceRequest, Post.needs_source_count)):
+        rows = dict(db.session.execute(select(model.post_id, func.count()).group_by(model.post_id)).all())
+        assert rows, model
+        kept = dict(db.session.execute(select(Post.id, counter)).all())
+        assert {post_id: n for post_id, n in kept.items() if n} == rows, model
+    answers = db.session.execute(select(Post.parent_id, Post.stance, func.count())
+                                 .where(Post.parent_id.is_not(None)).group_by(Post.parent_id, Post.stance)).all()
+    by_stance = {(parent, stance): n for parent, stance, n in answers}
+    for post in db.session.scalars(select(Post)):
+        assert (post.pro_count, post.con_count, post.comment_count) == (
+            by_stance.get((post.id, "pro"), 0), by_stance.get((post.id, "con"), 0),
+            by_stance.get((post.id, None), 0))
+    # Reactions only on public topics, never on one's own post; ∆ carry an explanation.
+    assert not db.session.scalar(select(func.count()).select_from(Vote).join(Post, Post.id == Vote.post_id)
+                                 .where(Post.author_id == Vote.user_id))
+    assert not db.session.scalar(select(func.count()).select_from(Vote).join(Post, Post.id == Vote.post_id)
+                                 .join(Topic, Topic.id == Post.topic_id).where(Topic.class_id.is_not(None)))
+    for delta in db.session.scalars(select(Delta)):
+        assert delta.recipient_id == delta.post.author_id != delta.awarder_id
+        assert len(delta.explanation) >= reactions.DELTA_MIN_EXPLANATION
+    # The big debate's polls come from a few hundred people, in both phases.
+    debate = db.session.get(Topic, db.session.scalar(select(Topic.id).where(Topic.kind == "debate")
+                                                     .order_by(Topic.post_count.desc(), Topic.id).limit(1)))
+    results = debates.poll_results(debate)
+    assert results.total_before >= 40 and 0 < results.total_after <= results.total_before
+    # Reactions happen before the topic's last activity, which stays its latest post.
+    latest = dict(db.session.execute(select(Post.topic_id, func.max(Post.created_at)).group_by(Post.topic_id)).all())
+    assert all(t.last_activity_at == latest[t.id] for t in db.session.scalars(select(Topic)))
+    assert db.session.scalar(select(func.count()).select_from(Vote).join(Post, Post.id == Vote.post_id)
+                             .where(Vote.created_at < Post.created_at)) == 0

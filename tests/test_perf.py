@@ -159,6 +159,9 @@ def test_no_get_renders_markdown(client, make_user, make_article, make_topic, ma
     posting.edit_post(post, author, "Edited *text*.", "typo")
     db.session.commit()
     reply = make_post(parent=post)
+    debate = make_topic(author=author, article=article, kind="debate", pro_label="Yes", con_label="No")
+    argument = make_post(topic=debate, author=author, stance="pro")
+    answer = make_post(topic=debate, parent=argument, stance="con")
     monkeypatch.setattr(markup, "render", _refuse)
     monkeypatch.setattr(markup, "render_plain", _refuse)
     monkeypatch.setattr(bleach.sanitizer.Cleaner, "clean", _refuse)
@@ -166,7 +169,10 @@ def test_no_get_renders_markdown(client, make_user, make_article, make_topic, ma
     monkeypatch.setattr(bleach, "clean", _refuse)
     urls = ["/", f"/a/{article.slug}", f"/t/{topic.id}", f"/t/{topic.id}?sort=new", f"/p/{post.id}",
             f"/p/{reply.id}", f"/p/{post.id}/history", f"/t/{topic.id}/history",
-            f"/u/{author.username}", "/auth/login", "/auth/register"]
+            f"/u/{author.username}", "/auth/login", "/auth/register",
+            f"/t/{debate.id}", f"/t/{debate.id}?view=thread", f"/t/{debate.id}?sort=deltas&pro_page=2",
+            f"/p/{argument.id}", f"/p/{answer.id}", f"/p/{argument.id}?view=thread", f"/p/{argument.id}/deltas",
+            f"/t/{debate.id}/poll"]
     for viewer in (None, make_user()):
         if viewer is not None:
             client.login(viewer)

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from forum import debates, reactions
+from forum import debate_pages, debates, reactions
 from forum.extensions import db
 from forum.models import Delta, Post, Role, Source, SourceRequest, Stance, StancePoll, Topic, Vote, utcnow
 
@@ -166,8 +166,11 @@ def test_columns_view_queries_do_not_grow(client, make_debate, make_user, count_
     with count_queries() as q_small:
         assert client.get(f"/t/{small.id}").status_code == 200
     with count_queries() as q_big:
-        assert client.get(f"/t/{big.id}").status_code == 200
+        response = client.get(f"/t/{big.id}")
+    assert response.status_code == 200
     assert len(q_small) == len(q_big) <= 10
+    # A page of each side, whatever the debate's size.
+    assert response.get_data(as_text=True).count('<li class="card ') == 2 * debate_pages.ARGUMENTS_PER_COLUMN
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
@@ -189,9 +192,11 @@ def test_argument_page_queries_do_not_grow(client, make_debate, make_user, make_
     counts = []
     for post_id in pages:
         with count_queries() as q:
-            assert client.get(f"/p/{post_id}").status_code == 200
+            response = client.get(f"/p/{post_id}")
+        assert response.status_code == 200
         counts.append(len(q))
     assert counts[0] == counts[1] <= 10
+    assert response.get_data(as_text=True).count('<li class="card ') == 3 * debate_pages.ARGUMENTS_PER_COLUMN
 
 
 # --- Actions ----------------------------------------------------------------

@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
@@ -94,6 +94,18 @@ class Post(db.Model):
         # A profile's debate sides (top-level posts by stance), from the index alone.
         Index("ix_posts_author_parent_stance", "parent_id", "author_id", "stance", "topic_id", "status",
               "deleted_at"),
+        # A debate's cards, a side at a time, in each sort of the columns view; and each side's total
+        # (migration 0007_debate_perf says why the motion's arguments have partial indexes).
+        *(Index(f"ix_posts_arguments_{sort}", "topic_id", "stance", *columns,
+                sqlite_where=text("depth = 0"), postgresql_where=text("depth = 0"))
+          for sort, columns in (("votes", ("vote_count", "delta_count", "created_at", "id")),
+                                ("deltas", ("delta_count", "vote_count", "created_at", "id")),
+                                ("new", ("created_at", "id")))),
+        Index("ix_posts_answers_votes", "parent_id", "stance", "vote_count", "delta_count", "created_at", "id",
+              sqlite_where=text("parent_id IS NOT NULL"), postgresql_where=text("parent_id IS NOT NULL")),
+        # "What changed minds": the few posts with a ∆.
+        Index("ix_posts_with_deltas", "topic_id", sqlite_where=text("delta_count > 0"),
+              postgresql_where=text("delta_count > 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

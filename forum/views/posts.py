@@ -18,7 +18,8 @@ def show(post_id):
     """In a debate, the argument with its pro and con answers side by side (`?view=thread` nests them)."""
     post = debate_pages.load_post(current_user, post_id)
     if post.topic.is_debate and post.topic.class_id is None and request.args.get("view") != "thread":
-        page = debate_pages.argument_page(current_user, post, sort=request.args.get("sort"))
+        page = debate_pages.argument_page(current_user, post, sort=request.args.get("sort"),
+                                          numbers=debate_pages.page_numbers(request.args))
         return render_form("debates/argument.html", ReplyForm(formdata=None), page=page,
                            delta_form=DeltaForm(formdata=None))
     return render_form("posts/show.html", ReplyForm(formdata=None),

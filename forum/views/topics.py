@@ -39,7 +39,8 @@ def _show(topic: Topic, form):
     """A public debate opens on its columns; `?view=thread`, discussions and class debates
     (whose thread view carries sides, phases and pseudonyms) show the thread."""
     if topic.is_debate and topic.class_id is None and request.args.get("view") != "thread":
-        page = debate_pages.columns_page(current_user, topic, sort=request.args.get("sort"))
+        page = debate_pages.columns_page(current_user, topic, sort=request.args.get("sort"),
+                                         numbers=debate_pages.page_numbers(request.args))
         return render_form("debates/columns.html", form, page=page,
                            poll_choices=debates.poll_choices(topic))
     page = pages.topic_page(current_user, topic.id, sort=request.args.get("sort", "old"), page=page_arg(),
