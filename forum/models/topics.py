@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
@@ -87,6 +87,11 @@ class Post(db.Model):
         # Every post under the roots of a page, in one query.
         Index("ix_posts_root_created", "root_id", "created_at"),
         Index("ix_posts_author_created", "author_id", "created_at"),
+        # A moderator's view of an author's history: posts and removals, from the index alone.
+        Index("ix_posts_author_status", "author_id", "status"),
+        # The few posts moderation has touched (hidden, held, removed): the queue's pending list.
+        Index("ix_posts_moderated", "status", sqlite_where=text("status <> 'visible'"),
+              postgresql_where=text("status <> 'visible'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,6 +111,9 @@ class Post(db.Model):
     edit_reason: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    # classes.count_words(body_md), kept by posting.create_post / edit_post for the class
+    # dashboard; NULL for posts written before revision 0006 (counted from the text then).
+    word_count: Mapped[int | None] = mapped_column(Integer)
     # Class debates: the phase (opening, rebuttal, ...) the post was written in.
     phase: Mapped[str | None] = mapped_column(String(20))
     # Debates: answers to this post by stance, and its reactions; kept by the
