@@ -329,7 +329,8 @@ def fill_class(state: BenchState) -> None:
     state.bench_class = classroom.id
     state.insert(ClassMembership.__table__, [
         dict(class_id=classroom.id, user_id=user_id, role=role,
-             joined_at=classroom.created_at + timedelta(hours=0 if role == ClassRole.INSTRUCTOR else rng.randint(1, 300)))
+             joined_at=classroom.created_at + timedelta(hours=0 if role == ClassRole.INSTRUCTOR
+                                                        else rng.randint(1, 300)))
         for user_id, role in [(instructor, ClassRole.INSTRUCTOR)] + [(s, ClassRole.STUDENT) for s in students]])
 
     topic_id = _next_id(Topic)
@@ -362,7 +363,8 @@ def fill_class(state: BenchState) -> None:
     state.rows.update(classrooms=1, debate_phases=len(rows), rubric_criteria=len(criteria))
     rebuttal = next(p for p in rows if p.kind == PhaseKind.REBUTTAL)
     state.insert(PhaseExtension.__table__, [dict(phase_id=rebuttal.id, user_id=s, closes_at=extended_to) for s in late])
-    state.insert(ClassDebateSide.__table__, [dict(topic_id=topic_id, user_id=u, side=s.value) for u, s in sides.items()])
+    state.insert(ClassDebateSide.__table__,
+                 [dict(topic_id=topic_id, user_id=u, side=s.value) for u, s in sides.items()])
     votes, deltas, polls = _class_reactions(state, topic_id, posts, [instructor] + students, phases)
     state.insert(Post.__table__, posts)
     state.insert(Vote.__table__, votes)
@@ -378,7 +380,8 @@ def _class_posts(state: BenchState, topic_id: int, budget: int, instructor: int,
                  sides: dict[int, str], phases: dict, late: list[int], extended_to: datetime) -> list[dict]:
     """`budget` posts in phase order, each as the phase rules allow (see classes.check_post_allowed)."""
     rng = state.rng
-    fits = {kind: [b for b in state.bodies if classes.count_words(b[0]) <= limit] for kind, limit in WORD_LIMITS.items()}
+    fits = {kind: [b for b in state.bodies if classes.count_words(b[0]) <= limit]
+            for kind, limit in WORD_LIMITS.items()}
     closing_n = min(len(active), budget // 5)
     opening_n = min(len(active) + len(active) // 3, budget // 3)
     late_n = 2 * len(late)
@@ -415,7 +418,7 @@ def _class_posts(state: BenchState, topic_id: int, budget: int, instructor: int,
             row = dict(id=first + len(posts), topic_id=topic_id, author_id=author,
                        parent_id=parent and parent["id"], depth=parent["depth"] + 1 if parent else 0,
                        root_id=(parent["root_id"] or parent["id"]) if parent else None,
-                       stance=stance and stance.value, body_md=md, body_html=html,
+                       stance=stance and stance.value, body_md=md, body_html=html, word_count=classes.count_words(md),
                        created_at=max(moment, parent["created_at"] + timedelta(seconds=30)) if parent else moment,
                        edited_at=None, edited_by_id=None, edit_reason=None, deleted_at=None, phase=kind.value,
                        reply_count=0, pro_count=0, con_count=0, comment_count=0, vote_count=0, delta_count=0,
@@ -438,8 +441,8 @@ def _class_reactions(state: BenchState, topic_id: int, posts: list[dict], member
     for post in posts:
         voters = rng.sample([m for m in members if m != post["author_id"]],
                             min(len(members) - 1, int(rng.paretovariate(1.4)) - 1))
-        votes += [dict(post_id=post["id"], user_id=v, created_at=post["created_at"] + timedelta(hours=rng.randint(1, 30)))
-                  for v in voters]
+        votes += [dict(post_id=post["id"], user_id=v,
+                       created_at=post["created_at"] + timedelta(hours=rng.randint(1, 30))) for v in voters]
         post["vote_count"] = len(voters)
     students = members[1:]
     for post in rng.sample(posts, len(posts) // 30):
