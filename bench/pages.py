@@ -42,7 +42,8 @@ HOST = "127.0.0.1"
 MAX_QUERIES = 10
 BENCH_PASSWORD = "bench-password"  # forum.benchdata.BENCH_PASSWORD
 # One session per role, shared by the client threads: sessions are signed cookies.
-LOGINS = {"member": "bench0010", "moderator": "bench0001", "instructor": "bench0002"}
+LOGINS = {"member": "bench0010", "moderator": "bench0001", "instructor": "bench0002",
+          "student": "bench0003"}  # a student of the bench class (forum.benchdata.class_students)
 
 
 @dataclass
@@ -75,8 +76,9 @@ PAGES = [
     Page("debate columns", "/t/{big_debate}"),
     Page("debate argument, most answers", "/p/{busy_argument}"),
     Page("search", "/search?q=licence+consent", optional=True),
-    Page("moderation queue", "/mod", login="moderator", optional=True),
-    Page("class dashboard", "/classes/{bench_class}/dashboard", login="instructor", optional=True),
+    Page("moderation queue", "/mod", login="moderator"),
+    Page("class dashboard", "/classes/{bench_class}/debates/{class_debate}/dashboard", login="instructor"),
+    Page("class debate, as a student", "/t/{class_debate}", login="student"),
     Page("reply POST", "/t/{reply_topic}/reply", method="POST", login="member", read=False),
 ]
 
@@ -151,7 +153,8 @@ def landmarks(url: str) -> dict:
         "profile": "SELECT u.username FROM users u JOIN posts p ON p.author_id = u.id "
                    "GROUP BY u.username ORDER BY COUNT(*) DESC, u.username LIMIT 1",
         "reply_topic": "SELECT id FROM topics ORDER BY post_count, id LIMIT 1",
-        "bench_class": "SELECT id FROM classes ORDER BY id LIMIT 1",
+        "bench_class": "SELECT id FROM classrooms ORDER BY id LIMIT 1",
+        "class_debate": "SELECT topic_id FROM class_debates ORDER BY topic_id LIMIT 1",
     }
     found = {}
     engine = create_engine(url)
@@ -467,8 +470,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds per page before measuring")
     parser.add_argument("--rounds", type=int, default=5, help="round-robin rounds the duration is split in")
     parser.add_argument("--quick", action="store_true", help="CI: tiny data, ~2 s a page, checks only")
-    parser.add_argument("--pages", help="only the pages whose name contains this (the ceiling always runs)")
+    parser.add_argument("--pages", help="only pages whose name contains one of these comma-separated words "
+                                        "(the ceiling always runs)")
     args = parser.parse_args(argv)
+    pages = [p for p in PAGES if p is PAGES[0] or not args.pages
+             or any(word in p.name for word in args.pages.split(","))]
     if args.quick:
         args.posts, args.duration, args.warmup, args.rounds = min(args.posts, 1_200), 2.0, 0.2, 1
     worker_counts = [int(n) for n in args.workers.split(",")]
@@ -476,7 +482,6 @@ def main(argv: list[str] | None = None) -> int:
     url = build_database(args)
     marks = landmarks(url)
     args.ceiling_bytes = topic_bytes(url, PAGES[2].path.format(**marks))
-    pages = [p for p in PAGES if p is PAGES[0] or not args.pages or args.pages in p.name]
     if len(worker_counts) == 1:
         results = run(url, marks, worker_counts[0], args, pages)
         if args.quick:

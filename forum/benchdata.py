@@ -21,14 +21,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, NamedTuple
 
-from sqlalchemy import func, insert, select, text, update
+from flask import current_app
+from sqlalchemy import bindparam, func, insert, select, text, update
 from werkzeug.security import generate_password_hash
 
-from . import articles, markup, posting
+from . import articles, classes, grading, markup, posting
 from .accounts import username_key
 from .extensions import db
-from .models import (Delta, PollPhase, Post, Role, Source, SourceRequest, Stance, StancePoll, Topic,
-                     TopicKind, User, Vote)
+from .models import (Appeal, AppealStatus, ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom,
+                     DebatePhase, Delta, Flag, FlagReason, FlagStatus, Grade, MemberMessage, ModAction,
+                     PhaseExtension, PhaseKind, PollPhase, Post, PostStatus, Role, RubricCriterion, SideMode,
+                     Source, SourceRequest, Stance, StancePoll, Topic, TopicKind, User, Vote)
 
 BENCH_PASSWORD = "bench-password"
 BIG_TOPIC_POSTS = 10_000
@@ -78,6 +81,10 @@ class BenchState:
     posts: list[PostInfo] = field(default_factory=list)
     big_discussion: int | None = None
     big_debate: int | None = None
+    # Posts another filler makes (the class debate's), kept out of the public topics' share.
+    reserved_posts: int = 0
+    bench_class: int | None = None
+    class_debate: int | None = None
     chain_leaves: list[int] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -139,7 +146,7 @@ def fill_bodies(state: BenchState) -> None:
 
 
 def fill_users(state: BenchState) -> None:
-    count = max(40, min(400, state.total_posts // 250))
+    count = max(CLASS_STUDENTS + 10, min(400, state.total_posts // 250))
     first = _next_id(User)
     password_hash = generate_password_hash(BENCH_PASSWORD)  # one hash, shared: hashing 400 is slow
     roles = [Role.ADMIN, Role.MODERATOR, Role.INSTRUCTOR] + [Role.MEMBER] * (count - 3)
@@ -170,7 +177,7 @@ def fill_articles(state: BenchState) -> None:
 def _topic_sizes(state: BenchState, big: int) -> list[tuple[str, int]]:
     """(kind, posts) per topic: the two big ones, then many of natural sizes."""
     sizes = [(TopicKind.DISCUSSION, big), (TopicKind.DEBATE, big)]
-    left = state.total_posts - 2 * big
+    left = state.total_posts - state.reserved_posts - 2 * big
     while left > 0:
         # Never as big as the two big ones, which stay the largest at any --posts.
         size = min(left, big - 1, max(3, int(state.rng.lognormvariate(3.8, 1.0))))
@@ -390,6 +397,286 @@ def _count_reactions(topic_ids: set[int]) -> None:
                            .values({counter: count(model)}))
 
 
+# --- a class debate (private) -------------------------------------------------
+
+CLASS_STUDENTS = 40
+# bench/pages.py signs in as the instructor (users[2]) and as this student.
+STUDENT_LOGIN_INDEX = 3
+WORD_LIMITS = {PhaseKind.OPENING: 300, PhaseKind.REBUTTAL: 200, PhaseKind.CLOSING: 250}
+PHASE_DAYS = ((PhaseKind.OPENING, 0, 3), (PhaseKind.REBUTTAL, 3, 8), (PhaseKind.CLOSING, 8, 10),
+              (PhaseKind.FINAL_VOTE, 10, 12))
+DELTA_TEXT = ("I came in sure of my side, but the point about {a} and {b} showed me a cost I had not "
+              "weighed, and the example of {c} made it concrete.")
+
+
+def class_post_budget(total_posts: int) -> int:
+    """The class debate's share of `--posts`: about 1,000 at 100,000, never below 60."""
+    return min(1_000, max(60, total_posts // 100))
+
+
+def class_students(state: BenchState) -> list[int]:
+    """Forty members from bench0003 on; bench0010 (the benchmark's plain member) stays outside."""
+    return [u for u in state.users[STUDENT_LOGIN_INDEX:] if u != state.users[10]][:CLASS_STUDENTS]
+
+
+def fill_class(state: BenchState) -> None:
+    """One class of 40 students run by bench0002, with an anonymous debate through all
+    four phases: arguments, rebuttals (two of them late, under an extension), closings,
+    votes, ∆, both stance polls and some grades. Its posts come out of `--posts`."""
+    rng = state.rng
+    budget = class_post_budget(state.total_posts)
+    state.reserved_posts += budget
+    instructor, students = state.users[2], class_students(state)
+    opens = EPOCH + timedelta(days=30)
+    classroom = Classroom(name="Bench seminar: innovation and intellectual property", term="Spring 2026",
+                          description="A seminar debating the Sora access leak.", time_zone="Europe/Paris",
+                          join_code="".join(rng.choice(classes.JOIN_ALPHABET) for _ in range(classes.JOIN_CODE_LENGTH)),
+                          created_by_id=instructor, created_at=opens - timedelta(days=21))
+    db.session.add(classroom)
+    db.session.flush()
+    state.bench_class = classroom.id
+    state.insert(ClassMembership.__table__, [
+        dict(class_id=classroom.id, user_id=user_id, role=role,
+             joined_at=classroom.created_at + timedelta(hours=0 if role == ClassRole.INSTRUCTOR
+                                                        else rng.randint(1, 300)))
+        for user_id, role in [(instructor, ClassRole.INSTRUCTOR)] + [(s, ClassRole.STUDENT) for s in students]])
+
+    topic_id = _next_id(Topic)
+    state.class_debate = topic_id
+    body_md, body_html = state.body()
+    sides = classes.balanced_sides(students, seed=rng.randrange(2 ** 32))
+    phases = {kind: (opens + timedelta(days=a), opens + timedelta(days=b)) for kind, a, b in PHASE_DAYS}
+    silent = set(rng.sample(students, 2))
+    active = [s for s in students if s not in silent]
+    late = rng.sample(active, 2)
+    extended_to = phases[PhaseKind.REBUTTAL][1] + timedelta(days=2)
+    posts = _class_posts(state, topic_id, budget, instructor, active, sides, phases, late, extended_to)
+
+    state.insert(Topic.__table__, [dict(
+        id=topic_id, article_id=state.articles[0], passage_id=None, author_id=instructor, kind=TopicKind.DEBATE.value,
+        title="Should AI labs pay the artists who test their models?", body_md=body_md, body_html=body_html,
+        pro_label="Pay them", con_label="Volunteer work", created_at=opens - timedelta(days=2), edited_at=None,
+        edited_by_id=None, last_activity_at=max(p["created_at"] for p in posts), closed_at=None,
+        post_count=len(posts), root_count=sum(1 for p in posts if p["parent_id"] is None), is_locked=False,
+        is_pinned=False, class_id=classroom.id, slow_mode_seconds=0)])
+    state.insert(ClassDebate.__table__, [dict(topic_id=topic_id, anonymous=True, side_mode=SideMode.RANDOM.value,
+                                              side_cap=None, grades_released=False)])
+    rows = [DebatePhase(topic_id=topic_id, kind=kind, opens_at=start, closes_at=end, word_limit=WORD_LIMITS.get(kind))
+            for kind, (start, end) in phases.items()]
+    db.session.add_all(rows)
+    criteria = [RubricCriterion(topic_id=topic_id, position=i, name=name, description=text, max_points=points)
+                for i, (name, text, points) in enumerate(grading.DEFAULT_RUBRIC)]
+    db.session.add_all(criteria)
+    db.session.flush()
+    state.rows.update(classrooms=1, debate_phases=len(rows), rubric_criteria=len(criteria))
+    rebuttal = next(p for p in rows if p.kind == PhaseKind.REBUTTAL)
+    state.insert(PhaseExtension.__table__, [dict(phase_id=rebuttal.id, user_id=s, closes_at=extended_to) for s in late])
+    state.insert(ClassDebateSide.__table__,
+                 [dict(topic_id=topic_id, user_id=u, side=s.value) for u, s in sides.items()])
+    votes, deltas, polls = _class_reactions(state, topic_id, posts, [instructor] + students, phases)
+    state.insert(Post.__table__, posts)
+    state.insert(Vote.__table__, votes)
+    state.insert(Delta.__table__, deltas)
+    state.insert(StancePoll.__table__, polls)
+    graded = sorted(students)[:CLASS_STUDENTS // 2]
+    state.insert(Grade.__table__, [
+        dict(topic_id=topic_id, student_id=s, criterion_id=c.id, points=rng.randint(2, c.max_points), comment="",
+             graded_at=phases[PhaseKind.FINAL_VOTE][1] + timedelta(days=1)) for s in graded for c in criteria])
+
+
+def _class_posts(state: BenchState, topic_id: int, budget: int, instructor: int, active: list[int],
+                 sides: dict[int, str], phases: dict, late: list[int], extended_to: datetime) -> list[dict]:
+    """`budget` posts in phase order, each as the phase rules allow (see classes.check_post_allowed)."""
+    rng = state.rng
+    fits = {kind: [b for b in state.bodies if classes.count_words(b[0]) <= limit]
+            for kind, limit in WORD_LIMITS.items()}
+    closing_n = min(len(active), budget // 5)
+    opening_n = min(len(active) + len(active) // 3, budget // 3)
+    late_n = 2 * len(late)
+    by_side = sorted(active, key=lambda s: (sides[s], s))
+    alternating = [s for pair in zip(by_side[:len(by_side) // 2], by_side[len(by_side) // 2:]) for s in pair]
+    slots = [(PhaseKind.OPENING, (alternating * 2)[i]) for i in range(opening_n)]
+    rebuttal_n = budget - opening_n - closing_n - late_n
+    # A few students carry the rebuttals, as in any class; the instructor chimes in.
+    weights = [rng.paretovariate(1.5) for _ in active]
+    for _ in range(rebuttal_n):
+        author = instructor if rng.random() < 0.03 else rng.choices(active, weights)[0]
+        slots.append((PhaseKind.REBUTTAL, author))
+    slots += [(PhaseKind.REBUTTAL, s) for s in late for _ in range(2)]
+    slots += [(PhaseKind.CLOSING, s) for s in rng.sample(active, closing_n)]
+
+    posts: list[dict] = []
+    side_posts: dict[str, list[dict]] = {Stance.PRO: [], Stance.CON: []}
+    first = _next_id(Post)
+    for kind in (PhaseKind.OPENING, PhaseKind.REBUTTAL, PhaseKind.CLOSING):
+        start, end = phases[kind]
+        in_phase = [author for k, author in slots if k == kind]
+        on_time = in_phase if kind != PhaseKind.REBUTTAL else in_phase[:rebuttal_n]
+        moments = sorted(start + (end - start) * rng.random() for _ in on_time)
+        if kind == PhaseKind.REBUTTAL:
+            moments += sorted(end + (extended_to - end) * rng.random() for _ in in_phase[rebuttal_n:])
+        for author, moment in sorted(zip(in_phase, moments), key=lambda pair: pair[1]):
+            parent, stance = None, sides.get(author)
+            if kind == PhaseKind.REBUTTAL:
+                pool = (posts if author == instructor else side_posts[classes.other_side(sides[author])])[-40:]
+                parent = next((p for p in (rng.choice(pool) for _ in range(4)) if rng.random() < 0.75 ** p["depth"]),
+                              pool[-1])
+                stance = None if author == instructor else rng.choices((Stance.CON, Stance.PRO, None), (70, 10, 20))[0]
+            md, html = rng.choice(fits[kind])
+            row = dict(id=first + len(posts), topic_id=topic_id, author_id=author,
+                       parent_id=parent and parent["id"], depth=parent["depth"] + 1 if parent else 0,
+                       root_id=(parent["root_id"] or parent["id"]) if parent else None,
+                       stance=stance and stance.value, body_md=md, body_html=html, word_count=classes.count_words(md),
+                       created_at=max(moment, parent["created_at"] + timedelta(seconds=30)) if parent else moment,
+                       edited_at=None, edited_by_id=None, edit_reason=None, deleted_at=None, phase=kind.value,
+                       reply_count=0, pro_count=0, con_count=0, comment_count=0, vote_count=0, delta_count=0,
+                       needs_source_count=0, status=PostStatus.VISIBLE.value, removal_reason=None,
+                       removed_by_id=None, hidden_at=None)
+            if parent is not None:
+                parent["reply_count"] += 1
+                parent[{"pro": "pro_count", "con": "con_count"}.get(row["stance"], "comment_count")] += 1
+            posts.append(row)
+            if author in sides:
+                side_posts[sides[author]].append(row)
+    return posts
+
+
+def _class_reactions(state: BenchState, topic_id: int, posts: list[dict], members: list[int],
+                     phases: dict) -> tuple[list[dict], list[dict], list[dict]]:
+    """Votes and ∆ among the class's members on its posts (counted on the posts), and both stance polls."""
+    rng = state.rng
+    votes, deltas = [], []
+    for post in posts:
+        voters = rng.sample([m for m in members if m != post["author_id"]],
+                            min(len(members) - 1, int(rng.paretovariate(1.4)) - 1))
+        votes += [dict(post_id=post["id"], user_id=v,
+                       created_at=post["created_at"] + timedelta(hours=rng.randint(1, 30))) for v in voters]
+        post["vote_count"] = len(voters)
+    students = members[1:]
+    for post in rng.sample(posts, len(posts) // 30):
+        awarders = [s for s in students if s != post["author_id"]]
+        for awarder in rng.sample(awarders, rng.choice((1, 1, 1, 2, 3))):
+            a, b, c = rng.sample(WORDS, 3)
+            deltas.append(dict(post_id=post["id"], awarder_id=awarder, recipient_id=post["author_id"],
+                               explanation=DELTA_TEXT.format(a=a, b=b, c=c),
+                               created_at=post["created_at"] + timedelta(hours=rng.randint(1, 48))))
+            post["delta_count"] += 1
+    polls = []
+    for student in students:
+        if rng.random() < 0.95:
+            before = rng.randint(-2, 2)
+            start, end = phases[PhaseKind.OPENING]
+            polls.append(dict(topic_id=topic_id, user_id=student, phase=PollPhase.BEFORE.value, value=before,
+                              answered_at=start + (end - start) * rng.random() / 2))
+            if rng.random() < 0.9:
+                start, end = phases[PhaseKind.FINAL_VOTE]
+                polls.append(dict(topic_id=topic_id, user_id=student, phase=PollPhase.AFTER.value,
+                                  value=max(-2, min(2, before + rng.choice((-1, 0, 0, 1)))),
+                                  answered_at=start + (end - start) * rng.random()))
+    return votes, deltas, polls
+
+
+# --- flags and what moderators did about them -----------------------------------
+
+FLAG_WEIGHTS = {FlagReason.SPAM: 30, FlagReason.ABUSIVE: 15, FlagReason.OFF_TOPIC: 25,
+                FlagReason.MISLEADING: 22, FlagReason.OTHER: 8}
+FLAG_NOTES = ("Same link pasted in several threads.", "Quotes the article wrong.",
+              "Personal attack on the person above.", "Reads like an advert for a tool.",
+              "Copied from another thread word for word.")
+REMOVAL_REASONS = ("Advertising", "Personal attack", "Spam link", "Harassment of another member",
+                   "Deliberately misquotes the article")
+APPEAL_TEXT = "I don't think this broke the rules: I was making a point about {a} and {b}, not attacking anyone."
+
+
+def fill_flags(state: BenchState) -> None:
+    """Open flags from members on a few hundred public posts; some dismissed, some
+    ending in a removal (a few appealed), two suspensions: each with the post's status
+    and the audit-log rows `forum.moderation` writes. Everything happens while the
+    topic is active (before its last post), so `last_activity_at` stays true."""
+    rng = state.rng
+    admin, moderator = state.users[0], state.users[1]
+    threshold = current_app.config["FLAG_HIDE_THRESHOLD"]
+    members = [u for u in state.users[3:]]
+    untouchable = set(state.users[:STUDENT_LOGIN_INDEX + 1]) | {state.users[10]}  # the benchmark's logins
+    count = min(400, max(40, state.total_posts // 250))
+    sample = rng.sample(range(len(state.posts)), min(len(state.posts), 3 * count))
+    alive = {row.id: row for row in db.session.execute(
+        select(Post.id, Post.created_at, Topic.last_activity_at).join(Topic, Topic.id == Post.topic_id)
+        .where(Post.id.in_([state.posts[i].id for i in sample]), Post.deleted_at.is_(None),
+               Post.created_at < Topic.last_activity_at))}
+    chosen = [state.posts[i] for i in sample if state.posts[i].id in alive][:count]
+    flags, actions, appeals, messages, changes, suspended = [], [], [], [], [], []
+    removals = 0
+
+    def log(action: str, post: PostInfo, at: datetime, actor: int | None = None, reason: str = "") -> None:
+        actions.append(dict(actor_id=actor, action=action, post_id=post.id, topic_id=post.topic_id,
+                            user_id=post.author_id, reason=reason, created_at=at))
+
+    for post in chosen:
+        start, window = alive[post.id].created_at, alive[post.id].last_activity_at - alive[post.id].created_at
+        at = lambda share: start + window * share  # noqa: E731 (moments along the topic's life)
+        flaggers = rng.sample([m for m in members if m != post.author_id],
+                              rng.choices((1, 2, 3, 4, 5), (55, 22, 12, 7, 4))[0])
+        main = rng.choices(list(FLAG_WEIGHTS), list(FLAG_WEIGHTS.values()))[0]
+        moments = sorted(at(rng.uniform(0.01, 0.5)) for _ in flaggers)
+        fate = rng.choices(("open", "dismissed", "removed"), (60, 22, 18))[0]
+        resolved = at(rng.uniform(0.55, 0.7))
+        for flagger, moment in zip(flaggers, moments):
+            reason = main if rng.random() < 0.75 else rng.choices(list(FLAG_WEIGHTS), list(FLAG_WEIGHTS.values()))[0]
+            note = rng.choice(FLAG_NOTES) if reason == FlagReason.OTHER or rng.random() < 0.2 else ""
+            status = {"open": FlagStatus.OPEN, "dismissed": FlagStatus.DISMISSED, "removed": FlagStatus.UPHELD}[fate]
+            flags.append(dict(post_id=post.id, flagger_id=flagger, reason=reason.value, note=note,
+                              status=status.value, created_at=moment,
+                              resolved_at=None if fate == "open" else resolved,
+                              resolved_by_id=None if fate == "open" else moderator))
+        hidden = len(flaggers) >= threshold
+        if hidden:
+            log("auto_hide", post, moments[threshold - 1], reason=f"{threshold} members flagged it")
+        if fate == "open":
+            if hidden:
+                changes.append(dict(b_id=post.id, b_status=PostStatus.HIDDEN.value, b_hidden=moments[threshold - 1],
+                                    b_reason=None, b_by=None))
+        elif fate == "dismissed":
+            log("dismiss", post, resolved, moderator)
+        else:
+            removal = rng.choice(REMOVAL_REASONS)
+            changes.append(dict(b_id=post.id, b_status=PostStatus.REMOVED.value, b_hidden=resolved,
+                                b_reason=removal, b_by=moderator))
+            log("remove", post, resolved, moderator, removal)
+            messages.append(dict(user_id=post.author_id, post_id=post.id, created_at=resolved,
+                                 read_at=resolved + timedelta(hours=5),
+                                 text=f"A moderator removed your post: {removal}. You may appeal once."))
+            removals += 1
+            if removals % 3 == 1:  # a third of removals are appealed, half of those decided
+                a, b = rng.sample(WORDS, 2)
+                decided = removals % 6 == 4
+                appeals.append(dict(post_id=post.id, author_id=post.author_id, text=APPEAL_TEXT.format(a=a, b=b),
+                                    status=(AppealStatus.UPHELD if decided else AppealStatus.OPEN).value,
+                                    created_at=at(0.75), resolved_at=at(0.9) if decided else None,
+                                    resolved_by_id=admin if decided else None))
+                if decided:
+                    log("appeal_upheld", post, at(0.9), admin)
+                    messages.append(dict(user_id=post.author_id, post_id=post.id, created_at=at(0.9),
+                                         read_at=at(0.95), text="Your appeal was reviewed and the removal stands."))
+            elif len(suspended) < 2 and post.author_id not in untouchable | set(suspended):
+                days = (7, 365)[len(suspended)]
+                suspended.append(post.author_id)
+                why = "Repeated advertising after a warning"
+                actions.append(dict(actor_id=moderator, action="suspend", post_id=post.id, topic_id=post.topic_id,
+                                    user_id=post.author_id, reason=f"{days} days: {why}", created_at=at(0.8)))
+                db.session.execute(User.__table__.update().where(User.id == post.author_id).values(
+                    suspended_until=at(0.8) + timedelta(days=days), suspension_reason=why))
+    state.insert(Flag.__table__, flags)
+    state.insert(ModAction.__table__, sorted(actions, key=lambda row: row["created_at"]))
+    state.insert(Appeal.__table__, appeals)
+    state.insert(MemberMessage.__table__, messages)
+    posts = Post.__table__
+    if changes:
+        db.session.execute(posts.update().where(posts.c.id == bindparam("b_id")).values(
+            status=bindparam("b_status"), hidden_at=bindparam("b_hidden", type_=posts.c.hidden_at.type),
+            removal_reason=bindparam("b_reason"), removed_by_id=bindparam("b_by")), changes)
+
+
 def fill_sequences(state: BenchState) -> None:
     """Ids were given here; move PostgreSQL's sequences past them."""
     if db.engine.dialect.name != "postgresql":
@@ -419,9 +706,11 @@ FILLERS: list[Callable[[BenchState], None]] = [
     fill_bodies,
     fill_users,
     fill_articles,
+    fill_class,
     fill_topics_and_posts,
-    fill_user_counts,
     fill_reactions,
+    fill_flags,
+    fill_user_counts,
     fill_sequences,
     fill_statistics,
 ]

@@ -4,18 +4,19 @@ The class page, the debate panel on a class debate's topic page, the
 instructor's dashboard, the grading page and the exports all start from
 `_debate_context`, which also decides who may see them (404 for outsiders).
 """
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, case, func, literal_column, null, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from . import anonymity, classes, debates, grading, visibility
 from .extensions import db
-from .models import (ClassDebate, Delta, ClassMembership, ClassRole, Classroom, DebatePhase, PhaseExtension,
-                     Post, RubricCriterion, Stance, Topic, utcnow)
+from .models import (ClassDebate, ClassDebateSide, Delta, ClassMembership, ClassRole, Classroom, DebatePhase,
+                     PhaseExtension, Post, RubricCriterion, Stance, Topic, utcnow)
 
 DASHBOARD_SORTS = ("name", "arguments", "rebuttals", "comments", "words", "deltas_received", "deltas_given",
                    "votes_received", "late", "last")
@@ -203,7 +204,7 @@ class Dashboard:
     phases: list[DebatePhase]
     sort: str
     results: "debates.PollResults | None" = None  # the class's opinion shift
-    persuasive: list[tuple[Post, str]] = field(default_factory=list)  # (post, author as shown), most ∆ first
+    persuasive: list[tuple] = field(default_factory=list)  # (post row, author as shown), most ∆ first
 
     @property
     def needs_nudge(self) -> list[StudentActivity]:
@@ -214,42 +215,82 @@ class Dashboard:
         return [(p.kind, classes.PHASE_LABELS[p.kind]) for p in self.phases]
 
 
-def _topic_posts(topic_id: int) -> list[Post]:
-    return list(db.session.scalars(select(Post).where(Post.topic_id == topic_id)
-                                   .order_by(Post.created_at, Post.id)))
+@functools.cache
+def _participation_query():
+    """What the dashboard counts, grouped in SQL per author and phase, plus one row per
+    person with the ∆ they gave (kind "given"): one query, and rows that grow with the
+    class, not with the debate.
+
+    A reply is a rebuttal when its author has a side and the post it answers argues for
+    the other one (`classes.post_side`: its author's side, else a top-level post's
+    stance); any other reply is a comment. A post is late when it was written after its
+    phase closed by a student with an extension of that phase.
+
+    Built once per process (it is the same for every debate, `:topic_id` aside): putting
+    the expression together cost more than running it."""
+    topic_id = bindparam("topic_id")
+    parent, mine, theirs = aliased(Post), aliased(ClassDebateSide), aliased(ClassDebateSide)
+    parent_side = func.coalesce(theirs.side, case((parent.parent_id.is_(None), parent.stance)))
+    rebuttal = Post.parent_id.is_not(None) & mine.side.is_not(None) & (parent_side != mine.side)
+    late = (Post.created_at > DebatePhase.closes_at) & PhaseExtension.id.is_not(None)
+    tally = lambda condition: func.coalesce(func.sum(case((condition, 1), else_=0)), 0)  # noqa: E731
+    posts = (
+        select(literal_column("'posts'").label("kind"), Post.author_id.label("user_id"), Post.phase,
+               func.count().label("posts"), tally(Post.parent_id.is_(None)).label("arguments"),
+               tally(rebuttal).label("rebuttals"), func.coalesce(func.sum(Post.word_count), 0).label("words"),
+               func.coalesce(func.sum(Post.delta_count), 0).label("deltas"),
+               func.coalesce(func.sum(Post.vote_count), 0).label("votes"), tally(late).label("late"),
+               func.max(Post.created_at).label("last"))
+        .outerjoin(parent, parent.id == Post.parent_id)
+        .outerjoin(mine, (mine.topic_id == Post.topic_id) & (mine.user_id == Post.author_id))
+        .outerjoin(theirs, (theirs.topic_id == Post.topic_id) & (theirs.user_id == parent.author_id))
+        .outerjoin(DebatePhase, (DebatePhase.topic_id == Post.topic_id) & (DebatePhase.kind == Post.phase))
+        .outerjoin(PhaseExtension, (PhaseExtension.phase_id == DebatePhase.id)
+                   & (PhaseExtension.user_id == Post.author_id))
+        .where(Post.topic_id == topic_id, Post.deleted_at.is_(None))
+        .group_by(Post.author_id, Post.phase))
+    # Constants written into the SQL, not bound: PostgreSQL types them from the other branch.
+    zero = literal_column("0")
+    given = (select(literal_column("'given'"), Delta.awarder_id, null(), func.count(), zero, zero, zero, zero, zero,
+                    zero, null())
+             .join(Post, Post.id == Delta.post_id).where(Post.topic_id == topic_id).group_by(Delta.awarder_id))
+    return union_all(posts, given)
 
 
-def activity(context: DebateContext, posts: list[Post], sides: dict[int, str],
-             phases: list[DebatePhase], extensions: dict[tuple[int, int], datetime]) -> list[StudentActivity]:
-    """Per-student counts from the debate's posts, in memory (no queries)."""
-    rows = {m.user_id: StudentActivity(m, context.shown(m.user_id, m.user.username), sides.get(m.user_id))
+def _participation(topic_id: int) -> list:
+    return db.session.execute(_participation_query(), {"topic_id": topic_id}).all()
+
+
+def activity(context: DebateContext, participation: list) -> list[StudentActivity]:
+    """Per-student rows from `_participation_query`'s rows (no queries)."""
+    rows = {m.user_id: StudentActivity(m, context.shown(m.user_id, m.user.username), None)
             for m in context.students}
-    by_id = {p.id: p for p in posts}
-    phase_by_kind = {p.kind: p for p in phases}
-    for post in posts:
-        row = rows.get(post.author_id)
-        if row is None or post.is_deleted:
+    for part in participation:
+        row = rows.get(part.user_id)
+        if row is None:
             continue
-        if post.parent_id is None:
-            row.arguments += 1
-        else:
-            parent = by_id.get(post.parent_id)
-            mine = sides.get(post.author_id)
-            if parent is not None and mine and classes.post_side(parent, sides) == classes.other_side(mine):
-                row.rebuttals += 1
-            else:
-                row.comments += 1
-        row.words += classes.count_words(post.body_md)
-        row.deltas_received += post.delta_count
-        row.votes_received += post.vote_count
-        if post.phase:
-            row.per_phase[post.phase] += 1
-            phase = phase_by_kind.get(post.phase)
-            if phase is not None and post.created_at > phase.closes_at \
-                    and (phase.id, post.author_id) in extensions:
-                row.late += 1
-        row.last_activity = max(filter(None, [row.last_activity, post.created_at]))
+        if part.kind == "given":
+            row.deltas_given += part.posts
+            continue
+        row.arguments += part.arguments
+        row.rebuttals += part.rebuttals
+        row.comments += part.posts - part.arguments - part.rebuttals
+        row.words += part.words
+        row.deltas_received += part.deltas
+        row.votes_received += part.votes
+        row.late += part.late
+        if part.phase:
+            row.per_phase[part.phase] += part.posts
+        row.last_activity = max(filter(None, [row.last_activity, part.last]))
     return list(rows.values())
+
+
+def _persuasive(topic_id: int, limit: int = 5) -> list:
+    """The posts that won the most ∆ (then votes), as plain rows."""
+    return db.session.execute(
+        select(Post.id, Post.author_id, Post.body_html, Post.delta_count, Post.vote_count)
+        .where(Post.topic_id == topic_id, Post.delta_count > 0, Post.deleted_at.is_(None))
+        .order_by(Post.delta_count.desc(), Post.vote_count.desc(), Post.id).limit(limit)).all()
 
 
 def _sort(rows: list[StudentActivity], sort: str) -> list[StudentActivity]:
@@ -273,26 +314,17 @@ def _phases_and_extensions(topic_id: int):
     return sorted(phases.values(), key=lambda p: classes.PHASE_ORDER.index(p.kind)), extensions
 
 
-def _deltas_given(topic_id: int) -> Counter:
-    return Counter(dict(db.session.execute(
-        select(Delta.awarder_id, func.count()).join(Post, Post.id == Delta.post_id)
-        .where(Post.topic_id == topic_id).group_by(Delta.awarder_id)).all()))
-
-
 def dashboard(user, topic_id: int, sort: str = "name", context: DebateContext | None = None) -> Dashboard:
     """`context`: the debate as the view already loaded and checked it."""
     context = context or _debate_context(user, topic_id, teacher_only=True)
     sort = sort if sort in DASHBOARD_SORTS else "name"
-    phases, extensions = _phases_and_extensions(topic_id)
-    posts = _topic_posts(topic_id)
-    rows = activity(context, posts, classes.sides_of(context.topic), phases, extensions)
-    given = _deltas_given(topic_id)
+    phases, _ = _phases_and_extensions(topic_id)
+    rows = activity(context, _participation(topic_id))
+    sides = classes.sides_of(context.topic)
     for row in rows:
-        row.deltas_given = given[row.membership.user_id]
+        row.side = sides.get(row.membership.user_id)
     usernames = {m.user_id: m.user.username for m in context.roster}
-    persuasive = [(p, context.shown(p.author_id, usernames.get(p.author_id, "")))
-                  for p in sorted((p for p in posts if p.delta_count and not p.is_deleted),
-                                  key=lambda p: (-p.delta_count, -p.vote_count, p.id))[:5]]
+    persuasive = [(p, context.shown(p.author_id, usernames.get(p.author_id, ""))) for p in _persuasive(topic_id)]
     return Dashboard(context, _sort(rows, sort), phases, sort, debates.poll_results(context.topic), persuasive)
 
 

@@ -3,7 +3,7 @@ number of queries whatever their size."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, literal, or_, select, union_all
+from sqlalchemy import case, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from .accounts import username_key
@@ -55,35 +55,48 @@ class QueuePage:
     pagination: Pagination
 
 
-def _activity():
-    """(post_id, at, open) for every flag, appeal and post waiting for review."""
+def _pending():
+    """Posts waiting for a moderator by their status. The `<> 'visible'` term lets
+    both databases use the small partial index of moderated posts (0006)."""
+    return (Post.status != PostStatus.VISIBLE) & Post.status.in_([PostStatus.HIDDEN, PostStatus.HELD])
+
+
+def _activity(open_only: bool):
+    """(post_id, at, open) for every flag, appeal and post waiting for review; with
+    `open_only`, only for the posts still waiting, so the default queue costs what
+    is open now rather than the whole history of flags."""
     is_open = lambda column, value: case((column == value, 1), else_=0)  # noqa: E731
-    return union_all(
-        select(Flag.post_id.label("post_id"), Flag.created_at.label("at"),
-               is_open(Flag.status, FlagStatus.OPEN).label("open")),
-        select(Appeal.post_id, Appeal.created_at, is_open(Appeal.status, AppealStatus.OPEN)),
-        select(Post.id, func.coalesce(Post.hidden_at, Post.created_at), literal(1))
-        .where(Post.status.in_([PostStatus.HIDDEN, PostStatus.HELD])),
-    ).subquery()
+    flags = select(Flag.post_id.label("post_id"), Flag.created_at.label("at"),
+                   is_open(Flag.status, FlagStatus.OPEN).label("open"))
+    appeals = select(Appeal.post_id, Appeal.created_at, is_open(Appeal.status, AppealStatus.OPEN))
+    if open_only:
+        waiting = union(select(Flag.post_id).where(Flag.status == FlagStatus.OPEN),
+                        select(Appeal.post_id).where(Appeal.status == AppealStatus.OPEN),
+                        select(Post.id).where(_pending())).cte("waiting")
+        flags = flags.where(Flag.post_id.in_(select(waiting.c.post_id)))
+        appeals = appeals.where(Appeal.post_id.in_(select(waiting.c.post_id)))
+    pending = select(Post.id, func.coalesce(Post.hidden_at, Post.created_at), literal(1)).where(_pending())
+    return union_all(flags, appeals, pending).subquery()
 
 
 def queue_page(user, *, reason: str = "", status: str = "open", page: int = 1, per_page: int = 20) -> QueuePage:
     reason = reason if reason in FlagReason.__members__.values() else ""
     status = status if status in QUEUE_STATUSES else "open"
-    activity = _activity()
+    activity = _activity(open_only=status == "open")
     grouped = select(activity.c.post_id, func.max(activity.c.at).label("last"),
                      func.max(activity.c.open).label("open")).group_by(activity.c.post_id)
-    grouped = grouped.where(activity.c.post_id.in_(
-        select(Post.id).join(Post.topic).where(visibility.moderation_scope(user))))
-    if reason:
-        grouped = grouped.where(activity.c.post_id.in_(select(Flag.post_id).where(Flag.reason == reason)))
     if status != "all":
         grouped = grouped.having(func.max(activity.c.open) == (1 if status == "open" else 0))
     grouped = grouped.subquery()
+    # The scope is checked on the few grouped posts, not on every post of the forum.
+    listed = (select(grouped.c.post_id, func.count().over().label("total"))
+              .join(Post, Post.id == grouped.c.post_id).join(Topic, Topic.id == Post.topic_id)
+              .where(visibility.moderation_scope(user)))
+    if reason:
+        listed = listed.where(grouped.c.post_id.in_(select(Flag.post_id).where(Flag.reason == reason)))
     page = max(page, 1)
     rows = db.session.execute(
-        select(grouped.c.post_id, func.count().over().label("total"))
-        .order_by(grouped.c.last.desc(), grouped.c.post_id.desc())
+        listed.order_by(grouped.c.last.desc(), grouped.c.post_id.desc())
         .limit(per_page).offset((page - 1) * per_page)).all()
     ids = [row.post_id for row in rows]
     pagination = Pagination(page=page, per_page=per_page, total=rows[0].total if rows else 0)

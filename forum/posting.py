@@ -88,7 +88,8 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
     status = limits.check_new_post(author, topic, body_md)
     now = utcnow()
     post = Post(topic=topic, author=author, body_md=body_md, body_html=body_html,
-                stance=stance, created_at=now, phase=phase, status=status)
+                word_count=classes.count_words(body_md), stance=stance, created_at=now, phase=phase,
+                status=status)
     if parent is not None:
         post.parent = parent
         post.parent_id = parent.id
@@ -127,7 +128,7 @@ def edit_post(post: Post, editor: User, body: str, reason: str | None = None) ->
     db.session.add(Revision(post_id=post.id, body_md=post.body_md, body_html=post.body_html,
                             created_at=post.edited_at or post.created_at,
                             editor_id=post.edited_by_id or post.author_id, reason=post.edit_reason))
-    post.body_md, post.body_html = body_md, body_html
+    post.body_md, post.body_html, post.word_count = body_md, body_html, classes.count_words(body_md)
     post.edited_at, post.edited_by_id, post.edit_reason = utcnow(), editor.id, reason or None
     touch_topic(post.topic_id, post.edited_at)
     return post

@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 
 from forum import benchdata, debates, markup, reactions
 from forum.extensions import db
-from forum.models import Delta, Post, SourceRequest, Topic, User, Vote
+from forum.models import ClassMembership, Delta, Post, SourceRequest, Topic, User, Vote
 from tests.conftest import _empty_tables
 
 SIZE = 300
@@ -122,8 +122,12 @@ def test_seed_bench_reaction_counters_match_rows(app):
     # Reactions only on public topics, never on one's own post; ∆ carry an explanation.
     assert not db.session.scalar(select(func.count()).select_from(Vote).join(Post, Post.id == Vote.post_id)
                                  .where(Post.author_id == Vote.user_id))
-    assert not db.session.scalar(select(func.count()).select_from(Vote).join(Post, Post.id == Vote.post_id)
-                                 .join(Topic, Topic.id == Post.topic_id).where(Topic.class_id.is_not(None)))
+    # In the class's private debate, only its members react (fill_class's own votes).
+    assert not db.session.scalar(
+        select(func.count()).select_from(Vote).join(Post, Post.id == Vote.post_id)
+        .join(Topic, Topic.id == Post.topic_id).where(Topic.class_id.is_not(None))
+        .where(~select(ClassMembership.user_id).where(ClassMembership.class_id == Topic.class_id,
+                                                      ClassMembership.user_id == Vote.user_id).exists()))
     for delta in db.session.scalars(select(Delta)):
         assert delta.recipient_id == delta.post.author_id != delta.awarder_id
         assert len(delta.explanation) >= reactions.DELTA_MIN_EXPLANATION
@@ -137,3 +141,9 @@ def test_seed_bench_reaction_counters_match_rows(app):
     assert all(t.last_activity_at == latest[t.id] for t in db.session.scalars(select(Topic)))
     assert db.session.scalar(select(func.count()).select_from(Vote).join(Post, Post.id == Vote.post_id)
                              .where(Vote.created_at < Post.created_at)) == 0
+    # Each author's public post count, after the flags hid and removed some of their posts.
+    public = dict(db.session.execute(
+        select(Post.author_id, func.count()).join(Topic, Topic.id == Post.topic_id)
+        .where(Topic.class_id.is_(None), Post.deleted_at.is_(None), Post.status == "visible")
+        .group_by(Post.author_id)).all())
+    assert {u.id: u.post_count for u in db.session.scalars(select(User)) if u.post_count} == public

@@ -151,6 +151,14 @@ def _refuse(*_args, **_kwargs):
     raise AssertionError("a GET rendered or sanitized user text")
 
 
+def _forbid_rendering(monkeypatch) -> None:
+    monkeypatch.setattr(markup, "render", _refuse)
+    monkeypatch.setattr(markup, "render_plain", _refuse)
+    monkeypatch.setattr(bleach.sanitizer.Cleaner, "clean", _refuse)
+    monkeypatch.setattr(bleach.linkifier.Linker, "linkify", _refuse)
+    monkeypatch.setattr(bleach, "clean", _refuse)
+
+
 def test_no_get_renders_markdown(client, make_user, make_article, make_topic, make_post, monkeypatch):
     article = make_article()
     author = make_user(bio="I write about **licences**.")
@@ -162,11 +170,7 @@ def test_no_get_renders_markdown(client, make_user, make_article, make_topic, ma
     debate = make_topic(author=author, article=article, kind="debate", pro_label="Yes", con_label="No")
     argument = make_post(topic=debate, author=author, stance="pro")
     answer = make_post(topic=debate, parent=argument, stance="con")
-    monkeypatch.setattr(markup, "render", _refuse)
-    monkeypatch.setattr(markup, "render_plain", _refuse)
-    monkeypatch.setattr(bleach.sanitizer.Cleaner, "clean", _refuse)
-    monkeypatch.setattr(bleach.linkifier.Linker, "linkify", _refuse)
-    monkeypatch.setattr(bleach, "clean", _refuse)
+    _forbid_rendering(monkeypatch)
     urls = ["/", f"/a/{article.slug}", f"/t/{topic.id}", f"/t/{topic.id}?sort=new", f"/p/{post.id}",
             f"/p/{reply.id}", f"/p/{post.id}/history", f"/t/{topic.id}/history",
             f"/u/{author.username}", "/auth/login", "/auth/register",
@@ -219,3 +223,33 @@ def test_private_class_pages_are_never_served_from_a_cache_to_an_outsider(
             assert response.status_code == 404, (outsider, url)
             assert b"A private argument" not in response.data and b"Private motion" not in response.data
             assert "ETag" not in response.headers
+
+
+def test_no_get_renders_markdown_on_moderation_and_class_pages(client, make_user, make_post, make_class,
+                                                               make_class_debate, open_phase, monkeypatch):
+    from forum import classes, moderation
+    from forum.models import FlagReason, PhaseKind, Role, Stance
+    classroom = make_class()
+    student = make_user()
+    classes.join_class(student, classroom.join_code)
+    topic = make_class_debate(classroom, anonymous=True)
+    classes.set_sides(topic, {student.id: Stance.PRO})
+    open_phase(topic, PhaseKind.OPENING)
+    posting.create_post(student, topic, "An *argument* for paying them.", stance=Stance.PRO)
+    flagged = make_post(parent=make_post())
+    mod, flaggers = make_user(role=Role.MODERATOR), [make_user() for _ in range(3)]
+    for flagger in flaggers:
+        moderation.flag_post(flagged, flagger, FlagReason.SPAM)
+    removed = make_post()
+    moderation.remove_post(removed, mod, "Advertising")
+    moderation.appeal_removal(removed, removed.author, "It was a genuine question about licences.")
+    db.session.commit()
+    debate = f"/classes/{classroom.id}/debates/{topic.id}"
+    _forbid_rendering(monkeypatch)
+    pages = {mod: ["/mod", "/mod?status=all", "/mod?reason=spam", f"/mod/p/{flagged.id}", "/mod/log"],
+             classroom.instructor: [f"{debate}/dashboard", f"{debate}/grades", f"/t/{topic.id}"],
+             student: [f"/t/{topic.id}"]}
+    for viewer, urls in pages.items():
+        client.login(viewer)
+        for url in urls:
+            assert client.get(url).status_code == 200, url

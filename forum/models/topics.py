@@ -106,6 +106,11 @@ class Post(db.Model):
         # "What changed minds": the few posts with a ∆.
         Index("ix_posts_with_deltas", "topic_id", sqlite_where=text("delta_count > 0"),
               postgresql_where=text("delta_count > 0")),
+        # A moderator's view of an author's history: posts and removals, from the index alone.
+        Index("ix_posts_author_status", "author_id", "status"),
+        # The few posts moderation has touched (hidden, held, removed): the queue's pending list.
+        Index("ix_posts_moderated", "status", sqlite_where=text("status <> 'visible'"),
+              postgresql_where=text("status <> 'visible'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +130,9 @@ class Post(db.Model):
     edit_reason: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    # classes.count_words(body_md), kept by posting.create_post / edit_post for the class
+    # dashboard; NULL for posts written before revision 0006 (counted from the text then).
+    word_count: Mapped[int | None] = mapped_column(Integer)
     # Class debates: the phase (opening, rebuttal, ...) the post was written in.
     phase: Mapped[str | None] = mapped_column(String(20))
     # Debates: answers to this post by stance, and its reactions; kept by the
