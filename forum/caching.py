@@ -8,7 +8,8 @@ suspension and CSRF secret for a member, "guest" otherwise. Two members never
 share an ETag, and a member's page is `Cache-Control: private`, so no cache
 can hand one member's page to another.
 
-Guests also share one rendered copy of a public topic page (`GuestPages`): a
+Guests also share one rendered copy of a public topic page, and of the home
+page (keyed by `home_version`), in `GuestPages`: a
 guest who has never seen the page gets the copy the ETag vouches for, exactly
 what a guest revalidating it would be told is current (304). Only for guests,
 only for public topics, only 200 pages without a pending flash message, kept
@@ -18,14 +19,14 @@ Whatever the ETag does not see (an author renaming themselves, "3 minutes ago"
 ageing) is at most that many seconds stale for guests; members always get a
 page rendered for them.
 """
+import hashlib
 import time
 from collections import OrderedDict
-import hashlib
 from functools import wraps
 
 from flask import current_app, make_response, request, session
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from . import visibility
 from .extensions import db
@@ -95,6 +96,34 @@ def _guest_copy_key(user, topic: Topic, etag: str) -> str | None:
     if user.is_authenticated or topic.class_id is not None:
         return None
     return hashlib.sha256(f"{request.path}|{etag}".encode()).hexdigest()[:40]
+
+
+def home_version() -> str:
+    """What the home page shows changes only with these: the newest activity in a
+    public topic (posts, edits, votes and moderation all move it), the number of
+    public topics and the newest article edit. One query, from indexes."""
+    from .models import Article
+    row = db.session.execute(select(
+        select(func.max(Topic.last_activity_at)).where(Topic.class_id.is_(None)).scalar_subquery(),
+        select(func.count()).select_from(Topic).where(Topic.class_id.is_(None)).scalar_subquery(),
+        select(func.max(Article.updated_at)).scalar_subquery())).one()
+    return repr(tuple(row))
+
+
+def guest_copy(render):
+    """For a guest without a pending flash message: the shared copy of this page at
+    this version of the home page, else `render()` (kept as the copy when it is a 200)."""
+    if current_user.is_authenticated or session.get("_flashes"):
+        return render()
+    guest_pages = current_app.extensions["counterpoint.guest_pages"]
+    key = hashlib.sha256(f"{request.full_path}|{home_version()}".encode()).hexdigest()[:40]
+    body = guest_pages.get(key)
+    if body is not None:
+        return make_response(body)
+    response = make_response(render())
+    if response.status_code == 200 and not session.get("_flashes"):
+        guest_pages.put(key, response.get_data())
+    return response
 
 
 def conditional(load_topic):

@@ -112,3 +112,22 @@ def test_redis_keeps_copies_for_every_worker_with_a_ttl():
     assert other.get(key) == b"<html>shared</html>"  # another worker, another process: same copy
     assert 0 < one.redis.ttl(f"counterpoint:page:{key}") <= 30
     one.redis.delete(f"counterpoint:page:{key}")
+
+
+def test_guests_share_the_home_page_until_the_forum_changes(client, guest_pages, scene, make_user,
+                                                            make_topic, count_queries):
+    topic, post, author = scene
+    first = client.get("/")
+    assert "Shared copies" in first.text
+    with count_queries() as queries:
+        second = client.get("/")
+    assert second.text == first.text and len(queries) == 1  # the version; nothing rendered
+    make_topic(title="A newer topic", article=topic.article)
+    assert "A newer topic" in client.get("/").text
+    posting.create_post(author, topic, "Moves the topic up.", parent=post)
+    db.session.commit()
+    assert client.get("/").text != first.text
+    # Members always get their own page.
+    member = make_user()
+    page = client.login(member).get("/").text
+    assert "A newer topic" in page and member.username in page

@@ -2,7 +2,7 @@ from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
-from .. import pages
+from .. import caching, pages
 from ..extensions import db
 
 bp = Blueprint("home", __name__)
@@ -10,7 +10,7 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("home/index.html", page=pages.home_page(current_user))
+    return caching.guest_copy(lambda: render_template("home/index.html", page=pages.home_page(current_user)))
 
 
 @bp.get("/healthz")
