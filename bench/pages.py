@@ -454,7 +454,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds per page before measuring")
     parser.add_argument("--rounds", type=int, default=5, help="round-robin rounds the duration is split in")
     parser.add_argument("--quick", action="store_true", help="CI: tiny data, ~2 s a page, checks only")
+    parser.add_argument("--pages", help="only the pages whose name contains this (the ceiling always runs)")
     args = parser.parse_args(argv)
+    pages = [p for i, p in enumerate(PAGES) if i == 0 or not args.pages or args.pages in p.name]
     if args.quick:
         args.posts, args.duration, args.warmup, args.rounds = min(args.posts, 1_200), 2.0, 0.2, 1
     worker_counts = [int(n) for n in args.workers.split(",")]
@@ -463,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     marks = landmarks(url)
     args.ceiling_bytes = topic_bytes(url, PAGES[2].path.format(**marks))
     if len(worker_counts) == 1:
-        results = run(url, marks, worker_counts[0], args, PAGES)
+        results = run(url, marks, worker_counts[0], args, pages)
         if args.quick:
             problems = check(results)
             for problem in problems:
@@ -474,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     if url.startswith("sqlite"):
         print("Note: scaling is meant for PostgreSQL (--database-url); SQLite serialises writers.")
     print(f"Redis: {os.environ.get('REDIS_URL') or 'not set (rate limits in memory; disabled here anyway)'}")
-    scaling = {n: run(url, marks, n, args, [p for p in PAGES if p.read]) for n in worker_counts}
+    scaling = {n: run(url, marks, n, args, [p for p in pages if p.read]) for n in worker_counts}
     print("\nThroughput (req/s) by workers, and the gain over the first column\n")
     print("| page | " + " | ".join(f"{n} worker(s)" for n in worker_counts) + " | gain |")
     print("|---|" + "---:|" * (len(worker_counts) + 1))

@@ -24,7 +24,7 @@ from typing import Callable, NamedTuple
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
-from . import articles, markup
+from . import articles, markup, search
 from .accounts import username_key
 from .extensions import db
 from .models import Post, Role, Stance, Topic, TopicKind, User
@@ -290,19 +290,25 @@ def fill_sequences(state: BenchState) -> None:
             f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
 
 
+def compact_search_index(state: BenchState) -> None:
+    """Bulk inserts leave SQLite's full-text index in many segments; merge them."""
+    search.optimize_index()
+
+
 def fill_statistics(state: BenchState) -> None:
     """Planner statistics for the new rows: without them PostgreSQL guesses row
     counts from an empty table until autovacuum gets round to it."""
     db.session.execute(text("ANALYZE"))
 
 
-# Each step takes the state; areas added later append theirs before the last two.
+# Each step takes the state; areas added later append theirs before the last three.
 FILLERS: list[Callable[[BenchState], None]] = [
     fill_bodies,
     fill_users,
     fill_articles,
     fill_topics_and_posts,
     fill_sequences,
+    compact_search_index,
     fill_statistics,
 ]
 

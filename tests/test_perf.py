@@ -166,7 +166,7 @@ def test_no_get_renders_markdown(client, make_user, make_article, make_topic, ma
     monkeypatch.setattr(bleach, "clean", _refuse)
     urls = ["/", f"/a/{article.slug}", f"/t/{topic.id}", f"/t/{topic.id}?sort=new", f"/p/{post.id}",
             f"/p/{reply.id}", f"/p/{post.id}/history", f"/t/{topic.id}/history",
-            f"/u/{author.username}", "/auth/login", "/auth/register"]
+            f"/u/{author.username}", "/auth/login", "/auth/register", "/search?q=edited+text"]
     for viewer in (None, make_user()):
         if viewer is not None:
             client.login(viewer)
