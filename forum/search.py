@@ -18,9 +18,12 @@ from . import visibility
 from .accounts import username_key
 from .errors import RuleError
 from .extensions import db
-from .models import Article, Post, Stance, Topic, TopicKind, User
+from .models import Article, ClassDebate, Post, Stance, Topic, TopicKind, User
 
 QUERY_MAX = 200
+# What a post in an anonymous class debate shows instead of its author: the
+# pseudonyms are per debate and need its roster, more than a search page asks.
+ANONYMOUS = "Anonymous participant"
 # Counting and ranking stop here: past it, "more than 200 results" says
 # enough, and the newest matches come first (see `search`). Each branch reads
 # this many rows of index per search, so it sets the cost of a broad query:
@@ -159,7 +162,7 @@ def search(user, terms: Terms, filters: Filters, *, sort: str = "relevance",
             select(scored.c.kind, scored.c.id)
             .order_by(scored.c.score.desc(), scored.c.created_at.desc(), scored.c.id.desc())
             .limit(per_page).offset(offset)).all()
-    return Results(_hits(engine, terms, rows), total, unranked=sort != "date" and not ranked)
+    return Results(_hits(engine, terms, rows, user), total, unranked=sort != "date" and not ranked)
 
 
 def _candidates(engine, terms: Terms, user, filters: Filters, *, scored: bool):
@@ -182,7 +185,11 @@ def _count(hits) -> int:
     return db.session.scalar(select(func.count()).select_from(hits))
 
 
-def _hits(engine, terms: Terms, rows) -> list[Hit]:
+def _anonymous_debate(topic_id) -> ColumnElement:
+    return topic_id.in_(select(ClassDebate.topic_id).where(ClassDebate.anonymous.is_(True)))
+
+
+def _hits(engine, terms: Terms, rows, user) -> list[Hit]:
     """Titles, snippets and bylines for the rows of one page (two queries at most)."""
     topic_ids = [i for kind, i, *_ in rows if kind == "topic"]
     post_ids = [i for kind, i, *_ in rows if kind == "post"]
@@ -195,13 +202,16 @@ def _hits(engine, terms: Terms, rows) -> list[Hit]:
                                Article.title.label("article_title"))
                   .join(User, User.id == Topic.author_id).join(Article, Article.id == Topic.article_id))
               } if topic_ids else {}
-    posts = {r.id: Hit("post", r.topic_id, r.id, escape(r.title), highlight(r.snippet), r.author, r.created_at,
+    unmasked = user.is_authenticated and user.is_admin
+    posts = {r.id: Hit("post", r.topic_id, r.id, escape(r.title), highlight(r.snippet),
+                       ANONYMOUS if r.anonymous and not unmasked else r.author, r.created_at,
                        r.kind == TopicKind.DEBATE, stance=r.stance, parent_id=r.parent_id,
                        pro_label=r.pro_label, con_label=r.con_label)
              for r in db.session.execute(
                  engine.post_snippets(terms, post_ids)
                  .add_columns(Post.id, Post.topic_id, Post.stance, Post.parent_id, Post.created_at,
-                              Topic.kind, Topic.pro_label, Topic.con_label, author.label("author"))
+                              Topic.kind, Topic.pro_label, Topic.con_label, author.label("author"),
+                              _anonymous_debate(Post.topic_id).label("anonymous"))
                  .join(User, User.id == Post.author_id))
              } if post_ids else {}
     found = {"topic": topics, "post": posts}
@@ -219,8 +229,12 @@ def _narrow(query: Select, user, filters: Filters, *, posts: bool) -> Select:
     if filters.kind:
         query = query.where(Topic.kind == filters.kind)
     if filters.author:
-        query = query.where(author_column == select(User.id).where(
-            User.username_key == username_key(filters.author)).scalar_subquery())
+        key = username_key(filters.author)
+        query = query.where(author_column == select(User.id).where(User.username_key == key).scalar_subquery())
+        # Like a profile, the author filter must not unmask a pseudonym: posts in
+        # anonymous debates are found by author only by admins and the author.
+        if posts and not (user.is_authenticated and (user.is_admin or user.username_key == key)):
+            query = query.where(~_anonymous_debate(Post.topic_id))
     if filters.article:
         query = query.where(Topic.article_id == select(Article.id).where(
             Article.slug == filters.article).scalar_subquery())

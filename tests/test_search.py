@@ -256,3 +256,35 @@ def test_search_page_queries_do_not_grow_past_the_cap(small_cap, client, make_to
             assert "More than 5 results" in client.get(url).get_data(as_text=True)
         counts.append(len(q))
     assert counts[0] == counts[1] <= 10
+
+
+# --- anonymous class debates: search unmasks no one -------------------------------
+
+@pytest.fixture
+def anonymous_post(make_class, make_class_debate, open_phase, make_user):
+    from forum import classes
+    from forum.models import PhaseKind
+    classroom = make_class()
+    alice, bruno = make_user("alice_real"), make_user("bruno_real")
+    for user in (alice, bruno):
+        classes.join_class(user, classroom.join_code)
+    topic = make_class_debate(classroom, anonymous=True)
+    classes.set_sides(topic, {alice.id: Stance.PRO, bruno.id: Stance.CON})
+    open_phase(topic, PhaseKind.OPENING)
+    post = posting.create_post(alice, topic, "Alice argues for royalties.", stance=Stance.PRO)
+    db.session.commit()
+    return post, alice, bruno
+
+
+def test_search_shows_no_real_name_in_an_anonymous_debate(client, anonymous_post):
+    post, alice, bruno = anonymous_post
+    client.login(bruno)
+    page = client.get("/search?q=royalties").get_data(as_text=True)
+    assert f"/p/{post.id}" in page and "alice_real" not in page and "Anonymous participant" in page
+
+
+@pytest.mark.parametrize("viewer", ["classmate", "author"])
+def test_search_author_filter_does_not_unmask(anonymous_post, viewer):
+    post, alice, bruno = anonymous_post
+    found = _ids(_run(bruno if viewer == "classmate" else alice, "royalties", author="alice_real"))
+    assert (("post", post.id) in found) == (viewer == "author")
