@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup, escape
-from sqlalchemy import (ColumnElement, Select, bindparam, column, func, literal, literal_column, select,
+from sqlalchemy import (ColumnElement, Select, Text, bindparam, cast, column, func, literal, literal_column, select,
                         table, text, union_all)
 
 from . import visibility
@@ -194,8 +194,8 @@ def _hits(engine, terms: Terms, rows, user) -> list[Hit]:
     topic_ids = [i for kind, i, *_ in rows if kind == "topic"]
     post_ids = [i for kind, i, *_ in rows if kind == "post"]
     author = func.coalesce(func.nullif(User.display_name, ""), User.username)
-    topics = {r.id: Hit("topic", r.id, None, highlight(r.title), highlight(r.snippet), r.author, r.created_at,
-                        r.kind == TopicKind.DEBATE, article_title=r.article_title)
+    topics = {r.id: Hit("topic", r.id, None, *map(highlight, engine.snippets(r, title=True)), r.author,
+                        r.created_at, r.kind == TopicKind.DEBATE, article_title=r.article_title)
               for r in db.session.execute(
                   engine.topic_snippets(terms, topic_ids)
                   .add_columns(Topic.id, Topic.kind, Topic.created_at, author.label("author"),
@@ -203,7 +203,7 @@ def _hits(engine, terms: Terms, rows, user) -> list[Hit]:
                   .join(User, User.id == Topic.author_id).join(Article, Article.id == Topic.article_id))
               } if topic_ids else {}
     unmasked = user.is_authenticated and user.is_admin
-    posts = {r.id: Hit("post", r.topic_id, r.id, escape(r.title), highlight(r.snippet),
+    posts = {r.id: Hit("post", r.topic_id, r.id, escape(r.title), highlight(engine.snippets(r, title=False)[1]),
                        ANONYMOUS if r.anonymous and not unmasked else r.author, r.created_at,
                        r.kind == TopicKind.DEBATE, stance=r.stance, parent_id=r.parent_id,
                        pro_label=r.pro_label, con_label=r.con_label)
@@ -284,9 +284,12 @@ class _SQLite:
                 .select_from(self.topics_fts).join(Topic, Topic.id == self.topics_fts.c.rowid)
                 .where(self._match("topics_fts", terms), self.topics_fts.c.rowid.in_(ids)))
 
+    @staticmethod
+    def snippets(row, title: bool) -> tuple[str, str]:
+        return row.title, row.snippet
+
 
 class _PostgreSQL:
-    HEADLINE = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=15"
 
     @staticmethod
     def tsquery(terms: Terms) -> ColumnElement:
@@ -318,17 +321,52 @@ class _PostgreSQL:
             columns.append(func.ts_rank(vector, query).label("score"))
         return select(*columns).where(vector.op("@@")(query)), Topic.id.desc(), False
 
-    def _headline(self, text, terms: Terms, options: str):
-        return func.ts_headline(literal_column(f"'{PG_CONFIG}'::regconfig"), text, self.tsquery(terms), options)
+    # ts_headline parses the whole text again for each row (about as costly as
+    # indexing it): 20 of them were most of a broad search's time. PostgreSQL
+    # still decides what matches; it names the query's lexemes once, and the
+    # page's few texts are marked here (see `mark_stems`).
+    def _lexemes(self, terms: Terms):
+        return cast(self.tsquery(terms), Text).label("lexemes")
 
     def post_snippets(self, terms: Terms, ids: list[int]) -> Select:
-        return (select(Topic.title, self._headline(Post.body_md, terms, self.HEADLINE).label("snippet"))
+        return (select(Topic.title, Post.body_md.label("body"), self._lexemes(terms))
                 .select_from(Post).join(Topic, Topic.id == Post.topic_id).where(Post.id.in_(ids)))
 
     def topic_snippets(self, terms: Terms, ids: list[int]) -> Select:
-        title = self._headline(Topic.title, terms, f"StartSel={_OPEN}, StopSel={_CLOSE}, HighlightAll=true")
-        return (select(title.label("title"), self._headline(Topic.body_md, terms, self.HEADLINE).label("snippet"))
+        return (select(Topic.title, Topic.body_md.label("body"), self._lexemes(terms))
                 .select_from(Topic).where(Topic.id.in_(ids)))
+
+    @staticmethod
+    def snippets(row, title: bool) -> tuple[str, str]:
+        stems = _LEXEME.findall(row.lexemes)
+        stems = tuple(s.replace("''", "'") for s in stems)
+        return (mark_stems(row.title, stems, words=None) if title else row.title), mark_stems(row.body, stems)
+
+
+_LEXEME = re.compile(r"'((?:[^']|'')*)'")
+
+
+def mark_stems(text: str, stems: tuple[str, ...], words: int | None = 35) -> str:
+    """The `words` words of `text` around its first match (all of it when None),
+    each word that starts with one of the query's stems between the markers.
+    A stem is English Snowball's: "licence" and "licensing" give "licenc" and
+    "licens"; "happy" gives "happi", hence the y."""
+    stems = stems + tuple(s[:-1] + "y" for s in stems if s.endswith("i"))
+    tokens = list(_WORD.finditer(text))
+    matched = [i for i, t in enumerate(tokens) if t.group().casefold().startswith(stems)] if stems else []
+    start, end = 0, len(tokens)
+    if words is not None and len(tokens) > words:
+        start = max(0, min((matched or [0])[0] - 5, len(tokens) - words))
+        end = start + words
+    if not tokens:
+        return text
+    pieces, at = [], tokens[start].start() if start else 0
+    for i in matched:
+        if start <= i < end:
+            pieces += [text[at:tokens[i].start()], _OPEN, tokens[i].group(), _CLOSE]
+            at = tokens[i].end()
+    pieces.append(text[at:tokens[end - 1].end() if end < len(tokens) else len(text)])
+    return ("…" if start else "") + "".join(pieces) + ("…" if end < len(tokens) else "")
 
 
 _ENGINES = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}

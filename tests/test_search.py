@@ -288,3 +288,17 @@ def test_search_author_filter_does_not_unmask(anonymous_post, viewer):
     post, alice, bruno = anonymous_post
     found = _ids(_run(bruno if viewer == "classmate" else alice, "royalties", author="alice_real"))
     assert (("post", post.id) in found) == (viewer == "author")
+
+
+def _marks(text):
+    return text.replace(search._OPEN, "[").replace(search._CLOSE, "]")
+
+
+def test_mark_stems_marks_words_by_their_stem_in_a_window_around_the_first():
+    text = " ".join(f"w{i}" for i in range(50)) + " Licensing and licences, happy consent. " + "tail " * 40
+    marked = _marks(search.mark_stems(text, ("licens", "licenc", "happi")))
+    assert marked.startswith("…w45 ") and marked.endswith("…")
+    assert "[Licensing] and [licences], [happy] consent." in marked and len(marked.split()) == 35
+    assert _marks(search.mark_stems("Short licence.", ("licenc",))) == "Short [licence]."
+    assert _marks(search.mark_stems("Title of a licence", ("licenc",), words=None)) == "Title of a [licence]"
+    assert search.mark_stems("No match here.", ("licenc",)) == "No match here."
