@@ -137,7 +137,9 @@ def highlight(fragment: str | None) -> Markup:
 
 def search(user, terms: Terms, filters: Filters, *, sort: str = "relevance",
            page: int = 1, per_page: int = 20) -> Results:
-    """One page of hits, in two or three queries whatever the number of matches.
+    """One page of hits in at most four queries, whatever the number of matches:
+    candidates with their count, the ranked page (only when ranking), and the
+    page's posts and topics (only the kinds on the page).
 
     Each branch (topics, posts) takes at most COUNT_CAP + 1 visible matches, the
     newest first in the engine's own index order, so neither counting nor
