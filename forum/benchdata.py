@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, insert, select, text, update
 from werkzeug.security import generate_password_hash
 
-from . import articles, classes, grading, markup, posting
+from . import articles, classes, grading, markup, posting, search
 from .accounts import username_key
 from .extensions import db
 from .models import (Appeal, AppealStatus, ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom,
@@ -687,6 +687,11 @@ def fill_sequences(state: BenchState) -> None:
             f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
 
 
+def compact_search_index(state: BenchState) -> None:
+    """Bulk inserts leave SQLite's full-text index in many segments; merge them."""
+    search.optimize_index()
+
+
 def fill_statistics(state: BenchState) -> None:
     """Planner statistics for the new rows: without them PostgreSQL guesses row
     counts from an empty table until autovacuum gets round to it."""
@@ -701,7 +706,7 @@ def vacuum() -> None:
             conn.execute(text("VACUUM ANALYZE"))
 
 
-# Each step takes the state; areas added later append theirs before the last two.
+# Each step takes the state; areas added later append theirs before the last three.
 FILLERS: list[Callable[[BenchState], None]] = [
     fill_bodies,
     fill_users,
@@ -712,6 +717,7 @@ FILLERS: list[Callable[[BenchState], None]] = [
     fill_flags,
     fill_user_counts,
     fill_sequences,
+    compact_search_index,
     fill_statistics,
 ]
 

@@ -8,21 +8,27 @@ FTS5 string or a `plainto_tsquery`/`phraseto_tsquery` call with a bound value.
 """
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from markupsafe import Markup, escape
-from sqlalchemy import (ColumnElement, Select, bindparam, column, func, literal, literal_column, select,
-                        table, union_all)
-from sqlalchemy.orm import joinedload
+from sqlalchemy import (ColumnElement, Select, Text, bindparam, cast, column, func, literal, literal_column, select,
+                        table, text, union_all)
 
 from . import visibility
 from .accounts import username_key
 from .errors import RuleError
 from .extensions import db
-from .models import Article, Post, Stance, Topic, TopicKind, User
+from .models import Article, ClassDebate, Post, Stance, Topic, TopicKind, User
 
 QUERY_MAX = 200
-# Counting stops here: past it, "1,000+ results" says enough and costs less.
-COUNT_CAP = 1000
+# What a post in an anonymous class debate shows instead of its author: the
+# pseudonyms are per debate and need its roster, more than a search page asks.
+ANONYMOUS = "Anonymous participant"
+# Counting and ranking stop here: past it, "more than 200 results" says
+# enough, and the newest matches come first (see `search`). Each branch reads
+# this many rows of index per search, so it sets the cost of a broad query:
+# measured in bench/notes/search.md (1,000 cost three times as much).
+COUNT_CAP = 200
 TERMS_MAX = 12
 SORTS = ("relevance", "date")
 # Around each match in a snippet; replaced by <mark> after the text is escaped.
@@ -33,6 +39,8 @@ PG_CONFIG = "english"
 # Not on the models: the migration owns them (see schema_filter).
 SEARCH_TABLES = ("posts_fts", "topics_fts")
 SEARCH_COLUMN = "search_vector"
+# SQLite only, from the migration 0009_search_perf.
+SEARCH_INDEXES = ("ix_posts_search_cover", "ix_topics_search_cover")
 
 
 @dataclass(frozen=True)
@@ -88,17 +96,30 @@ class Filters:
 
 @dataclass
 class Hit:
+    """One result as plain values (no ORM objects: a page of hits costs rows, not
+    object graphs). `stance_badge(hit, hit)` works on it: it carries the post's
+    stance and parent and the topic's labels."""
     kind: str  # "topic" or "post"
-    topic: Topic
-    post: Post | None
+    topic_id: int
+    post_id: int | None
     title: Markup
     snippet: Markup
+    author: str
+    created_at: datetime
+    is_debate: bool
+    article_title: str | None = None
+    stance: str | None = None
+    parent_id: int | None = None
+    pro_label: str | None = None
+    con_label: str | None = None
 
 
 @dataclass
 class Results:
     hits: list[Hit] = field(default_factory=list)
-    total: int = 0  # at most COUNT_CAP + 1
+    total: int = 0  # at most 2 * (COUNT_CAP + 1): topics and posts, each bounded
+    # Best match was asked, but there are too many matches to rank: the newest come first.
+    unranked: bool = False
 
     @property
     def capped(self) -> bool:
@@ -116,38 +137,87 @@ def highlight(fragment: str | None) -> Markup:
 
 def search(user, terms: Terms, filters: Filters, *, sort: str = "relevance",
            page: int = 1, per_page: int = 20) -> Results:
+    """One page of hits in at most four queries, whatever the number of matches:
+    candidates with their count, the ranked page (only when ranking), and the
+    page's posts and topics (only the kinds on the page).
+
+    Each branch (topics, posts) takes at most COUNT_CAP + 1 visible matches, the
+    newest first in the engine's own index order, so neither counting nor
+    ranking ever touches every match of a broad query. Up to COUNT_CAP matches
+    are ranked exactly; past it, ranking would cost a scan of every match (the
+    engines weigh each word by how many posts hold it), so the newest come first
+    and the page says so (`Results.unranked`).
+    """
     engine = _ENGINES[db.engine.dialect.name]
-    branches = []
-    if filters.stance is None:
-        branches.append(_narrow(engine.topic_hits(terms), user, filters, posts=False))
-    branches.append(_narrow(engine.post_hits(terms), user, filters, posts=True))
-    hits = union_all(*branches).subquery("hits")
-    total = db.session.scalar(select(func.count()).select_from(
-        select(hits.c.id).limit(COUNT_CAP + 1).subquery()))
+    offset = (page - 1) * per_page
+    newest = _candidates(engine, terms, user, filters, scored=False).subquery("hits")
+    rows = db.session.execute(
+        select(newest.c.kind, newest.c.id, func.count().over().label("total"))
+        .order_by(newest.c.created_at.desc(), newest.c.id.desc()).limit(per_page).offset(offset)).all()
+    total = rows[0].total if rows else _count(newest) if page > 1 else 0
     if not total:
         return Results([], 0)
-    order = (hits.c.score.desc(), hits.c.created_at.desc()) if sort != "date" else (
-        hits.c.created_at.desc(), hits.c.score.desc())
-    rows = db.session.execute(
-        select(hits.c.kind, hits.c.id).order_by(*order, hits.c.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)).all()
-    topic_ids = [i for kind, i in rows if kind == "topic"]
-    post_ids = [i for kind, i in rows if kind == "post"]
-    topics = {t.id: (t, title, snippet) for t, title, snippet in db.session.execute(
-        engine.topic_snippets(terms, topic_ids)
-        .options(joinedload(Topic.author), joinedload(Topic.article)))} if topic_ids else {}
-    posts = {p.id: (p, title, snippet) for p, title, snippet in db.session.execute(
-        engine.post_snippets(terms, post_ids)
-        .options(joinedload(Post.author), joinedload(Post.topic).joinedload(Topic.article)))} if post_ids else {}
-    result = []
-    for kind, ident in rows:
-        if kind == "topic" and ident in topics:
-            topic, title, snippet = topics[ident]
-            result.append(Hit("topic", topic, None, highlight(title), highlight(snippet)))
-        elif kind == "post" and ident in posts:
-            post, title, snippet = posts[ident]
-            result.append(Hit("post", post.topic, post, escape(title), highlight(snippet)))
-    return Results(result, total)
+    ranked = sort != "date" and total <= COUNT_CAP
+    if ranked:
+        scored = _candidates(engine, terms, user, filters, scored=True).subquery("hits")
+        rows = db.session.execute(
+            select(scored.c.kind, scored.c.id)
+            .order_by(scored.c.score.desc(), scored.c.created_at.desc(), scored.c.id.desc())
+            .limit(per_page).offset(offset)).all()
+    return Results(_hits(engine, terms, rows, user), total, unranked=sort != "date" and not ranked)
+
+
+def _candidates(engine, terms: Terms, user, filters: Filters, *, scored: bool):
+    """Both branches, each bounded to COUNT_CAP + 1 rows before they meet."""
+    branches = []
+    if filters.stance is None:
+        branches.append(engine.topic_hits(terms, scored))
+    branches.append(engine.post_hits(terms, scored))
+    bounded = []
+    for query, newest_first, posts in branches:
+        query = _narrow(query, user, filters, posts=posts).order_by(newest_first).limit(COUNT_CAP + 1)
+        # A compound SELECT takes ORDER BY and LIMIT only on the whole: wrap each branch.
+        inner = query.subquery()
+        bounded.append(select(*inner.c))
+    return union_all(*bounded)
+
+
+def _count(hits) -> int:
+    """Asked only for a page past the last one, which shows no hits but the count."""
+    return db.session.scalar(select(func.count()).select_from(hits))
+
+
+def _anonymous_debate(topic_id) -> ColumnElement:
+    return topic_id.in_(select(ClassDebate.topic_id).where(ClassDebate.anonymous.is_(True)))
+
+
+def _hits(engine, terms: Terms, rows, user) -> list[Hit]:
+    """Titles, snippets and bylines for the rows of one page (two queries at most)."""
+    topic_ids = [i for kind, i, *_ in rows if kind == "topic"]
+    post_ids = [i for kind, i, *_ in rows if kind == "post"]
+    author = func.coalesce(func.nullif(User.display_name, ""), User.username)
+    topics = {r.id: Hit("topic", r.id, None, *map(highlight, engine.snippets(r, title=True)), r.author,
+                        r.created_at, r.kind == TopicKind.DEBATE, article_title=r.article_title)
+              for r in db.session.execute(
+                  engine.topic_snippets(terms, topic_ids)
+                  .add_columns(Topic.id, Topic.kind, Topic.created_at, author.label("author"),
+                               Article.title.label("article_title"))
+                  .join(User, User.id == Topic.author_id).join(Article, Article.id == Topic.article_id))
+              } if topic_ids else {}
+    unmasked = user.is_authenticated and user.is_admin
+    posts = {r.id: Hit("post", r.topic_id, r.id, escape(r.title), highlight(engine.snippets(r, title=False)[1]),
+                       ANONYMOUS if r.anonymous and not unmasked else r.author, r.created_at,
+                       r.kind == TopicKind.DEBATE, stance=r.stance, parent_id=r.parent_id,
+                       pro_label=r.pro_label, con_label=r.con_label)
+             for r in db.session.execute(
+                 engine.post_snippets(terms, post_ids)
+                 .add_columns(Post.id, Post.topic_id, Post.stance, Post.parent_id, Post.created_at,
+                              Topic.kind, Topic.pro_label, Topic.con_label, author.label("author"),
+                              _anonymous_debate(Post.topic_id).label("anonymous"))
+                 .join(User, User.id == Post.author_id))
+             } if post_ids else {}
+    found = {"topic": topics, "post": posts}
+    return [found[kind][ident] for kind, ident, *_ in rows if ident in found[kind]]
 
 
 def _narrow(query: Select, user, filters: Filters, *, posts: bool) -> Select:
@@ -161,8 +231,12 @@ def _narrow(query: Select, user, filters: Filters, *, posts: bool) -> Select:
     if filters.kind:
         query = query.where(Topic.kind == filters.kind)
     if filters.author:
-        query = query.where(author_column == select(User.id).where(
-            User.username_key == username_key(filters.author)).scalar_subquery())
+        key = username_key(filters.author)
+        query = query.where(author_column == select(User.id).where(User.username_key == key).scalar_subquery())
+        # Like a profile, the author filter must not unmask a pseudonym: posts in
+        # anonymous debates are found by author only by admins and the author.
+        if posts and not (user.is_authenticated and (user.is_admin or user.username_key == key)):
+            query = query.where(~_anonymous_debate(Post.topic_id))
     if filters.article:
         query = query.where(Topic.article_id == select(Article.id).where(
             Article.slug == filters.article).scalar_subquery())
@@ -177,37 +251,47 @@ class _SQLite:
     def _match(name: str, terms: Terms) -> ColumnElement:
         return literal_column(name).op("MATCH")(bindparam(f"{name}_q", terms.fts5(), unique=True))
 
-    def post_hits(self, terms: Terms) -> Select:
-        return (select(literal("post").label("kind"), Post.id.label("id"),
-                       (-func.bm25(literal_column("posts_fts"))).label("score"),
-                       Post.created_at.label("created_at"))
-                .select_from(self.posts_fts)
-                .join(Post, Post.id == self.posts_fts.c.rowid).join(Topic, Topic.id == Post.topic_id)
-                .where(self._match("posts_fts", terms)))
+    # Each builder returns (query, the engine's newest-first order, whether it lists posts).
+    # FTS5 walks its index by rowid, so `ORDER BY rowid DESC LIMIT n` stops after n rows.
+    def post_hits(self, terms: Terms, scored: bool) -> tuple[Select, ColumnElement, bool]:
+        columns = [literal("post").label("kind"), Post.id.label("id"), Post.created_at.label("created_at")]
+        if scored:
+            columns.append((-func.bm25(literal_column("posts_fts"))).label("score"))
+        query = (select(*columns).select_from(self.posts_fts)
+                 .join(Post, Post.id == self.posts_fts.c.rowid).join(Topic, Topic.id == Post.topic_id)
+                 .where(self._match("posts_fts", terms)))
+        return query, self.posts_fts.c.rowid.desc(), True
 
-    def topic_hits(self, terms: Terms) -> Select:
-        # A word in the title counts three times one in the opening text.
-        return (select(literal("topic").label("kind"), Topic.id.label("id"),
-                       (-func.bm25(literal_column("topics_fts"), 3.0, 1.0)).label("score"),
-                       Topic.created_at.label("created_at"))
-                .select_from(self.topics_fts).join(Topic, Topic.id == self.topics_fts.c.rowid)
-                .where(self._match("topics_fts", terms)))
+    def topic_hits(self, terms: Terms, scored: bool) -> tuple[Select, ColumnElement, bool]:
+        columns = [literal("topic").label("kind"), Topic.id.label("id"), Topic.created_at.label("created_at")]
+        if scored:
+            # A word in the title counts three times one in the opening text.
+            columns.append((-func.bm25(literal_column("topics_fts"), 3.0, 1.0)).label("score"))
+        query = (select(*columns).select_from(self.topics_fts).join(Topic, Topic.id == self.topics_fts.c.rowid)
+                 .where(self._match("topics_fts", terms)))
+        return query, self.topics_fts.c.rowid.desc(), False
 
+    # The rowid constraint (not posts.id) lets FTS5 look up the page's rows
+    # instead of walking every match.
     def post_snippets(self, terms: Terms, ids: list[int]) -> Select:
         snippet = func.snippet(literal_column("posts_fts"), 0, _OPEN, _CLOSE, "…", 24)
-        return (select(Post, Topic.title, snippet).select_from(self.posts_fts)
+        return (select(Topic.title, snippet.label("snippet")).select_from(self.posts_fts)
                 .join(Post, Post.id == self.posts_fts.c.rowid).join(Topic, Topic.id == Post.topic_id)
-                .where(self._match("posts_fts", terms), Post.id.in_(ids)))
+                .where(self._match("posts_fts", terms), self.posts_fts.c.rowid.in_(ids)))
 
     def topic_snippets(self, terms: Terms, ids: list[int]) -> Select:
         fts = literal_column("topics_fts")
-        return (select(Topic, func.highlight(fts, 0, _OPEN, _CLOSE), func.snippet(fts, 1, _OPEN, _CLOSE, "…", 24))
+        return (select(func.highlight(fts, 0, _OPEN, _CLOSE).label("title"),
+                       func.snippet(fts, 1, _OPEN, _CLOSE, "…", 24).label("snippet"))
                 .select_from(self.topics_fts).join(Topic, Topic.id == self.topics_fts.c.rowid)
-                .where(self._match("topics_fts", terms), Topic.id.in_(ids)))
+                .where(self._match("topics_fts", terms), self.topics_fts.c.rowid.in_(ids)))
+
+    @staticmethod
+    def snippets(row, title: bool) -> tuple[str, str]:
+        return row.title, row.snippet
 
 
 class _PostgreSQL:
-    HEADLINE = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=15"
 
     @staticmethod
     def tsquery(terms: Terms) -> ColumnElement:
@@ -224,29 +308,67 @@ class _PostgreSQL:
     def _vector(table_name: str):
         return literal_column(f"{table_name}.{SEARCH_COLUMN}")
 
-    def post_hits(self, terms: Terms) -> Select:
+    def post_hits(self, terms: Terms, scored: bool) -> tuple[Select, ColumnElement, bool]:
         query, vector = self.tsquery(terms), self._vector("posts")
-        return (select(literal("post").label("kind"), Post.id.label("id"),
-                       func.ts_rank(vector, query).label("score"), Post.created_at.label("created_at"))
-                .join(Topic, Topic.id == Post.topic_id).where(vector.op("@@")(query)))
+        columns = [literal("post").label("kind"), Post.id.label("id"), Post.created_at.label("created_at")]
+        if scored:
+            columns.append(func.ts_rank(vector, query).label("score"))
+        return (select(*columns).join(Topic, Topic.id == Post.topic_id).where(vector.op("@@")(query)),
+                Post.id.desc(), True)
 
-    def topic_hits(self, terms: Terms) -> Select:
+    def topic_hits(self, terms: Terms, scored: bool) -> tuple[Select, ColumnElement, bool]:
         query, vector = self.tsquery(terms), self._vector("topics")
-        return (select(literal("topic").label("kind"), Topic.id.label("id"),
-                       func.ts_rank(vector, query).label("score"), Topic.created_at.label("created_at"))
-                .where(vector.op("@@")(query)))
+        columns = [literal("topic").label("kind"), Topic.id.label("id"), Topic.created_at.label("created_at")]
+        if scored:
+            columns.append(func.ts_rank(vector, query).label("score"))
+        return select(*columns).where(vector.op("@@")(query)), Topic.id.desc(), False
 
-    def _headline(self, text, terms: Terms, options: str):
-        return func.ts_headline(literal_column(f"'{PG_CONFIG}'::regconfig"), text, self.tsquery(terms), options)
+    # ts_headline parses the whole text again for each row (about as costly as
+    # indexing it): 20 of them were most of a broad search's time. PostgreSQL
+    # still decides what matches; it names the query's lexemes once, and the
+    # page's few texts are marked here (see `mark_stems`).
+    def _lexemes(self, terms: Terms):
+        return cast(self.tsquery(terms), Text).label("lexemes")
 
     def post_snippets(self, terms: Terms, ids: list[int]) -> Select:
-        return (select(Post, Topic.title, self._headline(Post.body_md, terms, self.HEADLINE))
-                .join(Topic, Topic.id == Post.topic_id).where(Post.id.in_(ids)))
+        return (select(Topic.title, Post.body_md.label("body"), self._lexemes(terms))
+                .select_from(Post).join(Topic, Topic.id == Post.topic_id).where(Post.id.in_(ids)))
 
     def topic_snippets(self, terms: Terms, ids: list[int]) -> Select:
-        title = self._headline(Topic.title, terms, f"StartSel={_OPEN}, StopSel={_CLOSE}, HighlightAll=true")
-        return (select(Topic, title, self._headline(Topic.body_md, terms, self.HEADLINE))
-                .where(Topic.id.in_(ids)))
+        return (select(Topic.title, Topic.body_md.label("body"), self._lexemes(terms))
+                .select_from(Topic).where(Topic.id.in_(ids)))
+
+    @staticmethod
+    def snippets(row, title: bool) -> tuple[str, str]:
+        stems = _LEXEME.findall(row.lexemes)
+        stems = tuple(s.replace("''", "'") for s in stems)
+        return (mark_stems(row.title, stems, words=None) if title else row.title), mark_stems(row.body, stems)
+
+
+_LEXEME = re.compile(r"'((?:[^']|'')*)'")
+
+
+def mark_stems(text: str, stems: tuple[str, ...], words: int | None = 35) -> str:
+    """The `words` words of `text` around its first match (all of it when None),
+    each word that starts with one of the query's stems between the markers.
+    A stem is English Snowball's: "licence" and "licensing" give "licenc" and
+    "licens"; "happy" gives "happi", hence the y."""
+    stems = stems + tuple(s[:-1] + "y" for s in stems if s.endswith("i"))
+    tokens = list(_WORD.finditer(text))
+    matched = [i for i, t in enumerate(tokens) if t.group().casefold().startswith(stems)] if stems else []
+    start, end = 0, len(tokens)
+    if words is not None and len(tokens) > words:
+        start = max(0, min((matched or [0])[0] - 5, len(tokens) - words))
+        end = start + words
+    if not tokens:
+        return text
+    pieces, at = [], tokens[start].start() if start else 0
+    for i in matched:
+        if start <= i < end:
+            pieces += [text[at:tokens[i].start()], _OPEN, tokens[i].group(), _CLOSE]
+            at = tokens[i].end()
+    pieces.append(text[at:tokens[end - 1].end() if end < len(tokens) else len(text)])
+    return ("…" if start else "") + "".join(pieces) + ("…" if end < len(tokens) else "")
 
 
 _ENGINES = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}
@@ -258,6 +380,17 @@ def schema_filter(obj, name, type_, reflected, compare_to) -> bool:
         return False
     if type_ == "column" and name == SEARCH_COLUMN:
         return False
-    if type_ == "index" and name and name.endswith(f"_{SEARCH_COLUMN}"):
+    if type_ == "index" and name and (name.endswith(f"_{SEARCH_COLUMN}") or name in SEARCH_INDEXES):
         return False
     return True
+
+
+def optimize_index() -> None:
+    """Merge SQLite's full-text indexes into one segment each: after a bulk load
+    they are left in many, and every lookup of a row (a snippet) then searches
+    each of them. Ordinary posting keeps them merged by itself. PostgreSQL's
+    GIN indexes need nothing here (autovacuum)."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    for name in SEARCH_TABLES:
+        db.session.execute(text(f"INSERT INTO {name}({name}) VALUES ('optimize')"))

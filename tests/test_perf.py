@@ -176,7 +176,7 @@ def test_no_get_renders_markdown(client, make_user, make_article, make_topic, ma
             f"/u/{author.username}", "/auth/login", "/auth/register",
             f"/t/{debate.id}", f"/t/{debate.id}?view=thread", f"/t/{debate.id}?sort=deltas&pro_page=2",
             f"/p/{argument.id}", f"/p/{answer.id}", f"/p/{argument.id}?view=thread", f"/p/{argument.id}/deltas",
-            f"/t/{debate.id}/poll"]
+            f"/t/{debate.id}/poll", "/search?q=edited+text"]
     for viewer in (None, make_user()):
         if viewer is not None:
             client.login(viewer)

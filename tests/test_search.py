@@ -34,7 +34,7 @@ def _run(user, text, **filters):
 
 
 def _ids(results):
-    return [(h.kind, (h.post or h.topic).id) for h in results.hits]
+    return [(h.kind, h.post_id or h.topic_id) for h in results.hits]
 
 
 def test_search_finds_posts_by_stemmed_words(corpus, make_user):
@@ -97,11 +97,11 @@ def test_search_follows_edits_and_titles(corpus, make_user):
 
 
 def test_search_snippets_escape_the_text_and_mark_matches(make_topic, make_post, make_user):
-    make_post(topic=make_topic(), body="The leaked <script>alert(1)</script> tag.")
-    make_post(topic=make_topic(), body="Leaked weights & 3 < 4 odd.")
-    hits = {h.post.body_md[:3]: h.snippet for h in _run(make_user(), "leaked").hits}
-    assert "<mark>leaked</mark>" in hits["The"] and "<script" not in hits["The"]
-    assert "<mark>Leaked</mark>" in hits["Lea"] and "&amp;" in hits["Lea"] and "&lt;" in hits["Lea"]
+    script = make_post(topic=make_topic(), body="The leaked <script>alert(1)</script> tag.")
+    odd = make_post(topic=make_topic(), body="Leaked weights & 3 < 4 odd.")
+    hits = {h.post_id: h.snippet for h in _run(make_user(), "leaked").hits}
+    assert "<mark>leaked</mark>" in hits[script.id] and "<script" not in hits[script.id]
+    assert "<mark>Leaked</mark>" in hits[odd.id] and "&amp;" in hits[odd.id] and "&lt;" in hits[odd.id]
 
 
 def test_search_title_is_highlighted(corpus, make_user):
@@ -185,3 +185,120 @@ def test_search_page_queries_do_not_grow(client, make_topic, make_user, count_qu
             assert client.get(f"/search?q=size{n}+consent").status_code == 200
         counts.append(len(q))
     assert counts[0] == counts[1] <= 10
+
+
+# --- broad queries: bounded work, said honestly on the page ------------------------
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    """A cap of 5 stands in for 200, so 'broad' needs a dozen posts, not hundreds."""
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    return 5
+
+
+def _posts(topic, author, n, body="Consent point {i}."):
+    posts = [posting.create_post(author, topic, body.format(i=i)) for i in range(n)]
+    db.session.commit()
+    return posts
+
+
+def test_search_past_the_cap_shows_the_newest_first_and_says_so(small_cap, client, make_topic, make_user):
+    topic, author = make_topic(title="Elsewhere"), make_user()
+    dense = posting.create_post(author, topic, "Consent consent consent, consent.")
+    newer = _posts(topic, author, 8)
+    results = search.search(make_user(), search.parse("consent"), search.Filters())
+    assert results.capped and results.unranked
+    assert [h.post_id for h in results.hits][:3] == [p.id for p in reversed(newer)][:3]
+    assert dense.id not in [h.post_id for h in results.hits[:5]]
+    page = client.get("/search?q=consent").get_data(as_text=True)
+    assert "More than 5 results" in page and "the newest come first" in page
+    by_date = client.get("/search?q=consent&sort=date").get_data(as_text=True)
+    assert "More than 5 results" in by_date and "the newest come first" not in by_date
+
+
+def test_search_under_the_cap_ranks_every_match(small_cap, make_topic, make_user):
+    topic, author = make_topic(title="Elsewhere"), make_user()
+    dense = posting.create_post(author, topic, "Consent consent consent, consent.")
+    _posts(topic, author, 3)
+    results = search.search(make_user(), search.parse("consent"), search.Filters())
+    assert not results.capped and not results.unranked and results.total == 4
+    assert results.hits[0].post_id == dense.id
+
+
+def test_search_cap_counts_only_what_the_viewer_may_see(small_cap, make_topic, make_user, hide_topics):
+    """Private matches, however many and however new, neither fill the bounded
+    candidates nor show in the count."""
+    public, private, author = make_topic(title="Open"), make_topic(title="Closed"), make_user()
+    seen = _posts(public, author, 3)
+    _posts(private, author, 10)
+    hide_topics(private)
+    results = search.search(make_user(), search.parse("consent"), search.Filters())
+    assert results.total == 3 and not results.capped
+    assert sorted(h.post_id for h in results.hits) == sorted(p.id for p in seen)
+
+
+def test_search_page_past_the_last_still_gives_the_count(client, make_topic, make_user):
+    _posts(make_topic(title="Elsewhere"), make_user(), 3)
+    page = client.get("/search?q=consent&page=9").get_data(as_text=True)
+    assert "3 results" in page and 'class="search-hit"' not in page
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_search_page_queries_do_not_grow_past_the_cap(small_cap, client, make_topic, make_user, count_queries,
+                                                      sort):
+    author = make_user()
+    for n in (8, 40):
+        _posts(make_topic(title=f"Size {n}"), author, n, body=f"Size{n} consent argument {{i}}.")
+    counts = []
+    for n in (8, 40):
+        url = f"/search?q=size{n}+consent&sort={sort}"
+        with count_queries() as q:
+            assert "More than 5 results" in client.get(url).get_data(as_text=True)
+        counts.append(len(q))
+    assert counts[0] == counts[1] <= 10
+
+
+# --- anonymous class debates: search unmasks no one -------------------------------
+
+@pytest.fixture
+def anonymous_post(make_class, make_class_debate, open_phase, make_user):
+    from forum import classes
+    from forum.models import PhaseKind
+    classroom = make_class()
+    alice, bruno = make_user("alice_real"), make_user("bruno_real")
+    for user in (alice, bruno):
+        classes.join_class(user, classroom.join_code)
+    topic = make_class_debate(classroom, anonymous=True)
+    classes.set_sides(topic, {alice.id: Stance.PRO, bruno.id: Stance.CON})
+    open_phase(topic, PhaseKind.OPENING)
+    post = posting.create_post(alice, topic, "Alice argues for royalties.", stance=Stance.PRO)
+    db.session.commit()
+    return post, alice, bruno
+
+
+def test_search_shows_no_real_name_in_an_anonymous_debate(client, anonymous_post):
+    post, alice, bruno = anonymous_post
+    client.login(bruno)
+    page = client.get("/search?q=royalties").get_data(as_text=True)
+    assert f"/p/{post.id}" in page and "alice_real" not in page and "Anonymous participant" in page
+
+
+@pytest.mark.parametrize("viewer", ["classmate", "author"])
+def test_search_author_filter_does_not_unmask(anonymous_post, viewer):
+    post, alice, bruno = anonymous_post
+    found = _ids(_run(bruno if viewer == "classmate" else alice, "royalties", author="alice_real"))
+    assert (("post", post.id) in found) == (viewer == "author")
+
+
+def _marks(text):
+    return text.replace(search._OPEN, "[").replace(search._CLOSE, "]")
+
+
+def test_mark_stems_marks_words_by_their_stem_in_a_window_around_the_first():
+    text = " ".join(f"w{i}" for i in range(50)) + " Licensing and licences, happy consent. " + "tail " * 40
+    marked = _marks(search.mark_stems(text, ("licens", "licenc", "happi")))
+    assert marked.startswith("…w45 ") and marked.endswith("…")
+    assert "[Licensing] and [licences], [happy] consent." in marked and len(marked.split()) == 35
+    assert _marks(search.mark_stems("Short licence.", ("licenc",))) == "Short [licence]."
+    assert _marks(search.mark_stems("Title of a licence", ("licenc",), words=None)) == "Title of a [licence]"
+    assert search.mark_stems("No match here.", ("licenc",)) == "No match here."

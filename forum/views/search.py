@@ -30,4 +30,4 @@ def index():
     articles = db.session.execute(select(Article.slug, Article.title).order_by(Article.title)).all()
     return render_template("search/index.html", query=query.replace("\x00", ""), filters=filters, sort=sort,
                            results=results, error=error, pagination=pagination,
-                           articles=articles), 400 if error else 200
+                           articles=articles, cap=search.COUNT_CAP), 400 if error else 200
