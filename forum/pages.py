@@ -100,22 +100,28 @@ def _roots_statement(sort: str, member: bool):
 
 @functools.cache
 def _replies_statement(member: bool):
-    return postviews.statement(P.root_id.in_(bindparam("root_ids", expanding=True)),
-                               P.depth < bindparam("depth_limit"), member=member)
+    return (postviews.statement(P.root_id.in_(bindparam("root_ids", expanding=True)),
+                                P.depth < bindparam("depth_limit"), order_by=(P.created_at, P.id),
+                                member=member)
+            .limit(bindparam("cap")))
 
 
 def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_page: int = 20,
                topic: Topic | None = None) -> TopicPage:
     """One page of top-level posts with their replies down to the thread depth limit
-    (deeper ones are a "Continue this thread" link away): three queries with the topic."""
+    (deeper ones are a "Continue this thread" link away) and up to REPLIES_PER_PAGE
+    of them: three queries with the topic."""
     topic = topic or _load_topic(user, topic_id)
     sort = sort if sort in SORTS else "old"
     pagination = Pagination(page=max(page, 1), per_page=per_page, total=topic.root_count)
     roots = postviews.fetch(user, topic, functools.partial(_roots_statement, sort), topic_id=topic.id,
                             limit=per_page, offset=(pagination.page - 1) * per_page)
     root_ids = [p.id for p in roots]
+    # The oldest replies, down to the depth limit and at most REPLIES_PER_PAGE: a page's
+    # size does not depend on how busy one thread is ("N more replies" link to the rest).
     replies = postviews.fetch(user, topic, _replies_statement, root_ids=root_ids,
-                              depth_limit=current_app.config["THREAD_DEPTH_LIMIT"]) if root_ids else []
+                              depth_limit=current_app.config["THREAD_DEPTH_LIMIT"],
+                              cap=current_app.config["REPLIES_PER_PAGE"]) if root_ids else []
     page = TopicPage(topic, postviews.tree(roots + replies, root_ids, newest_first=sort == "new",
                                            best_first=sort == "best"),
                      sort, pagination, topic.last_post_id or 0, topic.viewer_watch)
@@ -145,7 +151,9 @@ def _post_family_statement(member: bool):
     below = below.union_all(select(P.id, below.c.level + 1).where(
         P.parent_id == below.c.id, below.c.level < bindparam("levels")))
     shown = select(below.c.id).union_all(select(bindparam("parent_id", type_=Integer)))
-    return postviews.statement(P.id.in_(shown), member=member)
+    # Level by level, oldest first, at most `cap`: as bounded as a topic page.
+    return (postviews.statement(P.id.in_(shown), order_by=(P.depth, P.created_at, P.id), member=member)
+            .limit(bindparam("cap")))
 
 
 def post_page(user, post_id: int, post: Post | None = None) -> PostPage:
@@ -156,7 +164,8 @@ def post_page(user, post_id: int, post: Post | None = None) -> PostPage:
         abort(404)
     topic = post.topic
     family = postviews.fetch(user, topic, _post_family_statement, post_id=post.id, parent_id=post.parent_id,
-                             levels=current_app.config["THREAD_DEPTH_LIMIT"])
+                             levels=current_app.config["THREAD_DEPTH_LIMIT"],
+                             cap=current_app.config["REPLIES_PER_PAGE"] + 2)
     [shown] = postviews.tree(family, [post.id])
     parent = next((p for p in family if p.id == post.parent_id), None)
     names = anonymity.names_for_topic(user, topic)

@@ -161,3 +161,18 @@ def test_recount_gives_what_the_writes_kept(make_user, make_topic, make_post):
     posting.recount_public_posts()
     db.session.commit()
     assert _counted(maya) == before == _public_posts(maya) == 1
+
+
+def test_a_busy_thread_shows_replies_up_to_the_cap_then_links_to_the_rest(client, app, make_topic, make_post,
+                                                                          monkeypatch):
+    monkeypatch.setitem(app.config, "REPLIES_PER_PAGE", 3)
+    topic = make_topic()
+    root = make_post(topic=topic, body="The root")
+    replies = [make_post(topic=topic, parent=root, body=f"Answer {n}") for n in range(5)]
+    html = client.get(f"/t/{topic.id}").get_data(as_text=True)
+    assert all(f"Answer {n}<" in html for n in range(3)) and "Answer 3<" not in html
+    assert f'<a href="/p/{root.id}">2 more replies →</a>' in html
+    permalink = client.get(f"/p/{root.id}").get_data(as_text=True)
+    assert "The root<" in permalink and "Answer 2<" in permalink and "Answer 4<" not in permalink
+    deeper = client.get(f"/p/{replies[4].id}").get_data(as_text=True)
+    assert "Answer 4<" in deeper and "The root<" in deeper  # the post, and its parent as context
