@@ -134,3 +134,27 @@ def test_passage_link_lists_the_topics_on_it(client, make_article, make_topic):
     assert "About the first" in page and "About the second" not in page
     everything = client.get("/a/art").get_data(as_text=True)
     assert "About the first" in everything and "About the second" in everything
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_home_queries_do_not_grow(client, make_user, make_article, make_topic, make_post, count_queries,
+                                  signed_in):
+    article = make_article()
+    if signed_in:
+        client.login(make_user())
+
+    def add_topics(n: int) -> None:
+        for _ in range(n):
+            make_post(topic=make_topic(article=article, author=make_user()))
+
+    def load() -> tuple[int, str]:
+        with count_queries() as queries:
+            page = client.get("/").get_data(as_text=True)
+        return len(queries), page
+
+    add_topics(2)
+    small, _ = load()
+    add_topics(38)
+    large, page = load()
+    assert page.count('class="topic-row') == 40
+    assert small == large <= 10
