@@ -146,7 +146,8 @@ def landmarks(url: str) -> dict:
     queries = {
         "big_discussion": "SELECT id FROM topics WHERE kind = 'discussion' ORDER BY post_count DESC, id LIMIT 1",
         "big_debate": "SELECT id FROM topics WHERE kind = 'debate' ORDER BY post_count DESC, id LIMIT 1",
-        "deep_post": "SELECT id FROM posts ORDER BY depth DESC, id LIMIT 1",
+        "deep_post": "SELECT p.id FROM posts p JOIN topics t ON t.id = p.topic_id WHERE t.class_id IS NULL "
+                     "ORDER BY p.depth DESC, p.id LIMIT 1",
         # The big debate's argument with the most answers (its columns, one level down).
         "busy_argument": "SELECT id FROM posts WHERE topic_id = (SELECT id FROM topics WHERE kind = 'debate' "
                          "ORDER BY post_count DESC, id LIMIT 1) ORDER BY reply_count DESC, id LIMIT 1",

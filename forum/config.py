@@ -51,7 +51,7 @@ def load(app) -> None:
         RATELIMIT_HEADERS_ENABLED=True,
         POSTS_PER_PAGE=20,
         THREAD_DEPTH_LIMIT=8,
-        REPLIES_PER_PAGE=300,  # replies shown under a page of top-level posts; the rest a link away
+        REPLIES_PER_PAGE=100,  # replies shown under a page of top-level posts; the rest a link away
         GUEST_PAGE_SECONDS=30,  # guests share a rendered public topic page this long (0: off)
         SITE_NAME="Counterpoint",
         CENTRAL_QUESTION="How do we balance innovation with intellectual property?",
