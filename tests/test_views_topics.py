@@ -152,7 +152,7 @@ def test_editing_another_members_topic_is_403(client, make_user, make_topic):
     assert client.post(f"/t/{topic.id}/edit", data={"title": "Hijack", "body": "x"}).status_code == 403
 
 
-@pytest.mark.parametrize("size", [10, 1000])
+@pytest.mark.parametrize("size", [10, 300])
 def test_topic_page_queries_do_not_grow(client, make_user, make_topic, count_queries, size):
     topic = make_topic(posts=size)
     client.login(make_user())
@@ -161,7 +161,7 @@ def test_topic_page_queries_do_not_grow(client, make_user, make_topic, count_que
     assert len(queries) <= 10, queries
     TOPIC_QUERIES[size] = len(queries)
     if len(TOPIC_QUERIES) == 2:
-        assert TOPIC_QUERIES[10] == TOPIC_QUERIES[1000]
+        assert TOPIC_QUERIES[10] == TOPIC_QUERIES[300]
 
 
 TOPIC_QUERIES: dict[int, int] = {}
