@@ -10,7 +10,7 @@ rule depends on it).
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -375,15 +375,6 @@ def unmute_member(muter: User, muted: User) -> None:
     if mute is None:
         raise RuleError(f"You haven't muted {muted.name}.")
     db.session.delete(mute)
-
-
-def load_posts_with_mutes(user, query) -> tuple[list[Post], set[int]]:
-    """Run a query of posts and learn, in the same query, whose authors `user` muted."""
-    if not user.is_authenticated:
-        return list(db.session.scalars(query)), set()
-    rows = db.session.execute(query.add_columns(Mute.id).outerjoin(
-        Mute, and_(Mute.muted_id == Post.author_id, Mute.muter_id == user.id))).all()
-    return [post for post, _ in rows], {post.author_id for post, mute_id in rows if mute_id is not None}
 
 
 def muted_ids(user) -> frozenset[int]:

@@ -26,6 +26,7 @@ from sqlalchemy import and_, bindparam, select
 from . import display, permissions
 from .extensions import db
 from .models import Mute, Post, PostStatus, Stance, Topic, User
+from .models.topics import ModerationState
 
 SENTINEL = 9_876_543_210
 posts, users, mutes = Post.__table__, User.__table__, Mute.__table__
@@ -46,7 +47,7 @@ def url_pattern(endpoint: str, **values) -> Callable[[object], str]:
     return lambda value: f"{head}{value}{tail}"
 
 
-class PostView:
+class PostView(ModerationState):
     """One post as a page shows it. Built by `Presenter`; read by templates."""
 
     __slots__ = (
@@ -68,18 +69,9 @@ class PostView:
         self.muted = muted
         self.children: list[PostView] = []
 
-    # The same answers as on `Post` (see models/topics.py).
     @property
-    def is_deleted(self) -> bool:
+    def is_deleted(self) -> bool:  # as on `Post`, which has the time itself
         return self.deleted
-
-    @property
-    def is_removed(self) -> bool:
-        return self.status == PostStatus.REMOVED
-
-    @property
-    def is_pending_review(self) -> bool:
-        return self.status in (PostStatus.HIDDEN, PostStatus.HELD)
 
     def __repr__(self) -> str:
         return f"<PostView {self.id}>"

@@ -79,7 +79,24 @@ class Topic(db.Model):
         return f"<Topic {self.id} {self.title[:30]!r}>"
 
 
-class Post(db.Model):
+class ModerationState:
+    """What a post's moderation status means; shared by `Post` and the light
+    `postviews.PostView`, which both have a `status`."""
+
+    __slots__ = ()
+    status: str
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status == PostStatus.REMOVED
+
+    @property
+    def is_pending_review(self) -> bool:
+        """Hidden or held: shown in full only to its author and moderators."""
+        return self.status in (PostStatus.HIDDEN, PostStatus.HELD)
+
+
+class Post(ModerationState, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         CheckConstraint("stance IS NULL OR stance IN ('pro', 'con')", name="stance"),
@@ -159,15 +176,6 @@ class Post(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
-
-    @property
-    def is_removed(self) -> bool:
-        return self.status == PostStatus.REMOVED
-
-    @property
-    def is_pending_review(self) -> bool:
-        """Hidden or held: shown in full only to its author and moderators."""
-        return self.status in (PostStatus.HIDDEN, PostStatus.HELD)
 
     def __repr__(self) -> str:
         return f"<Post {self.id} in topic {self.topic_id}>"
