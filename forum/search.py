@@ -39,8 +39,8 @@ PG_CONFIG = "english"
 # Not on the models: the migration owns them (see schema_filter).
 SEARCH_TABLES = ("posts_fts", "topics_fts")
 SEARCH_COLUMN = "search_vector"
-# SQLite only, from the migration 0009_search_perf.
-SEARCH_INDEXES = ("ix_posts_search_cover", "ix_topics_search_cover")
+# From the migrations 0009_search_perf (SQLite) and 0010_search_stance (PostgreSQL).
+SEARCH_INDEXES = ("ix_posts_search_cover", "ix_topics_search_cover", "ix_posts_stance_id")
 
 
 @dataclass(frozen=True)
