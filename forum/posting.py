@@ -95,20 +95,28 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
         post.parent_id = parent.id
         post.root_id = parent.root_id or parent.id
         post.depth = parent.depth + 1
-        by_stance = {Stance.PRO: "pro_count", Stance.CON: "con_count"}.get(stance, "comment_count")
-        db.session.execute(update(Post).where(Post.id == parent.id)
+    db.session.add(post)
+    db.session.flush()
+    notifications.post_created(post)
+    _count_new_post(post, now)
+    return post
+
+
+def _count_new_post(post: Post, now) -> None:
+    """The counters a new post moves, in SQL, in the same transaction: no
+    read-then-write race. Last, because each UPDATE locks its row (the topic,
+    the parent, the author) until the commit, and every reply in a busy topic
+    waits for the topic's row: the later it is taken, the shorter the wait."""
+    if post.parent_id is not None:
+        by_stance = {Stance.PRO: "pro_count", Stance.CON: "con_count"}.get(post.stance, "comment_count")
+        db.session.execute(update(Post).where(Post.id == post.parent_id)
                            .values({"reply_count": Post.reply_count + 1,
                                     by_stance: getattr(Post, by_stance) + 1}))
     counts = {"post_count": Topic.post_count + 1, "last_activity_at": now}
-    if parent is None:
+    if post.parent_id is None:
         counts["root_count"] = Topic.root_count + 1
-    # Counters change in SQL, in the same transaction: no read-then-write race.
-    db.session.execute(update(Topic).where(Topic.id == topic.id).values(**counts))
-    db.session.add(post)
-    db.session.flush()
+    db.session.execute(update(Topic).where(Topic.id == post.topic_id).values(**counts))
     count_public(post, was_public=False)
-    notifications.post_created(post)
-    return post
 
 
 def edit_post(post: Post, editor: User, body: str, reason: str | None = None) -> Post:
