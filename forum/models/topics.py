@@ -101,8 +101,13 @@ class Post(ModerationState, db.Model):
     __table_args__ = (
         CheckConstraint("stance IS NULL OR stance IN ('pro', 'con')", name="stance"),
         CheckConstraint("status IN ('visible', 'hidden', 'removed', 'held')", name="status"),
-        # Roots of a topic, in order: the first page of a topic.
+        # Posts of a topic by parent, in order.
         Index("ix_posts_topic_parent_created", "topic_id", "parent_id", "created_at"),
+        # Roots of a topic in page order, so a page reads just its own rows. PostgreSQL
+        # does not take `parent_id IS NULL` as fixing the column in the index above, so
+        # there it sorted every root of the topic for each page.
+        Index("ix_posts_roots", "topic_id", "created_at", "id",
+              sqlite_where=text("parent_id IS NULL"), postgresql_where=text("parent_id IS NULL")),
         # Every post under the roots of a page, in one query.
         Index("ix_posts_root_created", "root_id", "created_at"),
         Index("ix_posts_author_created", "author_id", "created_at"),
