@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from . import anonymity, markup, visibility
@@ -140,7 +141,12 @@ def auto_watch(user: User, topic: Topic) -> None:
     """Watch a topic one writes in, unless one has a say about it already or turned this off."""
     if watch_level(user, topic) is not None or not follow_settings(user).auto_watch:
         return
-    db.session.add(TopicWatch(user_id=user.id, topic_id=topic.id, level=WatchLevel.WATCHING))
+    # Two first replies at once (two tabs) both find no watch; the second insert
+    # must leave the first one's row alone rather than fail its reply.
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.engine.dialect.name]
+    db.session.execute(insert(TopicWatch)
+                       .values(user_id=user.id, topic_id=topic.id, level=WatchLevel.WATCHING)
+                       .on_conflict_do_nothing(index_elements=[TopicWatch.user_id, TopicWatch.topic_id]))
 
 
 # Settings -------------------------------------------------------------------

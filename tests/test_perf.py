@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from forum import markup, posting
 from forum.extensions import db
-from forum.models import Post, Topic
+from forum.models import Post, Topic, TopicWatch
 
-WRITERS, REPLIES_EACH = 20, 5
+WRITERS, REPLIES_EACH, TABS = 20, 5, 8
 
 
 def test_concurrent_replies_are_all_stored(app, make_user, make_topic):
@@ -41,6 +41,33 @@ def test_concurrent_replies_are_all_stored(app, make_user, make_topic):
     assert statuses == [302] * (WRITERS * REPLIES_EACH)
     stored = db.session.scalar(select(func.count()).select_from(Post).where(Post.topic_id == topic_id))
     assert stored == db.session.get(Topic, topic_id).post_count == WRITERS * REPLIES_EACH
+
+
+def test_one_member_replying_from_several_tabs_at_once(app, make_user, make_topic):
+    """Each first reply finds the member not yet watching the topic and starts
+    watching it: the second insert of that watch must not fail the reply."""
+    topic_id, user_id = make_topic().id, make_user().id
+    start = threading.Barrier(TABS)
+    statuses: list[int] = []
+
+    def write(n: int) -> None:
+        with app.app_context():
+            client = app.test_client()
+            with client.session_transaction() as session:
+                session["_user_id"] = str(user_id)
+            start.wait()
+            statuses.append(client.post(f"/t/{topic_id}/reply", data={"body": f"Tab {n}"}).status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(TABS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.rollback()
+    assert statuses == [302] * TABS
+    assert db.session.scalar(select(func.count()).select_from(TopicWatch)
+                             .where(TopicWatch.user_id == user_id, TopicWatch.topic_id == topic_id)) == 1
 
 
 # --- conditional GET ---------------------------------------------------------
