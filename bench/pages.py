@@ -332,14 +332,16 @@ def _drive(target: Target, index: int, deadline: float, stats: Stats, lock: thre
         size = len(data)
         queries = max(queries, int(response.getheader("X-Query-Count") or 0))
     conn.close()
-    if record:
-        with lock:
+    with lock:
+        # A failure counts even in the warm-up (a race shows on the first requests);
+        # only the timings wait for it to end.
+        for status, count in statuses.items():
+            stats.statuses[status] = stats.statuses.get(status, 0) + count
+        stats.errors += errors
+        if record:
             stats.latencies += latencies
-            for status, count in statuses.items():
-                stats.statuses[status] = stats.statuses.get(status, 0) + count
             stats.bytes = max(stats.bytes, size)
             stats.queries = max(stats.queries, queries)
-            stats.errors += errors
 
 
 def run_slice(target: Target, seconds: float, concurrency: int, stats: Stats, record: bool = True) -> None:
