@@ -51,7 +51,7 @@ class Page:
     name: str
     path: str                   # formatted with the landmarks below
     method: str = "GET"
-    login: str | None = None    # a role from LOGINS: the page is measured signed in
+    login: str | None = None    # a role from LOGINS or a landmark's username: measured signed in
     server: str = "app"         # or "ceiling"
     revalidate: bool = False    # send the page's own ETag back (If-None-Match)
     optional: bool = False      # skipped with a note while the page does not exist (404)
@@ -72,7 +72,8 @@ PAGES = [
     Page("topic: 10k discussion, 304", "/t/{big_discussion}", revalidate=True),
     Page("permalink 40 deep", "/p/{deep_post}"),
     Page("profile", "/u/{profile}"),
-    Page("topic, signed in", "/t/{big_discussion}", login="member"),
+    Page("topic, signed in, a reader", "/t/{big_discussion}", login="reader"),
+    Page("topic, signed in, wrote on it", "/t/{big_discussion}", login="writer"),
     Page("debate columns", "/t/{big_debate}"),
     Page("debate argument, most answers", "/p/{busy_argument}"),
     Page("search", "/search?q=licence+consent", optional=True),
@@ -141,6 +142,10 @@ def _empty(url: str) -> None:
     engine.dispose()
 
 
+_FIRST_ROOTS = ("SELECT id FROM posts WHERE parent_id IS NULL AND topic_id = (SELECT id FROM topics "
+                "WHERE kind = 'discussion' ORDER BY post_count DESC, id LIMIT 1) ORDER BY created_at, id LIMIT 20")
+
+
 def landmarks(url: str) -> dict:
     """The ids and names the pages need, found in the data."""
     queries = {
@@ -156,6 +161,15 @@ def landmarks(url: str) -> dict:
         "reply_topic": "SELECT id FROM topics ORDER BY post_count, id LIMIT 1",
         "bench_class": "SELECT id FROM classrooms ORDER BY id LIMIT 1",
         "class_debate": "SELECT topic_id FROM class_debates ORDER BY topic_id LIMIT 1",
+        # Two members on the big discussion's first page (forum/caching.py): one who
+        # wrote one of its top-level posts gets a tree rendered for them; a reader who
+        # wrote nothing there and mutes no one gets the tree plain readers share.
+        "writer": f"SELECT u.username FROM posts p JOIN users u ON u.id = p.author_id "
+                  f"WHERE p.id IN ({_FIRST_ROOTS}) AND u.role = 'member' ORDER BY p.id LIMIT 1",
+        "reader": f"SELECT u.username FROM users u WHERE u.role = 'member' AND u.suspended_until IS NULL "
+                  f"AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.muter_id = u.id) "
+                  f"AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.author_id = u.id "
+                  f"AND (p.id IN ({_FIRST_ROOTS}) OR p.root_id IN ({_FIRST_ROOTS}))) ORDER BY u.id LIMIT 1",
     }
     found = {}
     engine = create_engine(url)
@@ -372,8 +386,12 @@ def prepare(pages: list[Page], marks: dict, app: Server, ceiling: Server,
         port = ceiling.port if page.server == "ceiling" else app.port
         sessions: list[Session | None] = [None] * concurrency
         if page.login:
+            username = LOGINS.get(page.login) or marks.get(page.login)
+            if username is None:
+                notes.append(f"{page.name}: skipped, no {page.login} in the bench data")
+                continue
             if page.login not in signed_in:
-                signed_in[page.login] = sign_in(app.port, LOGINS[page.login])
+                signed_in[page.login] = sign_in(app.port, username)
             sessions = [signed_in[page.login]] * concurrency
         target = Target(page, port, path, sessions)
         if page.method == "GET":

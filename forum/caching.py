@@ -1,23 +1,31 @@
-"""Conditional GET for topic pages: a page that has not changed since the
-reader last loaded it is answered 304 Not Modified without being built.
+"""Conditional GET for topic pages, and rendered copies that readers share.
 
-The ETag covers what the page shows and who is looking: the topic's counters
-and last activity (a reply, an edit or a deletion moves it), its own edit and
-lock state, the query string (page, sort), and the viewer: their id, role,
+A topic page that has not changed since the reader last loaded it is answered
+304 Not Modified without being built. The ETag covers what the page shows and
+who is looking: the topic's counters and last activity (a reply, a vote, an
+edit, a deletion or a moderator's action moves it), its own edit and lock
+state, the query string (page, sort), and the viewer: their id, role,
 suspension and CSRF secret for a member, "guest" otherwise. Two members never
 share an ETag, and a member's page is `Cache-Control: private`, so no cache
 can hand one member's page to another.
 
-Guests also share one rendered copy of a public topic page, and of the home
-page (keyed by `home_version`), in `GuestPages`: a
-guest who has never seen the page gets the copy the ETag vouches for, exactly
-what a guest revalidating it would be told is current (304). Only for guests,
-only for public topics, only 200 pages without a pending flash message, kept
-`GUEST_PAGE_SECONDS` (30 by default, 0 turns it off) in Redis when REDIS_URL is
-set (shared by every worker and machine) or in a small per-process LRU.
+Shared copies (`SharedCopies`), kept `SHARED_COPY_SECONDS` (30 by default, 0
+turns them off) in Redis when REDIS_URL is set (shared by every worker and
+machine) or in a small per-process LRU:
+
+- Guests share one rendered copy of a public topic page, and of the home page
+  (keyed by `home_version`): a guest who has never seen the page gets the copy
+  the ETag vouches for, exactly what a guest revalidating it would be told is
+  current (304). Only for guests, only for public topics, only 200 pages
+  without a pending flash message.
+- Plain readers among members share a topic page's reply tree (`thread_key`):
+  the rest of their page (header, follow and reply forms, CSRF tokens) is
+  rendered for them. Only where the tree is the same whoever reads it: a
+  public topic, a member who may write, moderates nothing there and mutes no
+  one, and who wrote none of the posts in it; never a tree holding a form.
+
 Whatever the ETag does not see (an author renaming themselves, "3 minutes ago"
-ageing) is at most that many seconds stale for guests; members always get a
-page rendered for them.
+ageing) is at most that many seconds stale in a copy.
 """
 import hashlib
 import time
@@ -26,9 +34,10 @@ from functools import wraps
 
 from flask import current_app, make_response, request, session
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 
-from . import visibility
+from . import moderation, permissions, visibility
 from .extensions import db
 from .models import Post, Topic
 
@@ -52,8 +61,8 @@ def _cache_headers(response, user, etag: str):
     return response
 
 
-class GuestPages:
-    """Rendered guest pages by key: Redis with a TTL, or an in-process LRU."""
+class SharedCopies:
+    """Rendered pages and reply trees by key: Redis with a TTL, or an in-process LRU."""
 
     def __init__(self, redis_url: str | None, seconds: int, capacity: int = 64):
         self.seconds, self.capacity = seconds, capacity
@@ -87,8 +96,12 @@ class GuestPages:
 
 
 def init_app(app) -> None:
-    app.extensions["counterpoint.guest_pages"] = GuestPages(
-        app.config.get("REDIS_URL"), int(app.config.get("GUEST_PAGE_SECONDS", 30)))
+    app.extensions["counterpoint.shared_copies"] = SharedCopies(
+        app.config.get("REDIS_URL"), int(app.config.get("SHARED_COPY_SECONDS", 30)))
+
+
+def _copies() -> SharedCopies:
+    return current_app.extensions["counterpoint.shared_copies"]
 
 
 def _guest_copy_key(user, topic: Topic, etag: str) -> str | None:
@@ -115,7 +128,7 @@ def guest_copy(render):
     this version of the home page, else `render()` (kept as the copy when it is a 200)."""
     if current_user.is_authenticated or session.get("_flashes"):
         return render()
-    guest_pages = current_app.extensions["counterpoint.guest_pages"]
+    guest_pages = _copies()
     key = hashlib.sha256(f"{request.full_path}|{home_version()}".encode()).hexdigest()[:40]
     body = guest_pages.get(key)
     if body is not None:
@@ -138,7 +151,7 @@ def conditional(load_topic):
             etag = topic_etag(current_user, topic)
             if etag in request.if_none_match:
                 return _cache_headers(make_response("", 304), current_user, etag)
-            guest_pages = current_app.extensions["counterpoint.guest_pages"]
+            guest_pages = _copies()
             key = _guest_copy_key(current_user, topic, etag)
             body = guest_pages.get(key) if key else None
             if body is not None:
@@ -151,6 +164,40 @@ def conditional(load_topic):
             return response
         return wrapper
     return decorate
+
+
+def thread_key(user, topic: Topic, sort: str, page: int) -> str | None:
+    """The key under which plain readers share this topic page's reply tree, when
+    `user` is one: a member who may write and moderates nothing here, in a public
+    topic, muting no one. The tree is then the same whoever of them reads it (Reply
+    and Flag on every post, no Edit, Delete or Moderate, nothing collapsed) unless
+    they wrote one of its posts, which `shared_thread` checks against the copy."""
+    if (not permissions.can_write(user) or permissions.can_moderate(user, topic)
+            or topic.class_id is not None or not topic.root_count or moderation.muted_ids(user)):
+        return None
+    version = (topic.id, topic.post_count, topic.last_activity_at.isoformat(), topic.edited_at,
+               topic.is_locked, topic.closed_at, sort, page)
+    return "thread:" + hashlib.sha256(repr(version).encode()).hexdigest()[:40]
+
+
+def shared_thread(key: str | None, user) -> Markup | None:
+    """The shared reply tree under `key`, unless `user` wrote one of its posts."""
+    stored = _copies().get(key) if key else None
+    if stored is None:
+        return None
+    authors, html = stored.split(b"\n", 1)
+    if str(user.id).encode() in authors.split(b","):
+        return None
+    return Markup(html.decode())
+
+
+def keep_thread(key: str, user, author_ids: frozenset[int], html: str) -> None:
+    """Keep the tree just rendered for `user` as the shared one, if it is what every
+    plain reader gets: `user` wrote none of its posts, and it holds no form (whose
+    CSRF token is theirs alone)."""
+    if user.id in author_ids or 'name="csrf_token"' in html:
+        return
+    _copies().put(key, ",".join(map(str, sorted(author_ids))).encode() + b"\n" + html.encode())
 
 
 def topic_by_id(topic_id: int) -> Topic | None:

@@ -52,7 +52,7 @@ def load(app) -> None:
         POSTS_PER_PAGE=20,
         THREAD_DEPTH_LIMIT=8,
         REPLIES_PER_PAGE=100,  # replies shown under a page of top-level posts; the rest a link away
-        GUEST_PAGE_SECONDS=30,  # guests share a rendered public topic page this long (0: off)
+        SHARED_COPY_SECONDS=30,  # guests share a rendered page, plain readers a reply tree, this long (0: off)
         SITE_NAME="Counterpoint",
         CENTRAL_QUESTION="How do we balance innovation with intellectual property?",
         # Moderation and limits (any of them: FLASK_<NAME>=... in the environment)
@@ -77,5 +77,5 @@ TEST_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
     "SECRET_KEY": "test-secret",
-    "GUEST_PAGE_SECONDS": 0,  # tests/test_guest_pages.py turns it on
+    "SHARED_COPY_SECONDS": 0,  # tests/test_shared_copies.py turns it on
 }

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 
 from flask import abort, current_app, has_request_context, request
+from markupsafe import Markup
 from sqlalchemy import Integer, bindparam, func, literal, null, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload, with_expression
 
@@ -83,6 +84,10 @@ class TopicPage:
     # Class debates: sides, phases and grades above the thread, and pseudonyms.
     debate: "classpages.DebatePanel | None" = None
     names: dict = field(default_factory=dict)
+    # The reply tree already rendered (a shared copy, see caching.thread_key), and
+    # the authors of the posts in it.
+    thread_html: Markup | None = None
+    author_ids: frozenset[int] = frozenset()
 
 
 load_topic = _load_topic
@@ -107,13 +112,17 @@ def _replies_statement(member: bool):
 
 
 def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_page: int = 20,
-               topic: Topic | None = None) -> TopicPage:
+               topic: Topic | None = None, thread_html: Markup | None = None) -> TopicPage:
     """One page of top-level posts with their replies down to the thread depth limit
     (deeper ones are a "Continue this thread" link away) and up to REPLIES_PER_PAGE
-    of them: three queries with the topic."""
+    of them: three queries with the topic. Given the page's reply tree already
+    rendered (`thread_html`), just the topic."""
     topic = topic or _load_topic(user, topic_id)
     sort = sort if sort in SORTS else "old"
     pagination = Pagination(page=max(page, 1), per_page=per_page, total=topic.root_count)
+    if thread_html is not None:
+        return TopicPage(topic, [], sort, pagination, topic.last_post_id or 0, topic.viewer_watch,
+                         thread_html=thread_html)
     roots = postviews.fetch(user, topic, functools.partial(_roots_statement, sort), topic_id=topic.id,
                             limit=per_page, offset=(pagination.page - 1) * per_page)
     root_ids = [p.id for p in roots]
@@ -124,7 +133,8 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
                               cap=current_app.config["REPLIES_PER_PAGE"]) if root_ids else []
     page = TopicPage(topic, postviews.tree(roots + replies, root_ids, newest_first=sort == "new",
                                            best_first=sort == "best"),
-                     sort, pagination, topic.last_post_id or 0, topic.viewer_watch)
+                     sort, pagination, topic.last_post_id or 0, topic.viewer_watch,
+                     author_ids=frozenset(p.author_id for p in roots + replies))
     if topic.class_id is not None:
         page.debate = classpages.debate_panel(user, topic)
         page.names = page.debate.context.names if page.debate else anonymity.names_for_topic(user, topic)

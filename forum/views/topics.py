@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import caching, debate_pages, debates, limits, pages, posting, visibility
@@ -43,9 +44,24 @@ def _show(topic: Topic, form):
                                          numbers=debate_pages.page_numbers(request.args))
         return render_form("debates/columns.html", form, page=page,
                            poll_choices=debates.poll_choices(topic))
-    page = pages.topic_page(current_user, topic.id, sort=request.args.get("sort", "old"), page=page_arg(),
-                            per_page=current_app.config["POSTS_PER_PAGE"], topic=topic)
-    return render_form("topics/show.html", form, page=page)
+    return render_form("topics/show.html", form, page=_thread_page(topic))
+
+
+def _thread_page(topic: Topic) -> pages.TopicPage:
+    """The thread view; for a plain reader, with the reply tree they share (see caching)."""
+    sort, number = request.args.get("sort", "old"), max(page_arg(), 1)
+    sort = sort if sort in pages.SORTS else "old"
+    key = caching.thread_key(current_user, topic, sort, number)
+    shared = caching.shared_thread(key, current_user)
+    page = pages.topic_page(current_user, topic.id, sort=sort, page=number,
+                            per_page=current_app.config["POSTS_PER_PAGE"], topic=topic, thread_html=shared)
+    if key and shared is None:
+        # Rendered with just what the tree reads: not through render_template, whose
+        # context processors would run (and query) a second time.
+        page.thread_html = Markup(current_app.jinja_env.get_template("topics/_thread.html").render(
+            page=page, current_user=current_user, config=current_app.config))
+        caching.keep_thread(key, current_user, page.author_ids, page.thread_html)
+    return page
 
 
 @bp.get("/<int:topic_id>")

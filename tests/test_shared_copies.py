@@ -1,0 +1,242 @@
+"""Shared copies (forum/caching.py): guests share a rendered public topic page
+and the home page; plain readers among members share a topic page's reply tree.
+
+Off in the other tests (TEST_CONFIG); each test here turns them on.
+"""
+import re
+import time
+from datetime import timedelta
+
+import pytest
+
+from forum import caching, classes, moderation, posting
+from forum.extensions import db
+from forum.models import Role, Stance, utcnow
+
+
+@pytest.fixture
+def copies(app, monkeypatch):
+    pages = caching.SharedCopies(None, 30)
+    monkeypatch.setitem(app.extensions, "counterpoint.shared_copies", pages)  # the app is shared
+    return pages
+
+
+@pytest.fixture
+def scene(make_user, make_topic, make_post):
+    author = make_user(display_name="Ada Original")
+    topic = make_topic(title="Shared copies")
+    post = make_post(topic=topic, author=author, body="The first argument.")
+    return topic, post, author
+
+
+def test_guests_get_the_copy_the_etag_vouches_for(client, copies, scene, count_queries):
+    topic, post, author = scene
+    url = f"/t/{topic.id}"
+    first = client.get(url)
+    assert first.status_code == 200 and "Ada Original" in first.text
+    # A change the ETag does not see: guests keep the shared copy (what a 304 would say)...
+    author.display_name = "Ada Renamed"
+    db.session.commit()
+    with count_queries() as queries:
+        second = client.get(url)
+    assert second.status_code == 200 and "Ada Original" in second.text
+    assert len(queries) == 1  # the topic, for its ETag; nothing rendered
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert "private" not in second.headers["Cache-Control"]
+    assert second.headers.get("Content-Security-Policy") == first.headers.get("Content-Security-Policy")
+    # ...until the topic changes, and then they get a fresh page.
+    posting.create_post(author, topic, "A second argument.", parent=post)
+    db.session.commit()
+    third = client.get(url)
+    assert "Ada Renamed" in third.text and "A second argument." in third.text
+
+
+def test_members_never_get_the_guest_copy(client, copies, scene, make_user):
+    topic, _, author = scene
+    url = f"/t/{topic.id}"
+    client.get(url)
+    author.display_name = "Ada Renamed"
+    db.session.commit()
+    for member in (make_user(), make_user(role=Role.MODERATOR), author):
+        page = client.login(member).get(url).text
+        assert "Ada Renamed" in page and "Ada Original" not in page
+
+
+def test_each_url_and_query_has_its_own_copy(client, copies, scene):
+    topic, post, _ = scene
+    client.get(f"/t/{topic.id}")
+    permalink = client.get(f"/p/{post.id}")
+    assert "The first argument." in permalink.text and 'class="post highlight' in permalink.text
+    newest = client.get(f"/t/{topic.id}?sort=new")
+    assert 'aria-current="true" class="current">Newest' in newest.text
+    assert len(copies.local) == 3
+
+
+def test_no_copy_for_class_topics_or_members(app, scene, make_user, make_class, make_class_debate):
+    topic, _, _ = scene
+    classroom = make_class(students=1)
+    private = make_class_debate(classroom)
+    with app.test_request_context(f"/t/{topic.id}"):
+        from flask_login import AnonymousUserMixin
+        assert caching._guest_copy_key(AnonymousUserMixin(), topic, "etag")
+        assert caching._guest_copy_key(make_user(), topic, "etag") is None
+        assert caching._guest_copy_key(AnonymousUserMixin(), private, "etag") is None
+
+
+def test_copies_expire_and_the_oldest_go_first(monkeypatch):
+    pages = caching.SharedCopies(None, 30, capacity=2)
+    now = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
+    pages.put("a", b"A")
+    pages.put("b", b"B")
+    assert pages.get("a") == b"A"  # now the most recently used
+    pages.put("c", b"C")
+    assert pages.get("b") is None and pages.get("a") == b"A" and pages.get("c") == b"C"
+    now[0] += 31
+    assert pages.get("a") is None
+
+
+def test_zero_seconds_keeps_nothing():
+    pages = caching.SharedCopies(None, 0)
+    pages.put("a", b"A")
+    assert pages.get("a") is None and not pages.local
+
+
+def test_redis_keeps_copies_for_every_worker_with_a_ttl():
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    one, other = caching.SharedCopies(url, 30), caching.SharedCopies(url, 30)
+    key = f"test-{time.time_ns()}"
+    one.put(key, b"<html>shared</html>")
+    assert other.get(key) == b"<html>shared</html>"  # another worker, another process: same copy
+    assert 0 < one.redis.ttl(f"counterpoint:page:{key}") <= 30
+    one.redis.delete(f"counterpoint:page:{key}")
+
+
+def test_guests_share_the_home_page_until_the_forum_changes(client, copies, scene, make_user,
+                                                            make_topic, count_queries):
+    topic, post, author = scene
+    first = client.get("/")
+    assert "Shared copies" in first.text
+    with count_queries() as queries:
+        second = client.get("/")
+    assert second.text == first.text and len(queries) == 1  # the version; nothing rendered
+    make_topic(title="A newer topic", article=topic.article)
+    assert "A newer topic" in client.get("/").text
+    posting.create_post(author, topic, "Moves the topic up.", parent=post)
+    db.session.commit()
+    assert client.get("/").text != first.text
+    # Members always get their own page.
+    member = make_user()
+    page = client.login(member).get("/").text
+    assert "A newer topic" in page and member.username in page
+
+
+# --- Members: the reply tree plain readers share ----------------------------------
+
+def _tree(page: str) -> str:
+    return page[page.index('<ol class="thread">'):page.index('<nav class="pagination"') if '<nav class="pagination"' in page
+                else page.index('id="reply"')]
+
+
+def _tokens(page: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page))
+
+
+@pytest.fixture
+def thread(scene, make_user, make_post):
+    """Two readers, and a reply by a third member under the first post."""
+    topic, post, author = scene
+    replier = make_user()
+    reply = make_post(topic=topic, author=replier, parent=post, body="A reply in the tree.")
+    return topic, post, author, reply, replier
+
+
+def test_plain_readers_share_the_reply_tree(csrf_app, copies, thread, make_user, count_queries):
+    topic, post, author, reply, _ = thread
+    url = f"/t/{topic.id}"
+    first_reader, second_reader = make_user(), make_user()
+    first = csrf_app.test_client().login(first_reader).get(url).text
+    assert f"/p/{post.id}/flag" in first and f"/p/{post.id}/edit" not in first
+    author.display_name = "Ada Renamed"  # a change the topic's version does not see
+    db.session.commit()
+    client = csrf_app.test_client().login(second_reader)
+    with count_queries() as queries:
+        second = client.get(url).text
+    assert len(queries) == 4  # the reader, the topic, whom they mute, their unread count: no posts
+    assert _tree(second) == _tree(first) and "Ada Original" in _tree(second)
+    # Around the tree, the page is the reader's own: their name, their forms.
+    assert second_reader.username in second and first_reader.username not in second
+    assert _tokens(second) and "csrf_token" not in _tree(second)
+    # A change to the topic is a new tree for everyone.
+    posting.create_post(author, topic, "A second argument.")
+    db.session.commit()
+    third = client.login(first_reader).get(url).text
+    assert "A second argument." in third and "Ada Renamed" in third
+
+
+def test_a_reader_who_wrote_a_post_in_the_tree_gets_their_own(client, copies, thread, make_user):
+    topic, _, _, reply, replier = thread
+    url = f"/t/{topic.id}"
+    client.login(make_user()).get(url)  # the shared tree is kept
+    own = client.login(replier).get(url).text
+    assert f"/p/{reply.id}/edit" in own and f"/p/{reply.id}/delete" in own
+    # What they were shown is not kept for the others.
+    other = client.login(make_user()).get(url).text
+    assert f"/p/{reply.id}/edit" not in other and f"/p/{reply.id}/flag" in other
+
+
+@pytest.mark.parametrize("who", ["moderator", "suspended", "muter", "author"])
+def test_who_never_shares_the_tree(client, copies, thread, make_user, who):
+    topic, post, author, reply, replier = thread
+    url = f"/t/{topic.id}"
+    if who == "moderator":
+        reader = make_user(role=Role.MODERATOR)
+    elif who == "suspended":
+        reader = make_user(suspended_until=utcnow() + timedelta(days=1))
+    elif who == "muter":
+        reader = make_user()
+        moderation.mute_member(reader, replier)
+    else:
+        reader = replier
+    db.session.commit()
+    own = client.login(reader).get(url).text
+    assert not copies.local  # their tree is theirs alone
+    client.login(make_user()).get(url)  # a plain reader's tree is kept...
+    assert len(copies.local) == 1
+    again = client.login(reader).get(url).text
+    assert _tree(again) == _tree(own)  # ...and never given to them
+    marks = {"moderator": f"/mod/p/{post.id}", "suspended": None, "muter": "muted-note",
+             "author": f"/p/{reply.id}/edit"}
+    if marks[who]:
+        assert marks[who] in own
+    else:
+        assert f"/p/{post.id}/reply" not in own  # no Reply for a suspended member
+
+
+def test_class_topics_have_no_shared_tree(app, scene, make_user, make_post, make_class, make_class_debate):
+    topic, _, _ = scene
+    student = make_user()
+    classroom = make_class()
+    classes.join_class(student, classroom.join_code)
+    private = make_class_debate(classroom)
+    make_post(topic=private, author=classroom.instructor, stance=Stance.PRO)
+    with app.test_request_context():
+        assert caching.thread_key(student, topic, "old", 1)
+        assert caching.thread_key(student, private, "old", 1) is None
+
+
+def test_a_tree_holding_a_form_is_never_kept(app, copies, make_user):
+    reader, writer = make_user(), make_user()
+    with app.test_request_context():
+        caching.keep_thread("thread:x", reader, frozenset({writer.id}),
+                            '<form method="post"><input name="csrf_token" value="secret"></form>')
+        caching.keep_thread("thread:y", reader, frozenset({reader.id}), "<ol></ol>")
+        assert not copies.local
+        caching.keep_thread("thread:z", reader, frozenset({writer.id}), "<ol></ol>")
+        assert caching.shared_thread("thread:z", reader) == "<ol></ol>"
+        assert caching.shared_thread("thread:z", writer) is None
