@@ -21,8 +21,9 @@ machine) or in a small per-process LRU:
 - Plain readers among members share a topic page's reply tree (`thread_key`):
   the rest of their page (header, follow and reply forms, CSRF tokens) is
   rendered for them. Only where the tree is the same whoever reads it: a
-  public topic, a member who may write, moderates nothing there and mutes no
-  one, and who wrote none of the posts in it; never a tree holding a form.
+  public topic, a member who may write and moderates nothing there, and who
+  neither wrote nor muted the author of any post in it; never a tree holding
+  a form.
 
 Whatever the ETag does not see (an author renaming themselves, "3 minutes ago"
 ageing) is at most that many seconds stale in a copy.
@@ -168,12 +169,12 @@ def conditional(load_topic):
 
 def thread_key(user, topic: Topic, sort: str, page: int) -> str | None:
     """The key under which plain readers share this topic page's reply tree, when
-    `user` is one: a member who may write and moderates nothing here, in a public
-    topic, muting no one. The tree is then the same whoever of them reads it (Reply
-    and Flag on every post, no Edit, Delete or Moderate, nothing collapsed) unless
-    they wrote one of its posts, which `shared_thread` checks against the copy."""
+    `user` may be one: a member who may write and moderates nothing here, in a
+    public topic. The tree is the same for all of them (Reply and Flag on every
+    post, no Edit, Delete or Moderate, nothing collapsed) save those who wrote or
+    muted the author of one of its posts: the copy keeps its authors to check."""
     if (not permissions.can_write(user) or permissions.can_moderate(user, topic)
-            or topic.class_id is not None or not topic.root_count or moderation.muted_ids(user)):
+            or topic.class_id is not None or not topic.root_count):
         return None
     version = (topic.id, topic.post_count, topic.last_activity_at.isoformat(), topic.edited_at,
                topic.is_locked, topic.closed_at, sort, page)
@@ -181,21 +182,22 @@ def thread_key(user, topic: Topic, sort: str, page: int) -> str | None:
 
 
 def shared_thread(key: str | None, user) -> Markup | None:
-    """The shared reply tree under `key`, unless `user` wrote one of its posts."""
+    """The shared reply tree under `key`, unless `user` wrote or muted one of its authors."""
     stored = _copies().get(key) if key else None
     if stored is None:
         return None
     authors, html = stored.split(b"\n", 1)
-    if str(user.id).encode() in authors.split(b","):
+    author_ids = {int(i) for i in authors.split(b",") if i}
+    if user.id in author_ids or author_ids & moderation.muted_ids(user):
         return None
     return Markup(html.decode())
 
 
-def keep_thread(key: str, user, author_ids: frozenset[int], html: str) -> None:
+def keep_thread(key: str, user, author_ids: frozenset[int], muted: bool, html: str) -> None:
     """Keep the tree just rendered for `user` as the shared one, if it is what every
-    plain reader gets: `user` wrote none of its posts, and it holds no form (whose
-    CSRF token is theirs alone)."""
-    if user.id in author_ids or 'name="csrf_token"' in html:
+    plain reader gets: `user` wrote none of its posts and collapsed none (`muted`),
+    and it holds no form (whose CSRF token is theirs alone)."""
+    if user.id in author_ids or muted or 'name="csrf_token"' in html:
         return
     _copies().put(key, ",".join(map(str, sorted(author_ids))).encode() + b"\n" + html.encode())
 

@@ -84,10 +84,11 @@ class TopicPage:
     # Class debates: sides, phases and grades above the thread, and pseudonyms.
     debate: "classpages.DebatePanel | None" = None
     names: dict = field(default_factory=dict)
-    # The reply tree already rendered (a shared copy, see caching.thread_key), and
-    # the authors of the posts in it.
+    # The reply tree already rendered (a shared copy, see caching.thread_key); the
+    # authors of the posts in it, and whether the reader muted any of them.
     thread_html: Markup | None = None
     author_ids: frozenset[int] = frozenset()
+    muted: bool = False
 
 
 load_topic = _load_topic
@@ -134,7 +135,8 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     page = TopicPage(topic, postviews.tree(roots + replies, root_ids, newest_first=sort == "new",
                                            best_first=sort == "best"),
                      sort, pagination, topic.last_post_id or 0, topic.viewer_watch,
-                     author_ids=frozenset(p.author_id for p in roots + replies))
+                     author_ids=frozenset(p.author_id for p in roots + replies),
+                     muted=any(p.muted for p in roots + replies))
     if topic.class_id is not None:
         page.debate = classpages.debate_panel(user, topic)
         page.names = page.debate.context.names if page.debate else anonymity.names_for_topic(user, topic)

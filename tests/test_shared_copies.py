@@ -230,13 +230,29 @@ def test_class_topics_have_no_shared_tree(app, scene, make_user, make_post, make
         assert caching.thread_key(student, private, "old", 1) is None
 
 
-def test_a_tree_holding_a_form_is_never_kept(app, copies, make_user):
+def test_a_tree_holding_a_form_or_a_muted_post_is_never_kept(app, copies, make_user):
     reader, writer = make_user(), make_user()
     with app.test_request_context():
-        caching.keep_thread("thread:x", reader, frozenset({writer.id}),
+        caching.keep_thread("thread:x", reader, frozenset({writer.id}), False,
                             '<form method="post"><input name="csrf_token" value="secret"></form>')
-        caching.keep_thread("thread:y", reader, frozenset({reader.id}), "<ol></ol>")
+        caching.keep_thread("thread:y", reader, frozenset({reader.id}), False, "<ol></ol>")
+        caching.keep_thread("thread:m", reader, frozenset({writer.id}), True, "<ol></ol>")
         assert not copies.local
-        caching.keep_thread("thread:z", reader, frozenset({writer.id}), "<ol></ol>")
+        caching.keep_thread("thread:z", reader, frozenset({writer.id}), False, "<ol></ol>")
         assert caching.shared_thread("thread:z", reader) == "<ol></ol>"
         assert caching.shared_thread("thread:z", writer) is None
+
+
+def test_muting_someone_elsewhere_does_not_stop_sharing(client, copies, thread, make_user, count_queries):
+    topic, _, _, _, _ = thread
+    url = f"/t/{topic.id}"
+    reader, other, elsewhere = make_user(), make_user(), make_user()
+    moderation.mute_member(reader, elsewhere)
+    moderation.mute_member(other, elsewhere)
+    db.session.commit()
+    client.login(reader).get(url)  # kept: nothing on the page is theirs or muted by them
+    assert len(copies.local) == 1
+    client.login(other)
+    with count_queries() as queries:
+        client.get(url)
+    assert len(queries) == 4  # given the copy: no posts fetched

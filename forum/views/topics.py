@@ -60,7 +60,7 @@ def _thread_page(topic: Topic) -> pages.TopicPage:
         # context processors would run (and query) a second time.
         page.thread_html = Markup(current_app.jinja_env.get_template("topics/_thread.html").render(
             page=page, current_user=current_user, config=current_app.config))
-        caching.keep_thread(key, current_user, page.author_ids, page.thread_html)
+        caching.keep_thread(key, current_user, page.author_ids, page.muted, page.thread_html)
     return page
 
 
