@@ -28,6 +28,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_login(app)
     with app.app_context():
         _tune_sqlite(db.engine)
+        if db.engine.dialect.name == "postgresql":
+            _end_reads_with_commit(app)
 
     hostile.init_app(app)
     from .views import articles, auth, classes, debates, home, mod, posts, topics, users
@@ -71,6 +73,25 @@ def _init_login(app: Flask) -> None:
             return render_template("auth/login.html", form=form, signed_out=True,
                                    kept=errors.kept_fields()), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _end_reads_with_commit(app: Flask) -> None:
+    """A request that only read ends its transaction with COMMIT, not ROLLBACK.
+
+    psycopg forgets every prepared statement of a connection at each ROLLBACK (it
+    cannot tell whether the transaction changed the schema), and prepares a query
+    only once it has run it 5 times. A read ended by the session's rollback, so no
+    query was ever prepared and PostgreSQL planned every query of every page again:
+    half of its CPU on a topic page (bench/RESULTS.md). Committing a transaction that
+    wrote nothing changes nothing; one holding unflushed changes (a bug: a GET never
+    writes) is still rolled back.
+    """
+    @app.teardown_request
+    def commit_reads(error):
+        session = db.session()  # this request's session, not the scoped proxy
+        if (error is None and request.method in ("GET", "HEAD") and session.in_transaction()
+                and not (session.new or session.dirty or session.deleted)):
+            session.commit()
 
 
 def _tune_sqlite(engine: Engine) -> None:

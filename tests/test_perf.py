@@ -280,3 +280,46 @@ def test_no_get_renders_markdown_on_moderation_and_class_pages(client, make_user
         client.login(viewer)
         for url in urls:
             assert client.get(url).status_code == 200, url
+
+
+# --- PostgreSQL: reads end with COMMIT, so psycopg keeps its prepared statements ---
+
+@pytest.fixture
+def transaction_ends(app):
+    """The statement that ended each transaction on the engine, in order."""
+    from sqlalchemy import event
+    ends: list[str] = []
+    listeners = {"commit": lambda conn: ends.append("COMMIT"), "rollback": lambda conn: ends.append("ROLLBACK")}
+    for name, listener in listeners.items():
+        event.listen(db.engine, name, listener)
+    yield ends
+    for name, listener in listeners.items():
+        event.remove(db.engine, name, listener)
+
+
+def _postgresql_only():
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's prepared statements: PostgreSQL only")
+
+
+def test_a_read_ends_with_commit_on_postgresql(client, thread, transaction_ends):
+    _postgresql_only()
+    topic, post = thread
+    db.session.commit()
+    transaction_ends.clear()
+    for url in (f"/t/{topic.id}", f"/p/{post.id}", "/", "/no-such-page"):
+        client.get(url)
+        assert transaction_ends[-1:] == ["COMMIT"], url
+
+
+def test_a_read_holding_unflushed_changes_is_not_committed(app, thread, transaction_ends):
+    _postgresql_only()
+    topic, _ = thread
+    db.session.commit()
+    with app.test_request_context(f"/t/{topic.id}"):
+        topic.title = "Changed on a GET"  # a bug this guards against: a GET never writes
+        app.do_teardown_request()
+    assert "COMMIT" not in transaction_ends
+    db.session.remove()  # what the end of the request's app context does: a rollback
+    assert transaction_ends == ["ROLLBACK"]
+    assert db.session.get(Topic, topic.id).title != "Changed on a GET"
