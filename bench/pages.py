@@ -21,6 +21,7 @@ queries, never on a timing.
 """
 import argparse
 import http.client
+import itertools
 import os
 import re
 import signal
@@ -40,6 +41,9 @@ OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 MAX_QUERIES = 10
+# Query strings never asked for before, in this run or an earlier one (shared copies
+# in Redis outlive a run): "rendered" pages must never be served from a copy.
+FRESH_RUN, FRESH = time.time_ns(), itertools.count()  # count's next() is atomic: threads share it
 BENCH_PASSWORD = "bench-password"  # forum.benchdata.BENCH_PASSWORD
 # One session per role, shared by the client threads: sessions are signed cookies.
 LOGINS = {"member": "bench0010", "moderator": "bench0001", "instructor": "bench0002",
@@ -329,8 +333,7 @@ def _drive(target: Target, index: int, deadline: float, stats: Stats, lock: thre
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         path = target.path
         if target.page.fresh:
-            n += 1
-            path += f"{'&' if '?' in path else '?'}fresh={index}.{n}"
+            path += f"{'&' if '?' in path else '?'}fresh={FRESH_RUN}.{next(FRESH)}"
         started = time.perf_counter()
         try:
             conn.request(target.page.method, path, body, headers)

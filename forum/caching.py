@@ -63,7 +63,13 @@ def _cache_headers(response, user, etag: str):
 
 
 class SharedCopies:
-    """Rendered pages and reply trees by key: Redis with a TTL, or an in-process LRU."""
+    """Rendered pages and reply trees by key: Redis with a TTL, or an in-process LRU.
+
+    With Redis, the LRU also keeps what this worker fetched, until Redis would
+    expire it: a reply tree is 130 KB, and fetching it again on every request cost
+    a worker more than rendering half of it. Keys name a version of their content
+    (nothing is ever invalidated), so a worker's copy is the one Redis holds.
+    """
 
     def __init__(self, redis_url: str | None, seconds: int, capacity: int = 64):
         self.seconds, self.capacity = seconds, capacity
@@ -76,24 +82,33 @@ class SharedCopies:
     def get(self, key: str) -> bytes | None:
         if not self.seconds:
             return None
-        if self.redis is not None:
-            return self.redis.get(f"counterpoint:page:{key}")
         entry = self.local.get(key)
-        if entry is None or entry[0] < time.monotonic():
+        if entry is not None and entry[0] >= time.monotonic():
+            self.local.move_to_end(key)
+            return entry[1]
+        if self.redis is None:
             return None
-        self.local.move_to_end(key)
-        return entry[1]
+        body, milliseconds = self.redis.pipeline().get(self._redis_key(key)).pttl(self._redis_key(key)).execute()
+        if body is not None and milliseconds > 0:
+            self._keep(key, body, milliseconds / 1000)
+        return body
 
     def put(self, key: str, body: bytes) -> None:
         if not self.seconds:
             return
         if self.redis is not None:
-            self.redis.set(f"counterpoint:page:{key}", body, ex=self.seconds)
-            return
-        self.local[key] = (time.monotonic() + self.seconds, body)
+            self.redis.set(self._redis_key(key), body, ex=self.seconds)
+        self._keep(key, body, self.seconds)
+
+    def _keep(self, key: str, body: bytes, seconds: float) -> None:
+        self.local[key] = (time.monotonic() + seconds, body)
         self.local.move_to_end(key)
         while len(self.local) > self.capacity:
             self.local.popitem(last=False)
+
+    @staticmethod
+    def _redis_key(key: str) -> str:
+        return f"counterpoint:page:{key}"
 
 
 def init_app(app) -> None:

@@ -114,7 +114,10 @@ def test_redis_keeps_copies_for_every_worker_with_a_ttl():
     one.put(key, b"<html>shared</html>")
     assert other.get(key) == b"<html>shared</html>"  # another worker, another process: same copy
     assert 0 < one.redis.ttl(f"counterpoint:page:{key}") <= 30
+    # The other worker now keeps it in memory, no longer than Redis keeps it.
+    assert other.local[key][0] - time.monotonic() <= 30
     one.redis.delete(f"counterpoint:page:{key}")
+    assert other.get(key) == b"<html>shared</html>" and one.get(f"{key}-never-put") is None
 
 
 def test_guests_share_the_home_page_until_the_forum_changes(client, copies, scene, make_user,
