@@ -259,3 +259,16 @@ def test_muting_someone_elsewhere_does_not_stop_sharing(client, copies, thread, 
     with count_queries() as queries:
         client.get(url)
     assert len(queries) == 4  # given the copy: no posts fetched
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_a_reader_given_the_shared_tree_takes_four_queries_whatever_the_size(
+        client, copies, make_user, make_topic, count_queries, size):
+    topic = make_topic(posts=size)
+    client.login(make_user()).get(f"/t/{topic.id}")  # kept
+    url = f"/t/{topic.id}"
+    client.login(make_user())
+    with count_queries() as queries:
+        page = client.get(url)
+    assert page.status_code == 200 and page.text.count('class="node"') >= min(size, 20)
+    assert len(queries) == 4  # the member, the topic, whom they mute, their unread count
