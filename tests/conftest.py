@@ -288,6 +288,28 @@ def open_phase(app):
         db.session.commit()
         return phase
     return make
+
+
+@pytest.fixture
+def make_anonymous_debate(make_class, make_class_debate, open_phase, make_user):
+    """`make_anonymous_debate("Alice's text")`: an anonymous class debate in its opening
+    phase where alice_real (pro) has posted that text and bruno_real argues con.
+    Returns (topic, post, alice, bruno, classroom)."""
+    from forum import classes
+    from forum.models import PhaseKind
+
+    def make(body: str):
+        classroom = make_class()
+        alice, bruno = make_user("alice_real"), make_user("bruno_real")
+        for user in (alice, bruno):
+            classes.join_class(user, classroom.join_code)
+        topic = make_class_debate(classroom, anonymous=True)
+        classes.set_sides(topic, {alice.id: Stance.PRO, bruno.id: Stance.CON})
+        open_phase(topic, PhaseKind.OPENING)
+        post = posting.create_post(alice, topic, body, stance=Stance.PRO)
+        db.session.commit()
+        return topic, post, alice, bruno, classroom
+    return make
 # --- Debates ----------------------------------------------------------------
 
 @pytest.fixture

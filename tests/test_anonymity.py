@@ -1,9 +1,9 @@
 """Pseudonyms in anonymous class debates: stable, unique, never the username."""
 import pytest
 
-from forum import anonymity, classes, posting
+from forum import anonymity, classes
 from forum.extensions import db
-from forum.models import PhaseKind, Stance, User
+from forum.models import User
 
 
 def test_pseudonyms_are_stable_and_unique():
@@ -40,16 +40,8 @@ def test_no_mapping_when_not_anonymous(make_class, make_class_debate, make_topic
 
 
 @pytest.fixture
-def anonymous_debate(make_class, make_class_debate, open_phase, make_user):
-    classroom = make_class()
-    alice, bruno = make_user("alice_real"), make_user("bruno_real")
-    for user in (alice, bruno):
-        classes.join_class(user, classroom.join_code)
-    topic = make_class_debate(classroom, anonymous=True)
-    classes.set_sides(topic, {alice.id: Stance.PRO, bruno.id: Stance.CON})
-    open_phase(topic, PhaseKind.OPENING)
-    post = posting.create_post(alice, topic, "Alice argues for pay.", stance=Stance.PRO)
-    db.session.commit()
+def anonymous_debate(make_anonymous_debate):
+    topic, post, alice, bruno, classroom = make_anonymous_debate("Alice argues for pay.")
     names = anonymity.pseudonyms(topic.id, [alice.id, bruno.id])
     return topic, post, alice, bruno, names, classroom
 

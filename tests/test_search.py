@@ -261,18 +261,8 @@ def test_search_page_queries_do_not_grow_past_the_cap(small_cap, client, make_to
 # --- anonymous class debates: search unmasks no one -------------------------------
 
 @pytest.fixture
-def anonymous_post(make_class, make_class_debate, open_phase, make_user):
-    from forum import classes
-    from forum.models import PhaseKind
-    classroom = make_class()
-    alice, bruno = make_user("alice_real"), make_user("bruno_real")
-    for user in (alice, bruno):
-        classes.join_class(user, classroom.join_code)
-    topic = make_class_debate(classroom, anonymous=True)
-    classes.set_sides(topic, {alice.id: Stance.PRO, bruno.id: Stance.CON})
-    open_phase(topic, PhaseKind.OPENING)
-    post = posting.create_post(alice, topic, "Alice argues for royalties.", stance=Stance.PRO)
-    db.session.commit()
+def anonymous_post(make_anonymous_debate):
+    _, post, alice, bruno, _ = make_anonymous_debate("Alice argues for royalties.")
     return post, alice, bruno
 
 
