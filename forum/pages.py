@@ -22,6 +22,10 @@ P = postviews.posts.c
 SORTS = ("old", "new", "best")
 
 
+def thread_sort(sort: str | None) -> str:
+    return sort if sort in SORTS else "old"
+
+
 @dataclass
 class Pagination:
     page: int
@@ -119,7 +123,7 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     of them: three queries with the topic. Given the page's reply tree already
     rendered (`thread_html`), just the topic."""
     topic = topic or _load_topic(user, topic_id)
-    sort = sort if sort in SORTS else "old"
+    sort = thread_sort(sort)
     pagination = Pagination(page=max(page, 1), per_page=per_page, total=topic.root_count)
     if thread_html is not None:
         return TopicPage(topic, [], sort, pagination, topic.last_post_id or 0, topic.viewer_watch,

@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from flask_login import AnonymousUserMixin
 
 from forum import caching, classes, moderation, posting
 from forum.extensions import db
@@ -77,7 +78,6 @@ def test_no_copy_for_class_topics_or_members(app, scene, make_user, make_class, 
     classroom = make_class(students=1)
     private = make_class_debate(classroom)
     with app.test_request_context(f"/t/{topic.id}"):
-        from flask_login import AnonymousUserMixin
         assert caching._guest_copy_key(AnonymousUserMixin(), topic, "etag")
         assert caching._guest_copy_key(make_user(), topic, "etag") is None
         assert caching._guest_copy_key(AnonymousUserMixin(), private, "etag") is None
@@ -231,6 +231,7 @@ def test_class_topics_have_no_shared_tree(app, scene, make_user, make_post, make
     with app.test_request_context():
         assert caching.thread_key(student, topic, "old", 1)
         assert caching.thread_key(student, private, "old", 1) is None
+        assert caching.thread_key(AnonymousUserMixin(), topic, "old", 1) is None  # guests: whole-page copies
 
 
 def test_a_tree_holding_a_form_or_a_muted_post_is_never_kept(app, copies, make_user):

@@ -49,8 +49,7 @@ def _show(topic: Topic, form):
 
 def _thread_page(topic: Topic) -> pages.TopicPage:
     """The thread view; for a plain reader, with the reply tree they share (see caching)."""
-    sort, number = request.args.get("sort", "old"), max(page_arg(), 1)
-    sort = sort if sort in pages.SORTS else "old"
+    sort, number = pages.thread_sort(request.args.get("sort")), page_arg()
     key = caching.thread_key(current_user, topic, sort, number)
     shared = caching.shared_thread(key, current_user)
     page = pages.topic_page(current_user, topic.id, sort=sort, page=number,
