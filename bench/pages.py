@@ -65,8 +65,9 @@ class Page:
 
 # One line per page. Pages of areas still being built are optional: skipped
 # with a note when they answer 404 or their landmark is not in the data yet.
-# Guests share a rendered copy of a public topic page (forum/caching.py): the
-# plain guest lines measure that; "rendered" lines never hit it.
+# Guests share a rendered copy of a public topic page, of the home page, of
+# profiles and of search results (forum/caching.py): the plain guest lines
+# measure that; "rendered" lines never hit it.
 PAGES = [
     Page("ceiling (bare Flask)", "/", server="ceiling"),
     Page("home", "/"),
@@ -76,11 +77,13 @@ PAGES = [
     Page("topic: 10k discussion, 304", "/t/{big_discussion}", revalidate=True),
     Page("permalink 40 deep", "/p/{deep_post}"),
     Page("profile", "/u/{profile}"),
+    Page("profile, rendered", "/u/{profile}", fresh=True),
     Page("topic, signed in, a reader", "/t/{big_discussion}", login="reader"),
     Page("topic, signed in, wrote on it", "/t/{big_discussion}", login="writer"),
     Page("debate columns", "/t/{big_debate}"),
     Page("debate argument, most answers", "/p/{busy_argument}"),
     Page("search", "/search?q=licence+consent", optional=True),
+    Page("search, rendered", "/search?q=licence+consent", optional=True, fresh=True),
     Page("moderation queue", "/mod", login="moderator"),
     Page("class dashboard", "/classes/{bench_class}/debates/{class_debate}/dashboard", login="instructor"),
     Page("class debate, as a student", "/t/{class_debate}", login="student"),

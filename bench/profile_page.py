@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=f"sqlite:///{ROOT / 'bench/out/bench-100000-1.sqlite3'}")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="tottime", help="pstats order: tottime (default) or cumulative")
     args = parser.parse_args()
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "RATELIMIT_ENABLED": False})
     client = app.test_client()
@@ -74,7 +75,7 @@ def main() -> None:
         client.get(args.path)
     profile.disable()
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).strip_dirs().sort_stats("tottime").print_stats(args.top)
+    pstats.Stats(profile, stream=out).strip_dirs().sort_stats(args.sort).print_stats(args.top)
     print(out.getvalue()[:12000])
 
 

@@ -13,11 +13,14 @@ Shared copies (`SharedCopies`), kept `SHARED_COPY_SECONDS` (30 by default, 0
 turns them off) in Redis when REDIS_URL is set (shared by every worker and
 machine) or in a small per-process LRU:
 
-- Guests share one rendered copy of a public topic page, and of the home page
-  (keyed by `home_version`): a guest who has never seen the page gets the copy
-  the ETag vouches for, exactly what a guest revalidating it would be told is
-  current (304). Only for guests, only for public topics, only 200 pages
-  without a pending flash message.
+- Guests share one rendered copy of a public topic page: a guest who has never
+  seen the page gets the copy the ETag vouches for, exactly what a guest
+  revalidating it would be told is current (304). Only for guests, only for
+  public topics, only 200 pages without a pending flash message.
+- Guests also share the home page, profiles and search results (`guest_copy`),
+  keyed by the page's path and query string and `public_version`: what any
+  guest may see of the forum, which every post, edit, vote and moderator's
+  action moves.
 - Plain readers among members share a topic page's reply tree (`thread_key`):
   the rest of their page (header, follow and reply forms, CSRF tokens) is
   rendered for them. Only where the tree is the same whoever reads it: a
@@ -127,10 +130,11 @@ def _guest_copy_key(user, topic: Topic, etag: str) -> str | None:
     return hashlib.sha256(f"{request.path}|{etag}".encode()).hexdigest()[:40]
 
 
-def home_version() -> str:
-    """What the home page shows changes only with these: the newest activity in a
-    public topic (posts, edits, votes and moderation all move it), the number of
-    public topics and the newest article edit. One query, from indexes."""
+def public_version() -> str:
+    """What a guest may see of the forum changes only with these: the newest
+    activity in a public topic (posts, edits of posts and topics, votes, ∆ and
+    moderation all move it), the number of public topics and the newest article
+    edit. One query, from indexes."""
     from .models import Article
     row = db.session.execute(select(
         select(func.max(Topic.last_activity_at)).where(Topic.class_id.is_(None)).scalar_subquery(),
@@ -140,12 +144,13 @@ def home_version() -> str:
 
 
 def guest_copy(render):
-    """For a guest without a pending flash message: the shared copy of this page at
-    this version of the home page, else `render()` (kept as the copy when it is a 200)."""
+    """For a guest without a pending flash message: the shared copy of this page
+    (path and query string) at this `public_version`, else `render()`, kept as the
+    copy when it is a 200. For pages that show guests only public content."""
     if current_user.is_authenticated or session.get("_flashes"):
         return render()
     guest_pages = _copies()
-    key = hashlib.sha256(f"{request.full_path}|{home_version()}".encode()).hexdigest()[:40]
+    key = hashlib.sha256(f"{request.full_path}|{public_version()}".encode()).hexdigest()[:40]
     body = guest_pages.get(key)
     if body is not None:
         return make_response(body)

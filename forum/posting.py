@@ -153,6 +153,7 @@ def edit_topic(topic: Topic, editor: User, *, title: str, body: str) -> Topic:
                             editor_id=topic.edited_by_id or topic.author_id))
     topic.title, topic.body_md, topic.body_html = title, body_md, body_html
     topic.edited_at, topic.edited_by_id = utcnow(), editor.id
+    touch_topic(topic.id, topic.edited_at)  # its title shows on the home page and profiles
     return topic
 
 
@@ -194,8 +195,9 @@ def recount_public_posts() -> None:
 
 
 def touch_topic(topic_id: int, when) -> None:
-    """A post's text changed: move the topic's last activity, which is what the
-    topic pages' ETag (forum/caching.py) sees, so no reader keeps a stale page."""
+    """A post's or the topic's text changed: move the topic's last activity, which
+    is what the topic pages' ETag and the guests' copies (forum/caching.py) see,
+    so no reader keeps a stale page."""
     db.session.execute(update(Topic).where(Topic.id == topic_id).values(last_activity_at=when))
 
 

@@ -1,5 +1,5 @@
-"""Shared copies (forum/caching.py): guests share a rendered public topic page
-and the home page; plain readers among members share a topic page's reply tree.
+"""Shared copies (forum/caching.py): guests share a rendered public topic page,
+the home page, profiles and search results; plain readers among members share a topic page's reply tree.
 
 Off in the other tests (TEST_CONFIG); each test here turns them on.
 """
@@ -138,6 +138,64 @@ def test_guests_share_the_home_page_until_the_forum_changes(client, copies, scen
     page = client.login(member).get("/").text
     assert "A newer topic" in page and member.username in page
 
+
+
+def _unmarked(page: str) -> str:
+    """The page with search's highlighting taken out."""
+    return re.sub(r"</?mark>", "", page)
+
+
+def test_guests_share_profiles_and_search_results_until_the_forum_changes(
+        client, copies, scene, make_user, count_queries):
+    topic, post, author = scene
+    profile, search = f"/u/{author.username}", "/search?q=argument"
+
+    def shown(url):
+        return _unmarked(client.get(url).text)
+
+    for url in (profile, search):
+        first = client.get(url)
+        assert first.status_code == 200 and "first argument" in shown(url)
+        with count_queries() as queries:
+            again = client.get(url)
+        assert again.text == first.text and len(queries) == 1  # the version; nothing rendered
+    # Each change a guest could see moves the version: an edit, a new post, a
+    # moderator hiding one, the topic's title.
+    posting.edit_post(post, author, "The first argument, edited.")
+    db.session.commit()
+    assert "first argument, edited" in shown(profile)
+    assert "first argument, edited" in shown(search)
+    reply = posting.create_post(author, topic, "Another argument in reply.", parent=post)
+    db.session.commit()
+    assert "Another argument in reply" in shown(profile)
+    assert "Another argument in reply" in shown(search)
+    moderation.hide_post(reply, make_user(role=Role.MODERATOR), "Off topic.")
+    db.session.commit()
+    assert "Another argument in reply" not in shown(profile)
+    assert "Another argument in reply" not in shown(search)
+    posting.edit_topic(topic, author, title="Shared copies, renamed", body=topic.body_md)
+    db.session.commit()
+    assert "Shared copies, renamed" in shown(profile)
+    # The person themselves gets their own page, never the guests' copy.
+    assert "Edit your profile" in client.login(author).get(profile).text
+
+
+def test_a_members_search_or_profile_never_becomes_the_guests_copy(
+        client, copies, make_user, make_post, make_class, make_class_debate):
+    """What a class member sees of a class debate in search and on a profile is
+    theirs: it is not kept, and a guest loading the same URLs sees none of it."""
+    classroom = make_class()
+    instructor = classroom.instructor
+    make_post(topic=make_class_debate(classroom), author=instructor,
+              body="A classroom-only argument.", stance=Stance.PRO)
+    urls = (f"/u/{instructor.username}", "/search?q=classroom")
+    member = client.login(instructor)
+    for url in urls:
+        assert "classroom-only argument" in _unmarked(member.get(url).text)
+    member.logout()
+    for url in urls:
+        assert "classroom-only" not in client.get(url).text
+    assert not copies.local or all(b"classroom-only" not in body for _, body in copies.local.values())
 
 # --- Members: the reply tree plain readers share ----------------------------------
 

@@ -2,7 +2,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import search
+from .. import caching, search
 from ..errors import RuleError
 from ..extensions import db
 from ..models import Article
@@ -16,6 +16,10 @@ PER_PAGE = 20
 
 @bp.get("/search")
 def index():
+    return caching.guest_copy(_render_search)
+
+
+def _render_search():
     query = request.args.get("q", "")
     filters = search.Filters.from_args(request.args)
     sort = request.args.get("sort") if request.args.get("sort") in search.SORTS else "relevance"

@@ -1,7 +1,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from .. import debate_pages, pages
+from .. import caching, debate_pages, pages
 from . import page_arg
 
 bp = Blueprint("users", __name__, url_prefix="/u")
@@ -9,6 +9,10 @@ bp = Blueprint("users", __name__, url_prefix="/u")
 
 @bp.get("/<username>")
 def show(username):
+    return caching.guest_copy(lambda: _render_profile(username))
+
+
+def _render_profile(username):
     page = pages.profile_page(current_user, username, page=page_arg())
     return render_template("users/show.html", page=page,
                            deltas=debate_pages.deltas_received(current_user, page.person))
