@@ -7,10 +7,11 @@ restoring change `Post.status`; an edit keeps the earlier text in the history.
 Who may act is `permissions.can_moderate`, asked by the views (and here where a
 rule depends on it).
 """
+import functools
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -381,4 +382,9 @@ def muted_ids(user) -> frozenset[int]:
     """Whom `user` has muted, in one query (none for guests)."""
     if not user.is_authenticated:
         return frozenset()
-    return frozenset(db.session.scalars(select(Mute.muted_id).where(Mute.muter_id == user.id)))
+    return frozenset(db.session.scalars(_muted_ids_statement(), {"muter_id": user.id}))
+
+
+@functools.cache
+def _muted_ids_statement():
+    return select(Mute.muted_id).where(Mute.muter_id == bindparam("muter_id"))

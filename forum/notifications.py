@@ -6,11 +6,12 @@ Nobody is told about their own action, about a kind they turned off, about a
 topic they muted, or about anything they may not see — checked when the
 notification is made and again whenever it is shown.
 """
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -187,11 +188,26 @@ def _shown(user):
                    or_(Notification.post_id.is_(None), visibility.public_post_filter())))
 
 
+@dataclass(frozen=True)
+class _AnyMember:
+    """A member whose id is bound when the statement runs: `_shown` built once for
+    all members (and once for all admins, who see every topic)."""
+    is_admin: bool
+    is_authenticated = True
+    id = bindparam("viewer_id")
+
+
+@functools.cache
+def _unread_count_statement(admin: bool):
+    shown = _shown(_AnyMember(admin)).where(Notification.read_at.is_(None)).subquery()
+    return select(func.count()).select_from(shown)
+
+
 def unread_count(user) -> int:
+    """Shown in every member's header: its statement is built once, not per page."""
     if not user.is_authenticated:
         return 0
-    shown = _shown(user).where(Notification.read_at.is_(None)).subquery()
-    return db.session.scalar(select(func.count()).select_from(shown))
+    return db.session.scalar(_unread_count_statement(user.is_admin), {"viewer_id": user.id})
 
 
 @dataclass

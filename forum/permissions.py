@@ -31,10 +31,14 @@ def can_reply(user, topic: Topic) -> bool:
     return can_write(user)
 
 
-def can_edit_post(user, post: Post) -> bool:
+def can_edit_post(user, post: Post, *, moderates: bool | None = None) -> bool:
+    """Its author, and whoever moderates its topic. A page of many posts passes
+    `moderates` (`can_moderate(user, topic)`), asked once for the page."""
     if not can_write(user):
         return False
-    return can_moderate(user, post.topic) or post.author_id == user.id
+    if post.author_id == user.id:
+        return True
+    return can_moderate(user, post.topic) if moderates is None else moderates
 
 
 def can_delete_post(user, post: Post) -> bool:

@@ -173,7 +173,8 @@ class Presenter:
             else:
                 post.reply_url = None
             writer = live and self.writer
-            post.edit_url = self.edit_url(post.id) if writer and permissions.can_edit_post(user, post) else None
+            post.edit_url = (self.edit_url(post.id) if writer and permissions.can_edit_post(user, post, moderates=self.moderator)
+                             else None)
             post.delete_url = (self.delete_url(post.id)
                                if writer and permissions.can_delete_post(user, post) else None)
             post.flag_url = (self.flag_url(post.id) if writer and not post.is_removed

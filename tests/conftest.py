@@ -225,17 +225,21 @@ def fresh_postgres_url():
 # --- Find and follow ---
 
 @pytest.fixture
-def hide_topics(monkeypatch):
+def hide_topics(monkeypatch, request):
     """`hide_topics(topic, ...)`: visibility treats those topics as private to everyone.
 
-    Stands in for private class spaces, through the one visibility helper."""
-    from forum import visibility
+    Stands in for private class spaces, through the one visibility helper. The
+    notification count's statement, built once with the real helper, is built
+    again with this one, and again after the test."""
+    from forum import notifications, visibility
     from forum.models import Topic
 
     def hide(*topics):
         hidden = {t.id for t in topics}
         monkeypatch.setattr(visibility, "visible_topic_filter", lambda user: Topic.id.not_in(hidden))
         monkeypatch.setattr(visibility, "can_see_topic", lambda user, topic: topic is not None and topic.id not in hidden)
+        notifications._unread_count_statement.cache_clear()
+    request.addfinalizer(notifications._unread_count_statement.cache_clear)
     return hide
 # --- Classes ---------------------------------------------------------------------------
 

@@ -110,6 +110,30 @@ def test_no_notification_about_a_topic_the_recipient_may_not_see(make_user, make
     assert _notes(maya) == []
 
 
+
+def test_the_count_sees_class_topics_as_each_reader_does(make_user, make_class, make_class_debate,
+                                                          open_phase):
+    """The count's statement is built once for every member (and once for admins);
+    whose classes count is bound per reader."""
+    from forum import classes
+    from forum.models import Role, Stance
+    classroom = make_class()
+    student, admin = make_user(), make_user(role=Role.ADMIN)
+    classes.join_class(student, classroom.join_code)
+    topic = make_class_debate(classroom)
+    classes.set_sides(topic, {student.id: Stance.PRO})
+    open_phase(topic, "opening")
+    instructor = classroom.instructor
+    for reader in (student, admin):
+        opening = posting.create_post(reader, topic, "An opening.", stance=Stance.PRO)
+        posting.create_post(instructor, topic, "A question for you.", parent=opening)
+    db.session.commit()
+    told = notifications.unread_count(admin)
+    assert notifications.unread_count(student) >= 1 and told >= 1  # replies, and the watched topic
+    classes.remove_student(classroom, student)
+    db.session.commit()
+    assert notifications.unread_count(student) == 0 and notifications.unread_count(admin) == told
+
 def test_notifications_hide_what_became_private_or_deleted(client, make_user, make_topic, make_post, hide_topics):
     maya, tom = make_user(), make_user()
     secret, open_ = make_topic(), make_topic()

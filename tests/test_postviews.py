@@ -59,6 +59,29 @@ def test_presenter_allows_what_the_predicates_allow(app, thread, make_user, who)
             assert view.url == url_for("posts.show", post_id=post.id)
 
 
+
+@pytest.mark.parametrize("who", ["instructor", "author", "classmate", "admin"])
+def test_presenter_allows_what_the_predicates_allow_in_a_class_debate(
+        app, make_user, make_class, make_class_debate, open_phase, who):
+    """In a class, who moderates is decided once for the page (its instructors and
+    admins): each post's Edit link must still be what `can_edit_post` says."""
+    from forum import classes
+    classroom = make_class()
+    author, classmate = make_user(), make_user()
+    for student in (author, classmate):
+        classes.join_class(student, classroom.join_code)
+    topic = make_class_debate(classroom)
+    classes.set_sides(topic, {author.id: Stance.PRO, classmate.id: Stance.CON})
+    open_phase(topic, "opening")
+    root = posting.create_post(author, topic, "An opening.", stance=Stance.PRO)
+    db.session.commit()
+    user = {"instructor": classroom.instructor, "author": author, "classmate": classmate,
+            "admin": make_user(role=Role.ADMIN)}[who]
+    with app.test_request_context():
+        [shown] = pages.topic_page(user, topic.id).roots
+        assert bool(shown.edit_url) == permissions.can_edit_post(user, root) == (who != "classmate")
+        assert bool(shown.mod_url) == permissions.can_moderate(user, topic) == (who in ("instructor", "admin"))
+
 def test_deleted_post_offers_no_reply_edit_or_delete(app, thread):
     topic, root, _, author = thread
     posting.delete_post(root, author)
