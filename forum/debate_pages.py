@@ -352,5 +352,7 @@ def deltas_received(user, person: User, *, limit: int = 20) -> DeltasReceived:
     total = db.session.scalar(select(func.count()).select_from(seen.subquery()))
     recent = list(db.session.scalars(
         seen.order_by(Delta.created_at.desc(), Delta.id.desc()).limit(limit)
-        .options(joinedload(Delta.awarder), joinedload(Delta.post).joinedload(Post.topic))))
+        .options(joinedload(Delta.awarder),
+                 joinedload(Delta.post).load_only(Post.id, Post.topic_id)
+                 .joinedload(Post.topic).load_only(Topic.id, Topic.title))))
     return DeltasReceived(total, recent)

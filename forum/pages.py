@@ -4,6 +4,7 @@ Templates get everything from here and never trigger a lazy load.
 """
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import abort, current_app, has_request_context, request
@@ -247,11 +248,15 @@ def article_page(user, slug: str, passage_anchor: str | None = None) -> ArticleP
 class ProfilePage:
     person: User
     posts: list[Post]
-    topics: list[Topic]
+    topics: list  # rows: id, title, kind, created_at
     pagination: Pagination  # without a total: "Older posts" while there are more
-    # Debates the person argued in: (topic, {stance: number of their top-level posts}).
-    debates: list[tuple[Topic, dict[str, int]]] = field(default_factory=list)
+    # Debates the person argued in: (topic row: id, title, pro_label, con_label,
+    # {stance: number of their top-level posts}).
+    debates: list[tuple] = field(default_factory=list)
     muted: bool = False  # whether the reader has muted this person
+    # A hundred links a page: from patterns built once (postviews.url_pattern).
+    topic_url: Callable[[int], str] | None = None
+    post_url: Callable[[int], str] | None = None
 
 
 def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> ProfilePage:
@@ -274,19 +279,22 @@ def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> P
         .limit(per_page + 1).offset((page - 1) * per_page)
         .options(defer(Post.body_md), contains_eager(Post.topic))))
     pagination = Pagination(page=page, per_page=per_page, total=None, more=len(posts) > per_page)
-    topics = list(db.session.scalars(
-        visibility.visible_topics(user).where(Topic.author_id == person.id)
-        .order_by(Topic.created_at.desc()).limit(20).options(*TOPIC_LIST_COLUMNS)))
+    topics = db.session.execute(
+        select(Topic.id, Topic.title, Topic.kind, Topic.created_at)
+        .where(Topic.author_id == person.id, visibility.visible_topic_filter(user))
+        .order_by(Topic.created_at.desc()).limit(20)).all()
     return ProfilePage(person, posts[:per_page], topics, pagination, _debate_stances(person, seen, unmasked),
-                       person.id in moderation.muted_ids(user))
+                       person.id in moderation.muted_ids(user),
+                       topic_url=postviews.url_pattern("topics.show", topic_id=postviews.SENTINEL),
+                       post_url=postviews.url_pattern("posts.show", post_id=postviews.SENTINEL))
 
 
 DEBATES_LISTED = 50
 
 
-def _debate_stances(person: User, seen, unmasked) -> list[tuple[Topic, dict[str, int]]]:
+def _debate_stances(person: User, seen, unmasked) -> list[tuple]:
     """The person's sides in their latest debates: counted as plain rows from one
-    covering index, then the (at most 50) topics loaded in a second query."""
+    covering index, then the (at most 50) topics' titles and labels in a second query."""
     rows = db.session.execute(
         select(Post.topic_id, Post.stance, func.count()).join(Post.topic)
         .where(Post.author_id == person.id, Post.parent_id.is_(None), Post.stance.is_not(None),
@@ -299,5 +307,6 @@ def _debate_stances(person: User, seen, unmasked) -> list[tuple[Topic, dict[str,
         stances.setdefault(topic_id, {})[stance] = count
     if not stances:
         return []
-    topics = db.session.scalars(select(Topic).where(Topic.id.in_(stances)).options(*TOPIC_LIST_COLUMNS))
+    topics = db.session.execute(select(Topic.id, Topic.title, Topic.pro_label, Topic.con_label)
+                                .where(Topic.id.in_(stances)))
     return sorted(((topic, stances[topic.id]) for topic in topics), key=lambda item: -item[0].id)

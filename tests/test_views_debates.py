@@ -139,6 +139,26 @@ def test_profile_shows_deltas_received(client, argument, make_user):
     assert "1 ∆ received" in html and REASON in html
 
 
+
+def test_profile_links_each_debate_post_and_delta(client, argument, debate, make_topic, make_user):
+    """The profile's links come from patterns built once per page: each must be
+    the URL url_for gives."""
+    author = argument.author
+    started = make_topic(author=author, title="A topic of their own")
+    reactions.award_delta(argument, make_user(), REASON)
+    db.session.commit()
+    html = client.get(f"/u/{author.username}").get_data(as_text=True)
+    debates = html[html.index('id="debates-h"'):html.index('id="deltas-h"')]
+    assert f'<a href="/t/{debate.id}">Testers should be paid</a>' in debates and "Pay them" in debates
+    assert "1 argument" in debates
+    assert f'<a href="/t/{started.id}">A topic of their own</a>' in debates
+    deltas = html[html.index('id="deltas-h"'):html.index('id="posts-h"')]
+    assert f'<a href="/p/{argument.id}">an argument in “Testers should be paid”</a>' in deltas
+    posts = html[html.index('id="posts-h"'):]
+    assert f'In <a href="/t/{debate.id}">Testers should be paid</a>' in posts
+    assert f'<a href="/p/{argument.id}"><time' in posts
+
+
 def test_delta_permalink_page(client, argument, make_user):
     reactions.award_delta(argument, make_user(), REASON)
     db.session.commit()
