@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, redirect, render_template, request, url_for
 from sqlalchemy import bindparam, event, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 from sqlalchemy.engine import Engine
 
 from . import caching, config, errors, hostile, perf, permissions, security
@@ -157,7 +157,8 @@ def _begin_immediate(driver) -> None:
 def _user_statement():
     """The signed-in member, loaded on every request they make: built once."""
     from .models import User
-    return (select(User).where(User.id == bindparam("user_id")).options(joinedload(User.unread_messages))
+    return (select(User).where(User.id == bindparam("user_id"))
+            .options(joinedload(User.unread_messages), undefer(User.muted_list))
             .execution_options(populate_existing=True))
 
 

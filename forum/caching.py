@@ -21,12 +21,16 @@ machine) or in a small per-process LRU:
   keyed by the page's path and query string and `public_version`: what any
   guest may see of the forum, which every post, edit, vote and moderator's
   action moves.
-- Plain readers among members share a topic page's reply tree (`thread_key`):
-  the rest of their page (header, follow and reply forms, CSRF tokens) is
-  rendered for them. Only where the tree is the same whoever reads it: a
-  public topic, a member who may write and moderates nothing there, and who
-  neither wrote nor muted the author of any post in it; never a tree holding
-  a form.
+- Members share a topic page's reply tree (`thread_key`), family by family (a
+  top-level post with the replies shown under it): a member who may write and
+  moderates nothing there (in a class debate: its students, never its
+  instructors) gets from the copy every family they wrote nothing in and mute
+  no author of, and the rest rendered for them (their Edit and Delete links,
+  "you", their hidden post's text, a collapsed post). The rest of their page
+  (header, follow and reply forms, CSRF tokens) is theirs too. A family is
+  kept only as a reader with no part in it saw it, and never if it holds a
+  form. A class debate's copy is reached only through its page, after the
+  visibility check: only the class's members ever get to it.
 
 Whatever the ETag does not see (an author renaming themselves, "3 minutes ago"
 ageing) is at most that many seconds stale in a copy.
@@ -34,6 +38,7 @@ ageing) is at most that many seconds stale in a copy.
 import hashlib
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app, make_response, request, session
@@ -187,39 +192,94 @@ def conditional(load_topic):
     return decorate
 
 
-def thread_key(user, topic: Topic, sort: str, page: int) -> str | None:
-    """The key under which plain readers share this topic page's reply tree, when
-    `user` may be one: a member who may write and moderates nothing here, in a
-    public topic. The tree is the same for all of them (Reply and Flag on every
-    post, no Edit, Delete or Moderate, nothing collapsed) save those who wrote or
-    muted the author of one of its posts: the copy keeps its authors to check."""
-    if (not permissions.can_write(user) or permissions.can_moderate(user, topic)
-            or topic.class_id is not None or not topic.root_count):
+def thread_key(user, topic: Topic, sort: str, page: int, names: dict | None = None) -> str | None:
+    """The key under which readers share this topic page's reply tree, when `user`
+    may be one: a member who may write and moderates nothing here (in a class: a
+    student). The tree is then the same for all of them (Reply and Flag on every
+    post, no Edit, Delete or Moderate, nothing collapsed, the same pseudonyms)
+    save in the families where they wrote a post or mute its author, which are
+    rendered for them (`shared_thread`). `names`: the page's pseudonyms."""
+    if not permissions.can_write(user) or permissions.can_moderate(user, topic) or not topic.root_count:
         return None
+    aliases = sorted((author_id, shown.label, shown.real) for author_id, shown in (names or {}).items())
     version = (topic.id, topic.post_count, topic.last_activity_at.isoformat(), topic.edited_at,
-               topic.is_locked, topic.closed_at, sort, page)
+               topic.is_locked, topic.closed_at, sort, page, aliases)
     return "thread:" + hashlib.sha256(repr(version).encode()).hexdigest()[:40]
 
 
-def shared_thread(key: str | None, user) -> Markup | None:
-    """The shared reply tree under `key`, unless `user` wrote or muted one of its authors."""
+@dataclass
+class SharedTree:
+    """The families (a top-level post with the replies shown under it) of a topic
+    page's reply tree that are the same for every reader who had no part in them,
+    as stored under a `thread_key`; `complete` when it holds all the page's
+    families. `mine`: those the reader at hand wrote in or mutes an author of,
+    which differ for them (their Edit and Delete links, "you", their hidden
+    post's text, a collapsed post) and are rendered for them."""
+    html: str
+    families: dict[int, tuple[int, int, frozenset[int]]]  # root id -> start, end in html, authors
+    complete: bool
+    mine: frozenset[int] = frozenset()
+
+    @property
+    def whole(self) -> bool:
+        """All the page's families, none of them the reader's: the tree as it is."""
+        return self.complete and not self.mine
+
+    def reusable(self) -> dict[int, str]:
+        """root id -> html: the families the reader gets as they are."""
+        return {root_id: self.html[start:end] for root_id, (start, end, _) in self.families.items()
+                if root_id not in self.mine}
+
+
+def shared_thread(key: str | None, user) -> SharedTree | None:
+    """The shared reply tree under `key`, with the families `user` must have rendered."""
     stored = _copies().get(key) if key else None
     if stored is None:
         return None
-    authors, html = stored.split(b"\n", 1)
-    author_ids = {int(i) for i in authors.split(b",") if i}
-    if user.id in author_ids or author_ids & moderation.muted_ids(user):
-        return None
-    return Markup(html.decode())
+    complete, authors, index, html = stored.split(b"\n", 3)
+    complete, authors, muted = complete == b"1", _ids(authors), moderation.muted_ids(user)
+    if complete and user.id not in authors and not authors & muted:
+        return SharedTree(html.decode(), {}, True)  # a plain reader: no need to read the index
+    families, mine = {}, set()
+    for entry in filter(None, index.decode().split(";")):
+        root_id, start, end, ids = entry.split(":")
+        family_authors = _ids(ids.encode())
+        families[int(root_id)] = (int(start), int(end), family_authors)
+        if user.id in family_authors or family_authors & muted:
+            mine.add(int(root_id))
+    return SharedTree(html.decode(), families, complete, frozenset(mine))
 
 
-def keep_thread(key: str, user, author_ids: frozenset[int], muted: bool, html: str) -> None:
-    """Keep the tree just rendered for `user` as the shared one, if it is what every
-    plain reader gets: `user` wrote none of its posts and collapsed none (`muted`),
-    and it holds no form (whose CSRF token is theirs alone)."""
-    if user.id in author_ids or muted or 'name="csrf_token"' in html:
-        return
-    _copies().put(key, ",".join(map(str, sorted(author_ids))).encode() + b"\n" + html.encode())
+def _ids(text: bytes) -> frozenset[int]:
+    return frozenset(int(i) for i in text.split(b",") if i)
+
+
+def keep_thread(key: str, user, families: list[tuple[int, frozenset[int], str]],
+                shared: SharedTree | None) -> None:
+    """Add to the copy under `key` (`shared`, as fetched) the families of the page
+    just rendered for `user`, as (root id, authors, html) in page order, that are
+    what every reader with no part in them gets: `user` wrote none of their posts
+    nor mutes any of their authors, and they hold no form (whose CSRF token is
+    theirs alone). Readers who wrote on the page fill in the families they had no
+    part in, so the copy grows complete even where everyone wrote something."""
+    muted = moderation.muted_ids(user)
+    kept = []
+    for root_id, authors, html in families:
+        if shared is not None and root_id in shared.families:
+            start, end, authors = shared.families[root_id]
+            kept.append((root_id, authors, shared.html[start:end]))
+        elif user.id not in authors and not authors & muted and 'name="csrf_token"' not in html:
+            kept.append((root_id, authors, html))
+    if not kept or shared is not None and len(kept) == len(shared.families):
+        return  # nothing to add
+    index, offset = [], 0
+    for root_id, authors, html in kept:
+        index.append(f"{root_id}:{offset}:{offset + len(html)}:{','.join(map(str, sorted(authors)))}")
+        offset += len(html)
+    everyone = frozenset().union(*(authors for _, authors, _ in kept))
+    _copies().put(key, b"\n".join([
+        b"1" if len(kept) == len(families) else b"0", ",".join(map(str, sorted(everyone))).encode(),
+        ";".join(index).encode(), "".join(html for _, _, html in kept).encode()]))
 
 
 def topic_by_id(topic_id: int) -> Topic | None:

@@ -7,11 +7,10 @@ restoring change `Post.status`; an edit keeps the earlier text in the history.
 Who may act is `permissions.can_moderate`, asked by the views (and here where a
 rule depends on it).
 """
-import functools
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -367,8 +366,10 @@ def remove_watched_word(admin: User, entry: WatchedWord) -> None:
 def mute_member(muter: User, muted: User) -> Mute:
     if muter.id == muted.id:
         raise RuleError("You can't mute yourself.")
-    return _insert_once(Mute(muter_id=muter.id, muted_id=muted.id, created_at=utcnow()),
+    mute = _insert_once(Mute(muter_id=muter.id, muted_id=muted.id, created_at=utcnow()),
                         f"You have already muted {muted.name}.")
+    db.session.expire(muter, ["muted_list"])
+    return mute
 
 
 def unmute_member(muter: User, muted: User) -> None:
@@ -376,15 +377,14 @@ def unmute_member(muter: User, muted: User) -> None:
     if mute is None:
         raise RuleError(f"You haven't muted {muted.name}.")
     db.session.delete(mute)
+    db.session.flush()
+    db.session.expire(muter, ["muted_list"])
 
 
 def muted_ids(user) -> frozenset[int]:
-    """Whom `user` has muted, in one query (none for guests)."""
+    """Whom `user` has muted (none for guests): loaded with the signed-in member."""
     if not user.is_authenticated:
         return frozenset()
-    return frozenset(db.session.scalars(_muted_ids_statement(), {"muter_id": user.id}))
+    return frozenset(int(i) for i in (user.muted_list or "").split(",") if i)
 
 
-@functools.cache
-def _muted_ids_statement():
-    return select(Mute.muted_id).where(Mute.muter_id == bindparam("muter_id"))

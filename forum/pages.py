@@ -89,10 +89,9 @@ class TopicPage:
     # Class debates: sides, phases and grades above the thread, and pseudonyms.
     debate: "classpages.DebatePanel | None" = None
     names: dict = field(default_factory=dict)
-    # The reply tree already rendered (a shared copy, see caching.thread_key); the
-    # authors of the posts in it, and whether the reader muted any of them.
+    # The reply tree rendered (views.topics: whole from a shared copy, or family by
+    # family); whether the reader muted the author of a post in it.
     thread_html: Markup | None = None
-    author_ids: frozenset[int] = frozenset()
     muted: bool = False
 
 
@@ -118,35 +117,41 @@ def _replies_statement(member: bool):
 
 
 def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_page: int = 20,
-               topic: Topic | None = None, thread_html: Markup | None = None) -> TopicPage:
+               topic: Topic | None = None, posts: bool = True) -> TopicPage:
     """One page of top-level posts with their replies down to the thread depth limit
     (deeper ones are a "Continue this thread" link away) and up to REPLIES_PER_PAGE
-    of them: three queries with the topic. Given the page's reply tree already
-    rendered (`thread_html`), just the topic."""
+    of them: three queries with the topic. With `posts=False`, all but the posts
+    (`load_thread` adds them)."""
     topic = topic or _load_topic(user, topic_id)
     sort = thread_sort(sort)
     pagination = Pagination(page=max(page, 1), per_page=per_page, total=topic.root_count)
-    if thread_html is not None:
-        return TopicPage(topic, [], sort, pagination, topic.last_post_id or 0, topic.viewer_watch,
-                         thread_html=thread_html)
-    roots = postviews.fetch(user, topic, functools.partial(_roots_statement, sort), topic_id=topic.id,
-                            limit=per_page, offset=(pagination.page - 1) * per_page)
+    page = TopicPage(topic, [], sort, pagination, topic.last_post_id or 0, topic.viewer_watch)
+    if topic.class_id is not None:
+        page.debate = classpages.debate_panel(user, topic)
+        page.names = page.debate.context.names if page.debate else anonymity.names_for_topic(user, topic)
+    if posts:
+        load_thread(user, page)
+    return page
+
+
+def load_thread(user, page: TopicPage, *, rendered: frozenset[int] = frozenset()) -> None:
+    """The page's posts, as a tree under `page.roots`. Those of the families in
+    `rendered` (top-level post ids whose family comes already rendered) are not
+    made ready to print."""
+    topic, pagination = page.topic, page.pagination
+    roots = postviews.fetch(user, topic, functools.partial(_roots_statement, page.sort), topic_id=topic.id,
+                            limit=pagination.per_page, offset=(pagination.page - 1) * pagination.per_page)
     root_ids = [p.id for p in roots]
     # The oldest replies, down to the depth limit and at most REPLIES_PER_PAGE: a page's
     # size does not depend on how busy one thread is ("N more replies" link to the rest).
     replies = postviews.fetch(user, topic, _replies_statement, root_ids=root_ids,
                               depth_limit=current_app.config["THREAD_DEPTH_LIMIT"],
                               cap=current_app.config["REPLIES_PER_PAGE"]) if root_ids else []
-    page = TopicPage(topic, postviews.tree(roots + replies, root_ids, newest_first=sort == "new",
-                                           best_first=sort == "best"),
-                     sort, pagination, topic.last_post_id or 0, topic.viewer_watch,
-                     author_ids=frozenset(p.author_id for p in roots + replies),
-                     muted=any(p.muted for p in roots + replies))
-    if topic.class_id is not None:
-        page.debate = classpages.debate_panel(user, topic)
-        page.names = page.debate.context.names if page.debate else anonymity.names_for_topic(user, topic)
-    postviews.Presenter(user, topic, page.names).present(roots + replies)
-    return page
+    page.roots = postviews.tree(roots + replies, root_ids, newest_first=page.sort == "new",
+                                best_first=page.sort == "best")
+    page.muted = any(p.muted for p in roots + replies)
+    postviews.Presenter(user, topic, page.names).present(
+        p for p in roots + replies if (p.root_id or p.id) not in rendered)
 
 
 @dataclass

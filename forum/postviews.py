@@ -73,6 +73,15 @@ class PostView(ModerationState):
     def is_deleted(self) -> bool:  # as on `Post`, which has the time itself
         return self.deleted
 
+    def family_authors(self) -> frozenset[int]:
+        """Who wrote this post or any reply shown under it."""
+        authors, stack = set(), [self]
+        while stack:
+            post = stack.pop()
+            authors.add(post.author_id)
+            stack.extend(post.children)
+        return frozenset(authors)
+
     def __repr__(self) -> str:
         return f"<PostView {self.id}>"
 

@@ -9,10 +9,11 @@ from datetime import timedelta
 
 import pytest
 from flask_login import AnonymousUserMixin
+from sqlalchemy import select
 
-from forum import caching, classes, moderation, posting
+from forum import anonymity, caching, classes, moderation, posting
 from forum.extensions import db
-from forum.models import Role, Stance, utcnow
+from forum.models import Post, Role, Stance, utcnow
 
 
 @pytest.fixture
@@ -228,7 +229,7 @@ def test_plain_readers_share_the_reply_tree(csrf_app, copies, thread, make_user,
     client = csrf_app.test_client().login(second_reader)
     with count_queries() as queries:
         second = client.get(url).text
-    assert len(queries) == 4  # the reader, the topic, whom they mute, their unread count: no posts
+    assert len(queries) == 3  # the reader (with whom they mute), the topic, their unread count: no posts
     assert _tree(second) == _tree(first) and "Ada Original" in _tree(second)
     # Around the tree, the page is the reader's own: their name, their forms.
     assert second_reader.username in second and first_reader.username not in second
@@ -279,7 +280,10 @@ def test_who_never_shares_the_tree(client, copies, thread, make_user, who):
         assert f"/p/{post.id}/reply" not in own  # no Reply for a suspended member
 
 
-def test_class_topics_have_no_shared_tree(app, scene, make_user, make_post, make_class, make_class_debate):
+def test_who_may_share_a_tree_in_a_class(app, scene, make_user, make_post, make_class, make_class_debate):
+    """In a class debate its students share the tree; its instructors and admins
+    (who moderate it, and see through pseudonyms) never do; guests get whole-page
+    copies of public topics instead."""
     topic, _, _ = scene
     student = make_user()
     classroom = make_class()
@@ -288,21 +292,106 @@ def test_class_topics_have_no_shared_tree(app, scene, make_user, make_post, make
     make_post(topic=private, author=classroom.instructor, stance=Stance.PRO)
     with app.test_request_context():
         assert caching.thread_key(student, topic, "old", 1)
-        assert caching.thread_key(student, private, "old", 1) is None
-        assert caching.thread_key(AnonymousUserMixin(), topic, "old", 1) is None  # guests: whole-page copies
+        assert caching.thread_key(student, private, "old", 1)
+        assert caching.thread_key(classroom.instructor, private, "old", 1) is None
+        assert caching.thread_key(make_user(role=Role.ADMIN), private, "old", 1) is None
+        assert caching.thread_key(AnonymousUserMixin(), topic, "old", 1) is None
+        # Other pseudonyms (someone joined, a name moved on): another tree.
+        assert (caching.thread_key(student, private, "old", 1, {7: anonymity.Shown("Amber Heron")})
+                != caching.thread_key(student, private, "old", 1, {7: anonymity.Shown("Azure Heron")}))
 
 
-def test_a_tree_holding_a_form_or_a_muted_post_is_never_kept(app, copies, make_user):
-    reader, writer = make_user(), make_user()
+def _family(root_id, authors, html):
+    return root_id, frozenset(authors), html
+
+
+def test_only_what_every_reader_gets_is_kept(app, copies, make_user):
+    reader, writer, other = make_user(), make_user(), make_user()
+    plain = [_family(1, {writer.id}, "<li>one</li>"), _family(2, {other.id}, "<li>two</li>")]
     with app.test_request_context():
-        caching.keep_thread("thread:x", reader, frozenset({writer.id}), False,
-                            '<form method="post"><input name="csrf_token" value="secret"></form>')
-        caching.keep_thread("thread:y", reader, frozenset({reader.id}), False, "<ol></ol>")
-        caching.keep_thread("thread:m", reader, frozenset({writer.id}), True, "<ol></ol>")
-        assert not copies.local
-        caching.keep_thread("thread:z", reader, frozenset({writer.id}), False, "<ol></ol>")
-        assert caching.shared_thread("thread:z", reader) == "<ol></ol>"
-        assert caching.shared_thread("thread:z", writer) is None
+        # A family holding a form (a CSRF token), the reader's own, or one they
+        # collapsed (a muted author) stays out: the copy is not complete.
+        caching.keep_thread("thread:x", reader, plain + [_family(3, {writer.id}, '<input name="csrf_token">')], None)
+        caching.keep_thread("thread:y", reader, plain + [_family(3, {reader.id}, "<li>theirs</li>")], None)
+        for key in ("thread:x", "thread:y"):
+            partial = caching.shared_thread(key, make_user())
+            assert not partial.whole and set(partial.reusable()) == {1, 2}
+            assert b"csrf_token" not in copies.get(key) and b"theirs" not in copies.get(key)
+        caching.keep_thread("thread:z", reader, plain, None)
+        assert caching.shared_thread("thread:z", reader).html == "<li>one</li><li>two</li>"
+        assert caching.shared_thread("thread:z", reader).whole
+        # A writer of one family gets the others from the copy, and theirs to render.
+        for_writer = caching.shared_thread("thread:z", writer)
+        assert for_writer.mine == {1} and for_writer.reusable() == {2: "<li>two</li>"}
+        moderation.mute_member(reader, other)
+        assert caching.shared_thread("thread:z", reader).mine == {2}
+
+
+def test_readers_who_wrote_on_the_page_complete_the_copy(app, copies, make_user):
+    """Where everyone wrote something (a class debate), no one reader can keep the
+    whole tree: each adds the families they had no part in."""
+    first, second = make_user(), make_user()
+    one, two = _family(1, {first.id}, "<li>one</li>"), _family(2, {second.id}, "<li>two</li>")
+    with app.test_request_context():
+        caching.keep_thread("thread:c", first, [one, two], None)
+        assert set(caching.shared_thread("thread:c", second).families) == {2}
+        caching.keep_thread("thread:c", second, [one, two], caching.shared_thread("thread:c", second))
+        complete = caching.shared_thread("thread:c", make_user())
+        assert complete.whole and complete.html == "<li>one</li><li>two</li>"
+
+
+@pytest.fixture
+def families(scene, make_user, make_post):
+    """The scene's topic with three families: the first post with `reply` under it
+    by `replier`, one by `replier`, and one by `third`."""
+    topic, post, author = scene
+    replier, third = make_user(), make_user(display_name="Third Original")
+    reply = make_post(topic=topic, author=replier, parent=post, body="A reply in the first family.")
+    make_post(topic=topic, author=replier, body="The replier's own family.")
+    make_post(topic=topic, author=third, body="A third family.")
+    return topic, post, reply, author, replier, third
+
+
+@pytest.mark.parametrize("who", ["author", "replier", "muter", "hidden"])
+def test_a_member_with_a_part_in_the_tree_gets_the_page_rendered_for_them(
+        client, copies, families, make_user, who, count_queries):
+    """Given the copy for the families they have no part in, their tree is byte for
+    byte the one rendered for them with no copy at all."""
+    topic, post, reply, author, replier, third = families
+    url = f"/t/{topic.id}"
+    reader = {"author": author, "replier": replier, "muter": make_user(), "hidden": third}[who]
+    if who == "muter":
+        moderation.mute_member(reader, replier)
+    if who == "hidden":  # their own post hidden: only they (and moderators) see its text
+        hidden = db.session.scalar(select(Post).where(Post.author_id == third.id))
+        moderation.hide_post(hidden, make_user(role=Role.MODERATOR), "Checking.")
+    db.session.commit()
+    client.login(make_user()).get(url)  # the plain readers' tree is kept
+    assert len(copies.local) == 1
+    client.login(reader)
+    with count_queries() as queries:
+        shared = _tree(client.get(url).text)
+    assert len(queries) == 5  # member, topic, unread count, roots, replies
+    copies.seconds = 0
+    assert shared == _tree(client.get(url).text)  # rendered from scratch
+    copies.seconds = 30
+    mark = {"author": f"/p/{post.id}/edit", "replier": f"/p/{reply.id}/delete", "muter": "muted-note",
+            "hidden": "only its author and moderators see this text"}[who]
+    assert mark in shared
+    # What was rendered for them is not kept: the next plain reader gets the plain tree.
+    assert mark not in _tree(client.login(make_user()).get(url).text)
+
+
+def test_the_families_a_member_has_no_part_in_come_from_the_copy(client, copies, families, make_user):
+    topic, post, reply, author, replier, third = families
+    url = f"/t/{topic.id}"
+    client.login(make_user()).get(url)
+    third.display_name = "Third Renamed"  # a change the topic's version does not see
+    db.session.commit()
+    page = _tree(client.login(replier).get(url).text)
+    assert "Third Original" in page and "Third Renamed" not in page  # the third family: the copy's
+    assert f"/p/{reply.id}/edit" in page  # the replier's reply in the first family: rendered for them
+    assert "Third Renamed" in _tree(client.login(third).get(url).text)  # their own family: rendered
 
 
 def test_muting_someone_elsewhere_does_not_stop_sharing(client, copies, thread, make_user, count_queries):
@@ -317,11 +406,11 @@ def test_muting_someone_elsewhere_does_not_stop_sharing(client, copies, thread, 
     client.login(other)
     with count_queries() as queries:
         client.get(url)
-    assert len(queries) == 4  # given the copy: no posts fetched
+    assert len(queries) == 3  # given the copy: no posts fetched
 
 
 @pytest.mark.parametrize("size", [10, 300])
-def test_a_reader_given_the_shared_tree_takes_four_queries_whatever_the_size(
+def test_a_reader_given_the_shared_tree_takes_three_queries_whatever_the_size(
         client, copies, make_user, make_topic, count_queries, size):
     topic = make_topic(posts=size)
     client.login(make_user()).get(f"/t/{topic.id}")  # kept
@@ -330,4 +419,36 @@ def test_a_reader_given_the_shared_tree_takes_four_queries_whatever_the_size(
     with count_queries() as queries:
         page = client.get(url)
     assert page.status_code == 200 and page.text.count('class="node"') >= min(size, 20)
-    assert len(queries) == 4  # the member, the topic, whom they mute, their unread count
+    assert len(queries) == 3  # the member with whom they mute, the topic, their unread count
+
+
+# --- Class debates: students share the tree ------------------------------------------
+
+def test_students_share_a_class_debates_tree_and_see_their_own_posts_as_theirs(
+        client, copies, make_anonymous_debate, make_user, count_queries):
+    topic, _, alice, bruno, classroom = make_anonymous_debate("Alice's opening.")
+    posting.create_post(bruno, topic, "Bruno's opening.", stance=Stance.CON)
+    carol = make_user()
+    classes.join_class(carol, classroom.join_code)
+    db.session.commit()
+    url, students = f"/t/{topic.id}", (alice, bruno, carol)
+    alone = {}  # each student's tree rendered with no copy at all
+    copies.seconds = 0
+    for student in students:
+        alone[student.id] = _tree(client.login(student).get(url).text)
+    copies.seconds = 30
+    for student in students + students:  # alice and bruno each keep the other's family
+        assert _tree(client.login(student).get(url).text) == alone[student.id]
+    assert alone[alice.id].count('class="tag">you<') == 1 and 'class="tag">you<' not in alone[carol.id]
+    [stored] = copies.local.values()
+    assert stored[1].startswith(b"1\n")  # complete
+    for secret in (b"alice_real", b"bruno_real", b'class="tag">you<', b"csrf_token"):
+        assert secret not in stored[1]
+    client.login(carol)
+    with count_queries() as queries:
+        client.get(url)
+    assert len(queries) == 8  # the class page's own (member, topic, role, debate, roster, sides, phases, unread count): no posts
+    # Its instructor sees through the pseudonyms, and never from the copy; an
+    # outsider is not let in at all.
+    assert "alice_real" in client.login(classroom.instructor).get(url).text
+    assert client.login(make_user()).get(url).status_code == 404

@@ -48,19 +48,39 @@ def _show(topic: Topic, form):
 
 
 def _thread_page(topic: Topic) -> pages.TopicPage:
-    """The thread view; for a plain reader, with the reply tree they share (see caching)."""
+    """The thread view. Its reply tree is rendered family by family (a top-level post
+    and its replies); a member who may share it (caching.thread_key) gets the
+    families they have no part in from the shared copy, and a plain reader gets it
+    whole, without a query for posts."""
     sort, number = pages.thread_sort(request.args.get("sort")), page_arg()
-    key = caching.thread_key(current_user, topic, sort, number)
+    page = pages.topic_page(current_user, topic.id, sort=sort, page=number, topic=topic,
+                            per_page=current_app.config["POSTS_PER_PAGE"], posts=False)
+    key = caching.thread_key(current_user, topic, sort, number, page.names)
     shared = caching.shared_thread(key, current_user)
-    page = pages.topic_page(current_user, topic.id, sort=sort, page=number,
-                            per_page=current_app.config["POSTS_PER_PAGE"], topic=topic, thread_html=shared)
-    if key and shared is None:
-        # Rendered with just what the tree reads: not through render_template, whose
-        # context processors would run (and query) a second time.
-        page.thread_html = Markup(current_app.jinja_env.get_template("topics/_thread.html").render(
-            page=page, current_user=current_user, config=current_app.config))
-        caching.keep_thread(key, current_user, page.author_ids, page.muted, page.thread_html)
+    if shared is not None and shared.whole:
+        page.thread_html = Markup(shared.html)
+        return page
+    reused = shared.reusable() if shared is not None else {}
+    pages.load_thread(current_user, page, rendered=frozenset(reused))
+    families = _render_families(page, reused)
+    page.thread_html = Markup("".join(html for _, _, html in families))
+    if key:
+        caching.keep_thread(key, current_user, families, shared)
     return page
+
+
+def _render_families(page: pages.TopicPage, reused: dict[int, str]) -> list[tuple[int, frozenset, str]]:
+    """(root id, authors, html) for each family of the page: `reused[root id]` if
+    there, else rendered with just what the tree reads (not through render_template,
+    whose context processors would run, and query, a second time)."""
+    module = current_app.jinja_env.get_template("topics/_thread.html").make_module(
+        {"page": page, "names": page.names, "current_user": current_user._get_current_object(),
+         "config": current_app.config})
+    families = []
+    for root in page.roots:
+        html = reused.get(root.id)
+        families.append((root.id, root.family_authors(), html if html is not None else str(module.family(root))))
+    return families
 
 
 @bp.get("/<int:topic_id>")
