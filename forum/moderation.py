@@ -234,14 +234,17 @@ def suspend_member(member: User, moderator: User, days: int, reason: str,
 
 
 def member_histories(author_ids: set[int]) -> dict[int, dict[str, int]]:
-    """Posts, removals and suspensions per author, in two grouped queries."""
+    """Public posts (the counter on the user), removals and suspensions per author,
+    in two grouped queries and the users' rows: none reads all of a prolific
+    author's posts."""
     if not author_ids:
         return {}
     histories = {i: {"posts": 0, "removed": 0, "suspensions": 0} for i in author_ids}
     for author_id, posts, removed in db.session.execute(
-            select(Post.author_id, func.count(),
-                   func.count().filter(Post.status == PostStatus.REMOVED))
-            .where(Post.author_id.in_(author_ids)).group_by(Post.author_id)):
+            select(User.id, User.post_count,
+                   select(func.count()).where(Post.author_id == User.id, Post.status == PostStatus.REMOVED)
+                   .correlate(User).scalar_subquery())
+            .where(User.id.in_(author_ids))):
         histories[author_id].update(posts=posts, removed=removed)
     for user_id, suspensions in db.session.execute(
             select(ModAction.user_id, func.count())

@@ -2,6 +2,7 @@
 number of queries whatever their size."""
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 
 from sqlalchemy import case, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import aliased, joinedload
@@ -12,8 +13,30 @@ from .moderation import member_histories
 from . import visibility
 from .models import Appeal, AppealStatus, Flag, FlagReason, FlagStatus, ModAction, Post, PostStatus, Topic, User
 from .pages import Pagination
+from .postviews import SENTINEL, url_pattern
 
 QUEUE_STATUSES = ("open", "resolved", "all")
+
+
+class QueueLinks:
+    """A queue item's links, from patterns built once a page (`postviews.url_pattern`):
+    a queue of 20 posts has some 200 of them."""
+
+    def __init__(self):
+        def pattern(endpoint, **values):
+            return url_pattern(endpoint, **{k: SENTINEL if v is None else v for k, v in values.items()})
+        self.mod_post = pattern("mod.post", post_id=None)
+        self.mod_edit = pattern("mod.edit", post_id=None)
+        self.mod_topic = pattern("mod.topic", topic_id=None)
+        self.topic = pattern("topics.show", topic_id=None)
+        self.post = pattern("posts.show", post_id=None)
+        self.history = pattern("posts.history", post_id=None)
+        self.action = {action: pattern("mod.post_action", post_id=None, action=action)
+                       for action in ("dismiss", "hide", "remove", "restore")}
+        self.appeal = {decision: pattern("mod.decide_appeal", appeal_id=None, decision=decision)
+                       for decision in ("restore", "uphold")}
+        user = pattern("users.show", username=None)
+        self.user = lambda username: user(quote(username, safe=""))
 
 
 @dataclass
@@ -22,6 +45,7 @@ class QueueItem:
     flags: list[Flag] = field(default_factory=list)
     appeal: Appeal | None = None
     history: dict[str, int] = field(default_factory=dict)
+    links: QueueLinks | None = None
 
     @property
     def open_flags(self) -> list[Flag]:
@@ -107,7 +131,8 @@ def queue_page(user, *, reason: str = "", status: str = "open", page: int = 1, p
         select(Post).where(Post.id.in_(ids)).options(
             joinedload(Post.author), joinedload(Post.topic),
             joinedload(Post.parent.of_type(parent)).joinedload(parent.author)))}
-    items = {i: QueueItem(posts[i]) for i in ids}
+    links = QueueLinks()
+    items = {i: QueueItem(posts[i], links=links) for i in ids}
     for flag in db.session.scalars(select(Flag).where(Flag.post_id.in_(ids))
                                    .order_by(Flag.created_at.desc(), Flag.id.desc())
                                    .options(joinedload(Flag.flagger))):
@@ -125,7 +150,7 @@ def queue_item(post: Post) -> QueueItem:
     flags = list(db.session.scalars(select(Flag).where(Flag.post_id == post.id)
                                     .order_by(Flag.created_at.desc()).options(joinedload(Flag.flagger))))
     appeal = db.session.scalar(select(Appeal).where(Appeal.post_id == post.id))
-    return QueueItem(post, flags, appeal, member_histories({post.author_id})[post.author_id])
+    return QueueItem(post, flags, appeal, member_histories({post.author_id})[post.author_id], QueueLinks())
 
 
 # --- The audit log --------------------------------------------------------------

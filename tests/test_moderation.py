@@ -362,3 +362,20 @@ def test_every_logged_action_has_a_label():
 
 def test_watched_word_pattern_is_literal():
     assert limits.watched_word_pattern("a.b").search("a.b") and not limits.watched_word_pattern("a.b").search("axb")
+
+
+def test_member_histories_count_public_posts_removals_and_suspensions(make_user, make_post):
+    """What the queue says of an author: the public post counter (as on their
+    profile), the removals and the suspensions."""
+    author, other = make_user(), make_user()
+    mod = make_user(role=Role.MODERATOR)
+    make_post(author=author)
+    moderation.remove_post(make_post(author=author), mod, "Advertising")
+    moderation.hide_post(make_post(author=author), mod)
+    posting.delete_post(make_post(author=author), author)
+    moderation.suspend_member(author, mod, 1, "Spam, twice")
+    make_post(author=other)
+    db.session.commit()
+    assert moderation.member_histories({author.id, other.id}) == {
+        author.id: {"posts": 1, "removed": 1, "suspensions": 1},
+        other.id: {"posts": 1, "removed": 0, "suspensions": 0}}
