@@ -39,6 +39,7 @@ import hashlib
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
 
 from flask import current_app, make_response, request, session
@@ -219,15 +220,16 @@ class SharedTree:
     families: dict[int, tuple[int, int, frozenset[int]]]  # root id -> start, end in html, authors
     complete: bool
     mine: frozenset[int] = frozenset()
+    replies_until: tuple | None = None  # the page's (`pages.TopicPage.replies_until`)
 
     @property
     def whole(self) -> bool:
         """All the page's families, none of them the reader's: the tree as it is."""
         return self.complete and not self.mine
 
-    def reusable(self) -> dict[int, str]:
-        """root id -> html: the families the reader gets as they are."""
-        return {root_id: self.html[start:end] for root_id, (start, end, _) in self.families.items()
+    def reusable(self) -> dict[int, tuple[frozenset[int], str]]:
+        """root id -> (authors, html): the families the reader gets as they are."""
+        return {root_id: (authors, self.html[start:end]) for root_id, (start, end, authors) in self.families.items()
                 if root_id not in self.mine}
 
 
@@ -236,10 +238,10 @@ def shared_thread(key: str | None, user) -> SharedTree | None:
     stored = _copies().get(key) if key else None
     if stored is None:
         return None
-    complete, authors, index, html = stored.split(b"\n", 3)
+    complete, authors, until, index, html = stored.split(b"\n", 4)
     complete, authors, muted = complete == b"1", _ids(authors), moderation.muted_ids(user)
     if complete and user.id not in authors and not authors & muted:
-        return SharedTree(html.decode(), {}, True)  # a plain reader: no need to read the index
+        return SharedTree(html.decode(), {}, True)  # a plain reader: no need to read the rest
     families, mine = {}, set()
     for entry in filter(None, index.decode().split(";")):
         root_id, start, end, ids = entry.split(":")
@@ -247,7 +249,9 @@ def shared_thread(key: str | None, user) -> SharedTree | None:
         families[int(root_id)] = (int(start), int(end), family_authors)
         if user.id in family_authors or family_authors & muted:
             mine.add(int(root_id))
-    return SharedTree(html.decode(), families, complete, frozenset(mine))
+    at, _, reply_id = until.decode().partition("|")
+    return SharedTree(html.decode(), families, complete, frozenset(mine),
+                      (datetime.fromisoformat(at), int(reply_id)) if at else None)
 
 
 def _ids(text: bytes) -> frozenset[int]:
@@ -255,13 +259,14 @@ def _ids(text: bytes) -> frozenset[int]:
 
 
 def keep_thread(key: str, user, families: list[tuple[int, frozenset[int], str]],
-                shared: SharedTree | None) -> None:
+                shared: SharedTree | None, replies_until: tuple | None = None) -> None:
     """Add to the copy under `key` (`shared`, as fetched) the families of the page
     just rendered for `user`, as (root id, authors, html) in page order, that are
     what every reader with no part in them gets: `user` wrote none of their posts
     nor mutes any of their authors, and they hold no form (whose CSRF token is
     theirs alone). Readers who wrote on the page fill in the families they had no
-    part in, so the copy grows complete even where everyone wrote something."""
+    part in, so the copy grows complete even where everyone wrote something.
+    `replies_until`: the page's, kept for the readers who render some families."""
     muted = moderation.muted_ids(user)
     kept = []
     for root_id, authors, html in families:
@@ -277,9 +282,10 @@ def keep_thread(key: str, user, families: list[tuple[int, frozenset[int], str]],
         index.append(f"{root_id}:{offset}:{offset + len(html)}:{','.join(map(str, sorted(authors)))}")
         offset += len(html)
     everyone = frozenset().union(*(authors for _, authors, _ in kept))
+    until = f"{replies_until[0].isoformat()}|{replies_until[1]}" if replies_until else ""
     _copies().put(key, b"\n".join([
         b"1" if len(kept) == len(families) else b"0", ",".join(map(str, sorted(everyone))).encode(),
-        ";".join(index).encode(), "".join(html for _, _, html in kept).encode()]))
+        until.encode(), ";".join(index).encode(), "".join(html for _, _, html in kept).encode()]))
 
 
 def topic_by_id(topic_id: int) -> Topic | None:

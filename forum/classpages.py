@@ -104,10 +104,11 @@ class DebateContext:
 def _debate_context(user, topic_id: int, *, teacher_only: bool = False, topic: Topic | None = None) -> DebateContext:
     """The debate, its class and roster (3 queries); 404 for outsiders, 403 for students
     at an instructor's page."""
-    row = db.session.execute(
-        select(ClassDebate, Classroom).join(Topic, Topic.id == ClassDebate.topic_id)
-        .join(Classroom, Classroom.id == Topic.class_id).where(ClassDebate.topic_id == topic_id)
-        .options(joinedload(ClassDebate.topic).joinedload(Topic.article))).first()
+    query = (select(ClassDebate, Classroom).join(Topic, Topic.id == ClassDebate.topic_id)
+             .join(Classroom, Classroom.id == Topic.class_id).where(ClassDebate.topic_id == topic_id))
+    if topic is None:  # the topic page has it already, with its article
+        query = query.options(joinedload(ClassDebate.topic).joinedload(Topic.article))
+    row = db.session.execute(query).first()
     if row is None:
         abort(404)
     debate, classroom = row

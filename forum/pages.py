@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from flask import abort, current_app, has_request_context, request
 from markupsafe import Markup
-from sqlalchemy import Integer, bindparam, func, literal, null, select
+from sqlalchemy import Integer, and_, bindparam, func, literal, null, or_, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload, with_expression
 
 from . import anonymity, articles, classpages, moderation, permissions, postviews, visibility
@@ -89,10 +89,10 @@ class TopicPage:
     # Class debates: sides, phases and grades above the thread, and pseudonyms.
     debate: "classpages.DebatePanel | None" = None
     names: dict = field(default_factory=dict)
-    # The reply tree rendered (views.topics: whole from a shared copy, or family by
-    # family); whether the reader muted the author of a post in it.
+    # The reply tree rendered (views.topics: whole from a shared copy, or family by family).
     thread_html: Markup | None = None
-    muted: bool = False
+    # The last reply shown (created_at, id) when REPLIES_PER_PAGE cut the replies off.
+    replies_until: tuple | None = None
 
 
 load_topic = _load_topic
@@ -109,10 +109,15 @@ def _roots_statement(sort: str, member: bool):
 
 
 @functools.cache
-def _replies_statement(member: bool):
-    return (postviews.statement(P.root_id.in_(bindparam("root_ids", expanding=True)),
-                                P.depth < bindparam("depth_limit"), order_by=(P.created_at, P.id),
-                                member=member)
+def _replies_statement(member: bool, until: bool = False):
+    """The oldest replies under `root_ids`, at most `cap`. With `until`, only those up
+    to the last reply the whole page showed (`until_at`, `until_id`): what the whole
+    page's query gives of those roots' replies, when it met its cap."""
+    criteria = [P.root_id.in_(bindparam("root_ids", expanding=True)), P.depth < bindparam("depth_limit")]
+    if until:
+        until_at = bindparam("until_at", type_=P.created_at.type)
+        criteria.append(or_(P.created_at < until_at, and_(P.created_at == until_at, P.id <= bindparam("until_id"))))
+    return (postviews.statement(*criteria, order_by=(P.created_at, P.id), member=member)
             .limit(bindparam("cap")))
 
 
@@ -134,22 +139,33 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     return page
 
 
-def load_thread(user, page: TopicPage, *, rendered: frozenset[int] = frozenset()) -> None:
-    """The page's posts, as a tree under `page.roots`. Those of the families in
-    `rendered` (top-level post ids whose family comes already rendered) are not
-    made ready to print."""
+def load_thread(user, page: TopicPage, *, rendered: frozenset[int] = frozenset(),
+                replies_until: tuple | None = None) -> None:
+    """The page's posts, as a tree under `page.roots`. The families in `rendered`
+    (top-level post ids whose family comes already rendered) are left out but for
+    their top-level post; `replies_until` is then the whole page's
+    `page.replies_until`, so that the others get the replies the whole page would."""
     topic, pagination = page.topic, page.pagination
     roots = postviews.fetch(user, topic, functools.partial(_roots_statement, page.sort), topic_id=topic.id,
                             limit=pagination.per_page, offset=(pagination.page - 1) * pagination.per_page)
     root_ids = [p.id for p in roots]
+    wanted = [i for i in root_ids if i not in rendered]
     # The oldest replies, down to the depth limit and at most REPLIES_PER_PAGE: a page's
     # size does not depend on how busy one thread is ("N more replies" link to the rest).
-    replies = postviews.fetch(user, topic, _replies_statement, root_ids=root_ids,
-                              depth_limit=current_app.config["THREAD_DEPTH_LIMIT"],
-                              cap=current_app.config["REPLIES_PER_PAGE"]) if root_ids else []
+    cap, depth_limit, replies = current_app.config["REPLIES_PER_PAGE"], current_app.config["THREAD_DEPTH_LIMIT"], []
+    if not rendered:
+        if root_ids:
+            replies = postviews.fetch(user, topic, _replies_statement, root_ids=root_ids, cap=cap,
+                                      depth_limit=depth_limit)
+        page.replies_until = (replies[-1].created_at, replies[-1].id) if len(replies) == cap else None
+    else:
+        page.replies_until = replies_until
+        until = {"until_at": replies_until[0], "until_id": replies_until[1]} if replies_until else {}
+        if wanted:
+            replies = postviews.fetch(user, topic, functools.partial(_replies_statement, until=bool(until)),
+                                      root_ids=wanted, cap=cap, depth_limit=depth_limit, **until)
     page.roots = postviews.tree(roots + replies, root_ids, newest_first=page.sort == "new",
                                 best_first=page.sort == "best")
-    page.muted = any(p.muted for p in roots + replies)
     postviews.Presenter(user, topic, page.names).present(
         p for p in roots + replies if (p.root_id or p.id) not in rendered)
 

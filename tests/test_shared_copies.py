@@ -322,7 +322,7 @@ def test_only_what_every_reader_gets_is_kept(app, copies, make_user):
         assert caching.shared_thread("thread:z", reader).whole
         # A writer of one family gets the others from the copy, and theirs to render.
         for_writer = caching.shared_thread("thread:z", writer)
-        assert for_writer.mine == {1} and for_writer.reusable() == {2: "<li>two</li>"}
+        assert for_writer.mine == {1} and for_writer.reusable() == {2: (frozenset({other.id}), "<li>two</li>")}
         moderation.mute_member(reader, other)
         assert caching.shared_thread("thread:z", reader).mine == {2}
 
@@ -452,3 +452,24 @@ def test_students_share_a_class_debates_tree_and_see_their_own_posts_as_theirs(
     # outsider is not let in at all.
     assert "alice_real" in client.login(classroom.instructor).get(url).text
     assert client.login(make_user()).get(url).status_code == 404
+
+
+def test_a_member_s_own_families_get_the_replies_the_whole_page_shows(
+        app, client, copies, scene, make_user, make_post, monkeypatch):
+    """The replies are capped for the whole page (oldest first): a member who gets
+    some families from the copy and renders theirs must see in theirs just the
+    replies the whole page shows, not more."""
+    monkeypatch.setitem(app.config, "REPLIES_PER_PAGE", 3)
+    topic, first, _ = scene
+    writer = make_user()
+    theirs = make_post(topic=topic, author=writer, body="The writer's family.")
+    third = make_post(topic=topic, body="A third family.")
+    for parent in (first, theirs, third, theirs, first):  # the 4th and 5th are past the cap
+        make_post(topic=topic, parent=parent, body=f"A reply under {parent.id}.")
+    url = f"/t/{topic.id}"
+    client.login(make_user()).get(url)  # kept
+    shared = _tree(client.login(writer).get(url).text)
+    copies.seconds = 0
+    alone = _tree(client.get(url).text)
+    assert shared == alone and shared.count(f"A reply under {theirs.id}.") == 1
+    assert "1 more reply" in shared

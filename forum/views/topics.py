@@ -61,15 +61,16 @@ def _thread_page(topic: Topic) -> pages.TopicPage:
         page.thread_html = Markup(shared.html)
         return page
     reused = shared.reusable() if shared is not None else {}
-    pages.load_thread(current_user, page, rendered=frozenset(reused))
+    pages.load_thread(current_user, page, rendered=frozenset(reused),
+                      replies_until=shared.replies_until if shared is not None else None)
     families = _render_families(page, reused)
     page.thread_html = Markup("".join(html for _, _, html in families))
     if key:
-        caching.keep_thread(key, current_user, families, shared)
+        caching.keep_thread(key, current_user, families, shared, page.replies_until)
     return page
 
 
-def _render_families(page: pages.TopicPage, reused: dict[int, str]) -> list[tuple[int, frozenset, str]]:
+def _render_families(page: pages.TopicPage, reused: dict) -> list[tuple[int, frozenset, str]]:
     """(root id, authors, html) for each family of the page: `reused[root id]` if
     there, else rendered with just what the tree reads (not through render_template,
     whose context processors would run, and query, a second time)."""
@@ -78,8 +79,10 @@ def _render_families(page: pages.TopicPage, reused: dict[int, str]) -> list[tupl
          "config": current_app.config})
     families = []
     for root in page.roots:
-        html = reused.get(root.id)
-        families.append((root.id, root.family_authors(), html if html is not None else str(module.family(root))))
+        if root.id in reused:
+            families.append((root.id, *reused[root.id]))
+        else:
+            families.append((root.id, root.family_authors(), str(module.family(root))))
     return families
 
 
