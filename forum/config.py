@@ -52,7 +52,7 @@ def load(app) -> None:
         POSTS_PER_PAGE=20,
         THREAD_DEPTH_LIMIT=8,
         REPLIES_PER_PAGE=100,  # replies shown under a page of top-level posts; the rest a link away
-        SHARED_COPY_SECONDS=30,  # guests share a rendered page, plain readers a reply tree, this long (0: off)
+        SHARED_COPY_SECONDS=30,  # guests share rendered pages, members parts of reply trees, this long (0: off)
         SITE_NAME="Counterpoint",
         CENTRAL_QUESTION="How do we balance innovation with intellectual property?",
         # Moderation and limits (any of them: FLASK_<NAME>=... in the environment)
