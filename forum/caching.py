@@ -205,7 +205,9 @@ def thread_key(user, topic: Topic, sort: str, page: int, names: dict | None = No
     aliases = sorted((author_id, shown.label, shown.real) for author_id, shown in (names or {}).items())
     version = (topic.id, topic.post_count, topic.last_activity_at.isoformat(), topic.edited_at,
                topic.is_locked, topic.closed_at, sort, page, aliases)
-    return "thread:" + hashlib.sha256(repr(version).encode()).hexdigest()[:40]
+    # "families:" names the stored format (see keep_thread): a copy left in Redis by
+    # an older release is never read as this one.
+    return "thread:families:" + hashlib.sha256(repr(version).encode()).hexdigest()[:40]
 
 
 @dataclass
@@ -266,7 +268,11 @@ def keep_thread(key: str, user, families: list[tuple[int, frozenset[int], str]],
     nor mutes any of their authors, and they hold no form (whose CSRF token is
     theirs alone). Readers who wrote on the page fill in the families they had no
     part in, so the copy grows complete even where everyone wrote something.
-    `replies_until`: the page's, kept for the readers who render some families."""
+    `replies_until`: the page's, kept for the readers who render some families.
+
+    Stored as four lines and the HTML: "1" if complete, the authors of all its
+    families, `replies_until` ("at|id" or empty), the index ("root:start:end:
+    authors" per family, ";"-separated), then the families' HTML in page order."""
     muted = moderation.muted_ids(user)
     kept = []
     for root_id, authors, html in families:
