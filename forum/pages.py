@@ -152,7 +152,8 @@ def load_thread(user, page: TopicPage, *, rendered: frozenset[int] = frozenset()
     wanted = [i for i in root_ids if i not in rendered]
     # The oldest replies, down to the depth limit and at most REPLIES_PER_PAGE: a page's
     # size does not depend on how busy one thread is ("N more replies" link to the rest).
-    cap, depth_limit, replies = current_app.config["REPLIES_PER_PAGE"], current_app.config["THREAD_DEPTH_LIMIT"], []
+    cap, depth_limit = current_app.config["REPLIES_PER_PAGE"], current_app.config["THREAD_DEPTH_LIMIT"]
+    replies = []
     if not rendered:
         if root_ids:
             replies = postviews.fetch(user, topic, _replies_statement, root_ids=root_ids, cap=cap,
