@@ -1,10 +1,11 @@
 """What the moderation pages show (/mod, /mod/log, a member's flags), in a fixed
 number of queries whatever their size."""
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import quote
 
-from sqlalchemy import case, func, literal, or_, select, union, union_all
+from sqlalchemy import bindparam, case, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from .accounts import username_key
@@ -103,9 +104,10 @@ def _activity(open_only: bool):
     return union_all(flags, appeals, pending).subquery()
 
 
-def queue_page(user, *, reason: str = "", status: str = "open", page: int = 1, per_page: int = 20) -> QueuePage:
-    reason = reason if reason in FlagReason.__members__.values() else ""
-    status = status if status in QUEUE_STATUSES else "open"
+@functools.cache
+def _queue_statement(viewer: visibility.BoundViewer, status: str, by_reason: bool):
+    """One page of the queue's post ids (with their number): built once per kind of
+    moderator, status and filter (it took longer to put together than to run)."""
     activity = _activity(open_only=status == "open")
     grouped = select(activity.c.post_id, func.max(activity.c.at).label("last"),
                      func.max(activity.c.open).label("open")).group_by(activity.c.post_id)
@@ -115,29 +117,46 @@ def queue_page(user, *, reason: str = "", status: str = "open", page: int = 1, p
     # The scope is checked on the few grouped posts, not on every post of the forum.
     listed = (select(grouped.c.post_id, func.count().over().label("total"))
               .join(Post, Post.id == grouped.c.post_id).join(Topic, Topic.id == Post.topic_id)
-              .where(visibility.moderation_scope(user)))
-    if reason:
-        listed = listed.where(grouped.c.post_id.in_(select(Flag.post_id).where(Flag.reason == reason)))
+              .where(visibility.moderation_scope(viewer)))
+    if by_reason:
+        listed = listed.where(grouped.c.post_id.in_(select(Flag.post_id).where(Flag.reason == bindparam("reason"))))
+    return (listed.order_by(grouped.c.last.desc(), grouped.c.post_id.desc())
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+@functools.cache
+def _queue_items_statements():
+    """The queue's posts (with their authors, topics and the posts they answer),
+    their flags (newest first, with who flagged) and appeals, for `:ids`."""
+    ids, parent = bindparam("ids", expanding=True), aliased(Post)
+    return (select(Post).where(Post.id.in_(ids)).options(
+                joinedload(Post.author), joinedload(Post.topic),
+                joinedload(Post.parent.of_type(parent)).joinedload(parent.author)),
+            select(Flag).where(Flag.post_id.in_(ids)).order_by(Flag.created_at.desc(), Flag.id.desc())
+            .options(joinedload(Flag.flagger)),
+            select(Appeal).where(Appeal.post_id.in_(ids)))
+
+
+def queue_page(user, *, reason: str = "", status: str = "open", page: int = 1, per_page: int = 20) -> QueuePage:
+    reason = reason if reason in FlagReason.__members__.values() else ""
+    status = status if status in QUEUE_STATUSES else "open"
     page = max(page, 1)
-    rows = db.session.execute(
-        listed.order_by(grouped.c.last.desc(), grouped.c.post_id.desc())
-        .limit(per_page).offset((page - 1) * per_page)).all()
+    params = {"viewer_id": user.id, "limit": per_page, "offset": (page - 1) * per_page}
+    if reason:
+        params["reason"] = reason
+    rows = db.session.execute(_queue_statement(visibility.BoundViewer.like(user), status, bool(reason)),
+                              params).all()
     ids = [row.post_id for row in rows]
     pagination = Pagination(page=page, per_page=per_page, total=rows[0].total if rows else 0)
     if not ids:
         return QueuePage([], reason, status, pagination)
-    parent = aliased(Post)
-    posts = {p.id: p for p in db.session.scalars(
-        select(Post).where(Post.id.in_(ids)).options(
-            joinedload(Post.author), joinedload(Post.topic),
-            joinedload(Post.parent.of_type(parent)).joinedload(parent.author)))}
+    posts_of_page, flags_of_page, appeals_of_page = _queue_items_statements()
+    posts = {p.id: p for p in db.session.scalars(posts_of_page, {"ids": ids})}
     links = QueueLinks()
     items = {i: QueueItem(posts[i], links=links) for i in ids}
-    for flag in db.session.scalars(select(Flag).where(Flag.post_id.in_(ids))
-                                   .order_by(Flag.created_at.desc(), Flag.id.desc())
-                                   .options(joinedload(Flag.flagger))):
+    for flag in db.session.scalars(flags_of_page, {"ids": ids}):
         items[flag.post_id].flags.append(flag)
-    for appeal in db.session.scalars(select(Appeal).where(Appeal.post_id.in_(ids))):
+    for appeal in db.session.scalars(appeals_of_page, {"ids": ids}):
         items[appeal.post_id].appeal = appeal
     histories = member_histories({p.author_id for p in posts.values()})
     for item in items.values():

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -188,18 +188,10 @@ def _shown(user):
                    or_(Notification.post_id.is_(None), visibility.public_post_filter())))
 
 
-@dataclass(frozen=True)
-class _AnyMember:
-    """A member whose id is bound when the statement runs: `_shown` built once for
-    all members (and once for all admins, who see every topic)."""
-    is_admin: bool
-    is_authenticated = True
-    id = bindparam("viewer_id")
-
-
 @functools.cache
 def _unread_count_statement(admin: bool):
-    shown = _shown(_AnyMember(admin)).where(Notification.read_at.is_(None)).subquery()
+    """Built once for all members (and once for admins, who see every topic)."""
+    shown = _shown(visibility.BoundViewer(is_admin=admin)).where(Notification.read_at.is_(None)).subquery()
     return select(func.count()).select_from(shown)
 
 

@@ -325,6 +325,9 @@ def test_only_what_every_reader_gets_is_kept(app, copies, make_user):
         assert for_writer.mine == {1} and for_writer.reusable() == {2: (frozenset({other.id}), "<li>two</li>")}
         moderation.mute_member(reader, other)
         assert caching.shared_thread("thread:z", reader).mine == {2}
+        # What a muter saw of the family they collapsed is not kept.
+        caching.keep_thread("thread:m", reader, plain, None)
+        assert set(caching.shared_thread("thread:m", make_user()).families) == {1}
 
 
 def test_readers_who_wrote_on_the_page_complete_the_copy(app, copies, make_user):
