@@ -49,8 +49,6 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
-    from .models import User
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to do that."

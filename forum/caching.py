@@ -44,7 +44,6 @@ from functools import wraps
 
 from flask import current_app, make_response, request, session
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import func, select
 
 from . import moderation, permissions, visibility

@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from . import debates, permissions, visibility
 from .debates import PollResults
 from .extensions import db
-from .models import Delta, Post, PostStatus, SourceRequest, Stance, StancePoll, Topic, User, Vote
+from .models import Delta, Post, PostStatus, SourceRequest, StancePoll, Topic, User, Vote
 
 # Each sort orders by these columns, all descending (newest last as the tie-break).
 CARD_SORTS = {"votes": "Most votes", "new": "Newest", "deltas": "Most ∆"}

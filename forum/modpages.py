@@ -3,7 +3,6 @@ number of queries whatever their size."""
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import quote
 
 from sqlalchemy import bindparam, case, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import aliased, joinedload
@@ -14,7 +13,7 @@ from .moderation import member_histories
 from . import visibility
 from .models import Appeal, AppealStatus, Flag, FlagReason, FlagStatus, ModAction, Post, PostStatus, Topic, User
 from .pages import Pagination
-from .postviews import SENTINEL, url_pattern
+from .postviews import SENTINEL, profile_url_pattern, url_pattern
 
 QUEUE_STATUSES = ("open", "resolved", "all")
 
@@ -24,20 +23,17 @@ class QueueLinks:
     a queue of 20 posts has some 200 of them."""
 
     def __init__(self):
-        def pattern(endpoint, **values):
-            return url_pattern(endpoint, **{k: SENTINEL if v is None else v for k, v in values.items()})
-        self.mod_post = pattern("mod.post", post_id=None)
-        self.mod_edit = pattern("mod.edit", post_id=None)
-        self.mod_topic = pattern("mod.topic", topic_id=None)
-        self.topic = pattern("topics.show", topic_id=None)
-        self.post = pattern("posts.show", post_id=None)
-        self.history = pattern("posts.history", post_id=None)
-        self.action = {action: pattern("mod.post_action", post_id=None, action=action)
+        self.mod_post = url_pattern("mod.post", post_id=SENTINEL)
+        self.mod_edit = url_pattern("mod.edit", post_id=SENTINEL)
+        self.mod_topic = url_pattern("mod.topic", topic_id=SENTINEL)
+        self.topic = url_pattern("topics.show", topic_id=SENTINEL)
+        self.post = url_pattern("posts.show", post_id=SENTINEL)
+        self.history = url_pattern("posts.history", post_id=SENTINEL)
+        self.action = {action: url_pattern("mod.post_action", post_id=SENTINEL, action=action)
                        for action in ("dismiss", "hide", "remove", "restore")}
-        self.appeal = {decision: pattern("mod.decide_appeal", appeal_id=None, decision=decision)
+        self.appeal = {decision: url_pattern("mod.decide_appeal", appeal_id=SENTINEL, decision=decision)
                        for decision in ("restore", "uphold")}
-        user = pattern("users.show", username=None)
-        self.user = lambda username: user(quote(username, safe=""))
+        self.user = profile_url_pattern()
 
 
 @dataclass

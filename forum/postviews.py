@@ -47,6 +47,12 @@ def url_pattern(endpoint: str, **values) -> Callable[[object], str]:
     return lambda value: f"{head}{value}{tail}"
 
 
+def profile_url_pattern() -> Callable[[str], str]:
+    """A member's profile URL by username, quoted as `url_for` would."""
+    profile = url_pattern("users.show", username=SENTINEL)
+    return lambda username: profile(quote(username, safe=""))
+
+
 class PostView(ModerationState):
     """One post as a page shows it. Built by `Presenter`; read by templates."""
 
@@ -149,13 +155,13 @@ class Presenter:
             self.delete_url = url_pattern("posts.delete", post_id=SENTINEL)
             self.flag_url = url_pattern("safety.flag", post_id=SENTINEL)
         self.mod_url = url_pattern("mod.post", post_id=SENTINEL) if self.moderator else None
-        self.user_url = url_pattern("users.show", username=SENTINEL)
+        self.user_url = profile_url_pattern()
         self.debate_labels = {Stance.PRO: topic.pro_label or "For", Stance.CON: topic.con_label or "Against"}
         self.no_stance = ("comment", "Comment") if topic.is_debate else ("", "")
         self.author_urls: dict[str, str] = {}
 
     def present(self, posts: Iterable[PostView]) -> None:
-        user, topic = self.user, self.topic
+        user = self.user
         for post in posts:
             alias = self.names.get(post.author_id)
             if alias:
@@ -165,7 +171,7 @@ class Presenter:
                 post.author_real, post.author_is_you = None, False
                 post.author_url = self.author_urls.get(post.username)
                 if post.author_url is None:
-                    post.author_url = self.author_urls[post.username] = self.user_url(quote(post.username, safe=""))
+                    post.author_url = self.author_urls[post.username] = self.user_url(post.username)
             post.stance_class, post.stance_label = self._stance(post)
             post.phase_label = display.phase_label(post.phase, post.parent_id is None)
             post.time_iso = display.isotime(post.created_at)
@@ -182,8 +188,8 @@ class Presenter:
             else:
                 post.reply_url = None
             writer = live and self.writer
-            post.edit_url = (self.edit_url(post.id) if writer and permissions.can_edit_post(user, post, moderates=self.moderator)
-                             else None)
+            editor = writer and permissions.can_edit_post(user, post, moderates=self.moderator)
+            post.edit_url = self.edit_url(post.id) if editor else None
             post.delete_url = (self.delete_url(post.id)
                                if writer and permissions.can_delete_post(user, post) else None)
             post.flag_url = (self.flag_url(post.id) if writer and not post.is_removed

@@ -19,6 +19,8 @@ def test_url_pattern_gives_what_url_for_gives(app):
         for endpoint, arg, value in [("posts.show", "post_id", 7), ("posts.reply", "post_id", 123456),
                                      ("mod.post", "post_id", 1), ("users.show", "username", "maya_b-2")]:
             assert postviews.url_pattern(endpoint, **{arg: SENTINEL})(value) == url_for(endpoint, **{arg: value})
+        for username in ("maya_b-2", "Zoë"):  # quoted as url_for quotes it
+            assert postviews.profile_url_pattern()(username) == url_for("users.show", username=username)
         login = postviews.url_pattern("auth.login", next=url_for("posts.reply", post_id=SENTINEL))
         assert login(42) == url_for("auth.login", next=url_for("posts.reply", post_id=42))
 

@@ -299,6 +299,8 @@ def test_who_may_share_a_tree_in_a_class(app, scene, make_user, make_post, make_
         # Other pseudonyms (someone joined, a name moved on): another tree.
         assert (caching.thread_key(student, private, "old", 1, {7: anonymity.Shown("Amber Heron")})
                 != caching.thread_key(student, private, "old", 1, {7: anonymity.Shown("Azure Heron")}))
+        student.suspended_until = utcnow() + timedelta(days=1)  # reads, cannot write: their own page
+        assert caching.thread_key(student, private, "old", 1) is None
 
 
 def _family(root_id, authors, html):
