@@ -3,8 +3,11 @@
 A topic page that has not changed since the reader last loaded it is answered
 304 Not Modified without being built. The ETag covers what the page shows and
 who is looking: the topic's counters and last activity (a reply, a vote, an
-edit, a deletion or a moderator's action moves it), its own edit and lock
-state, the query string (page, sort), and the viewer: their id, role,
+edit, a deletion or a moderator's action moves it; in a class debate, a change
+to its phases, sides, grades or class roster too: `classes.changed`), its own
+edit and lock state, how many of a class debate's phase openings and closings
+have passed (the clock changes its page), the query string (page, sort), and
+the viewer: their id, role,
 suspension and CSRF secret for a member, "guest" otherwise. Two members never
 share an ETag, and a member's page is `Cache-Control: private`, so no cache
 can hand one member's page to another.
@@ -31,10 +34,14 @@ machine) or in a small per-process LRU:
   kept only as a reader with no part in it saw it, and never if it holds a
   form. A class debate's copy is reached only through its page, after the
   visibility check: only the class's members ever get to it.
+- A member who views the same page again and again, their own way (a
+  moderator's queue, an instructor's dashboard), gets the page's main part from
+  their own copy while its version is unchanged (`own_copy`).
 
 Whatever the ETag does not see (an author renaming themselves, "3 minutes ago"
 ageing) is at most that many seconds stale in a copy.
 """
+import functools
 import hashlib
 import time
 from collections import OrderedDict
@@ -42,13 +49,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 
-from flask import current_app, make_response, request, session
+from flask import current_app, make_response, render_template, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy.orm import with_expression
 
 from . import moderation, permissions, visibility
 from .extensions import db
-from .models import Post, Topic
+from .models import Post, Topic, utcnow
 
 
 def topic_etag(user, topic: Topic) -> str:
@@ -58,7 +68,7 @@ def topic_etag(user, topic: Topic) -> str:
     else:
         viewer = "guest"
     parts = (topic.id, topic.post_count, topic.last_activity_at.isoformat(), topic.edited_at,
-             topic.is_locked, topic.closed_at, viewer, request.query_string)
+             topic.is_locked, topic.closed_at, topic.schedule_passed, viewer, request.query_string)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
@@ -140,12 +150,16 @@ def public_version() -> str:
     activity in a public topic (posts, edits of posts and topics, votes, ∆ and
     moderation all move it), the number of public topics and the newest article
     edit. One query, from indexes."""
+    return repr(tuple(db.session.execute(_public_version_statement()).one()))
+
+
+@functools.cache
+def _public_version_statement():
     from .models import Article
-    row = db.session.execute(select(
+    return select(
         select(func.max(Topic.last_activity_at)).where(Topic.class_id.is_(None)).scalar_subquery(),
         select(func.count()).select_from(Topic).where(Topic.class_id.is_(None)).scalar_subquery(),
-        select(func.max(Article.updated_at)).scalar_subquery())).one()
-    return repr(tuple(row))
+        select(func.max(Article.updated_at)).scalar_subquery())
 
 
 def guest_copy(render):
@@ -163,6 +177,38 @@ def guest_copy(render):
     if response.status_code == 200 and not session.get("_flashes"):
         guest_pages.put(key, response.get_data())
     return response
+
+
+# Rendered where a form's CSRF token goes in a member's own copy (`own_copy`), and
+# replaced by the token when served. Nothing a member writes can put it in a page:
+# their text is escaped and their posts' HTML sanitized, so a raw "<" never comes
+# from them.
+CSRF_PLACEHOLDER = "<csrf-token/>"
+
+
+def _csrf_placeholder() -> Markup:
+    return Markup(CSRF_PLACEHOLDER)
+
+
+def own_copy(version, template: str, load) -> Markup:
+    """The part of the signed-in member's page that `template` renders from
+    `load()`'s context, kept for this member alone at this `version` of what it
+    shows (and this path and query string), so that loading the page again while
+    nothing changed costs one query. For the pages that only a few members view
+    again and again, each their own way: the moderation queue, a class dashboard.
+
+    The copy is rendered with `CSRF_PLACEHOLDER` for the CSRF token, which is put
+    back each time: a copy never holds a token."""
+    user = current_user
+    viewer = (template, user.id, user.role, user.is_suspended, request.full_path, version)
+    key = "own:" + hashlib.sha256(repr(viewer).encode()).hexdigest()[:40]
+    body = _copies().get(key)
+    if body is None:
+        html = render_template(template, csrf_token=_csrf_placeholder, **load())
+        _copies().put(key, html.encode())
+    else:
+        html = body.decode()
+    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
 
 
 def conditional(load_topic):
@@ -203,7 +249,7 @@ def thread_key(user, topic: Topic, sort: str, page: int, names: dict | None = No
         return None
     aliases = sorted((author_id, shown.label, shown.real) for author_id, shown in (names or {}).items())
     version = (topic.id, topic.post_count, topic.last_activity_at.isoformat(), topic.edited_at,
-               topic.is_locked, topic.closed_at, sort, page, aliases)
+               topic.is_locked, topic.closed_at, topic.schedule_passed, sort, page, aliases)
     # "families:" names the stored format (see keep_thread): a copy left in Redis by
     # an older release is never read as this one.
     return "thread:families:" + hashlib.sha256(repr(version).encode()).hexdigest()[:40]
@@ -302,4 +348,7 @@ def topic_by_id(topic_id: int) -> Topic | None:
 
 
 def topic_of_post(post_id: int) -> Topic | None:
-    return db.session.scalar(select(Topic).join(Post, Post.topic_id == Topic.id).where(Post.id == post_id))
+    from .pages import schedule_passed
+    return db.session.scalar(select(Topic).join(Post, Post.topic_id == Topic.id).where(Post.id == post_id)
+                             .options(with_expression(Topic.schedule_passed, schedule_passed())),
+                             {"now": utcnow()})

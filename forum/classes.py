@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
@@ -93,6 +93,18 @@ def regenerate_code(classroom: Classroom) -> str:
     return classroom.join_code
 
 
+def changed(topic_id: int) -> None:
+    """What a class debate's pages show changed (its phases, sides, grades): move its
+    last activity, which its ETag, its students' shared reply tree and its dashboard's
+    copy are versions of (forum/caching.py)."""
+    posting.touch_topic(topic_id, utcnow())
+
+
+def class_changed(class_id: int) -> None:
+    """The same for every topic of the class: its roster or its state changed."""
+    db.session.execute(update(Topic).where(Topic.class_id == class_id).values(last_activity_at=utcnow()))
+
+
 def check_writable(classroom: Classroom) -> None:
     if classroom.is_archived:
         raise RuleError("This class is archived: it is read-only.")
@@ -101,6 +113,7 @@ def check_writable(classroom: Classroom) -> None:
 def archive_class(classroom: Classroom) -> Classroom:
     check_writable(classroom)
     classroom.archived_at = utcnow()
+    class_changed(classroom.id)
     return classroom
 
 
@@ -123,6 +136,7 @@ def join_class(user: User, code: str) -> ClassMembership:
     membership = ClassMembership(class_id=classroom.id, user_id=user.id, role=ClassRole.STUDENT)
     db.session.add(membership)
     db.session.flush()
+    class_changed(classroom.id)
     return membership
 
 
@@ -137,6 +151,7 @@ def remove_student(classroom: Classroom, student: User) -> None:
     db.session.execute(delete(ClassDebateSide).where(
         ClassDebateSide.user_id == student.id,
         ClassDebateSide.topic_id.in_(select(Topic.id).where(Topic.class_id == classroom.id))))
+    class_changed(classroom.id)
 
 
 def add_instructor(classroom: Classroom, username: str) -> ClassMembership:
@@ -153,6 +168,7 @@ def add_instructor(classroom: Classroom, username: str) -> ClassMembership:
         raise RuleError(f"{user.username} is already an instructor here.")
     membership.role = ClassRole.INSTRUCTOR
     db.session.flush()
+    class_changed(classroom.id)
     return membership
 
 
@@ -286,6 +302,7 @@ def set_sides(topic: Topic, sides: dict[int, str | None]) -> None:
     db.session.add_all([ClassDebateSide(topic_id=topic.id, user_id=u, side=s)
                         for u, s in sides.items() if s is not None])
     db.session.flush()
+    changed(topic.id)
 
 
 def assign_random(topic: Topic, seed: int | str | None = None) -> dict[int, str]:
@@ -313,6 +330,7 @@ def choose_side(topic: Topic, debate: ClassDebate, student: User, side: str) -> 
         db.session.flush()
     except IntegrityError:
         raise RuleError("You have already chosen a side.") from None
+    changed(topic.id)
     return row
 
 
@@ -349,6 +367,7 @@ def set_phase(topic: Topic, kind: str, opens_at: datetime, closes_at: datetime,
         db.session.add(phase)
     phase.opens_at, phase.closes_at, phase.word_limit = opens_at, closes_at, word_limit
     db.session.flush()
+    changed(topic.id)
     return phase
 
 
@@ -365,6 +384,7 @@ def save_schedule(topic: Topic, zone: str,
         if opens is None and closes is None:
             db.session.execute(delete(DebatePhase).where(DebatePhase.topic_id == topic.id,
                                                          DebatePhase.kind == kind))
+            changed(topic.id)
             continue
         if opens is None or closes is None:
             raise RuleError(f"{PHASE_LABELS[kind]} needs both an opening and a closing time.")
@@ -386,6 +406,7 @@ def extend_phase(phase: DebatePhase, student: User, closes_at: datetime) -> Phas
         db.session.add(extension)
     extension.closes_at = closes_at
     db.session.flush()
+    changed(phase.topic_id)
     return extension
 
 

@@ -187,6 +187,15 @@ def make_post(app, make_user, make_topic):
 
 
 @pytest.fixture
+def copies(app, monkeypatch):
+    """Shared copies on (TEST_CONFIG turns them off), in this process: the store, to look into."""
+    from forum import caching
+    pages = caching.SharedCopies(None, 30)
+    monkeypatch.setitem(app.extensions, "counterpoint.shared_copies", pages)  # the app is shared
+    return pages
+
+
+@pytest.fixture
 def count_queries(app):
     """`with count_queries() as q: ...` then `len(q)` is the number of SQL statements."""
     @contextmanager

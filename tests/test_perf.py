@@ -3,14 +3,17 @@ conditional GET for topic pages, versioned static files, and no Markdown
 rendering or sanitizing on any GET."""
 import re
 import threading
+from datetime import timedelta
 
 import bleach
 import pytest
 from sqlalchemy import func, select
 
-from forum import markup, posting
+from forum import caching, classes, grading, markup, pages, posting
+from forum.accounts import create_user
 from forum.extensions import db
-from forum.models import Post, Topic, TopicWatch
+from forum.models import (ClassDebate, DebatePhase, PhaseKind, Post, Stance, Topic, TopicWatch,
+                          utcnow)
 
 WRITERS, REPLIES_EACH, TABS = 20, 5, 8
 
@@ -119,6 +122,66 @@ def test_etag_changes_after_an_edit_or_a_deletion(client, thread, change):
     after = client.get(f"/t/{topic.id}", headers={"If-None-Match": before})
     assert after.status_code == 200
     assert after.headers["ETag"] != before
+
+
+def _close_phase(topic, alice, bruno, classroom):
+    now = utcnow()
+    classes.set_phase(topic, PhaseKind.OPENING, now - timedelta(hours=3), now - timedelta(hours=2))
+
+
+def _extend(topic, alice, bruno, classroom):
+    phase = db.session.scalar(select(DebatePhase).where(DebatePhase.topic_id == topic.id))
+    classes.extend_phase(phase, bruno, phase.closes_at + timedelta(hours=1))
+
+
+def _swap_sides(topic, alice, bruno, classroom):
+    classes.set_sides(topic, {alice.id: Stance.CON, bruno.id: Stance.PRO})
+
+
+def _new_student(topic, alice, bruno, classroom):
+    classes.join_class(create_user("carla_real", "carla@example.org", "correct horse battery"),
+                       classroom.join_code)
+
+
+def _remove_student(topic, alice, bruno, classroom):
+    classes.remove_student(classroom, alice)
+
+
+def _release_grades(topic, alice, bruno, classroom):
+    grading.set_released(db.session.get(ClassDebate, topic.id), True)
+
+
+def _archive(topic, alice, bruno, classroom):
+    classes.archive_class(classroom)
+
+
+@pytest.mark.parametrize("change", [_close_phase, _extend, _swap_sides, _new_student, _remove_student,
+                                    _release_grades, _archive])
+def test_a_class_debates_etag_changes_with_its_phases_sides_and_roster(client, make_anonymous_debate, change):
+    """Not only posts: what an instructor changes in a class debate is on its page at once."""
+    topic, _, alice, bruno, classroom = make_anonymous_debate("Alice's opening argument.")
+    url = f"/t/{topic.id}"
+    client.login(bruno).get(url)  # the first page sets the session's CSRF secret, which the ETag covers
+    before = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": before}).status_code == 304
+    change(topic, alice, bruno, classroom)
+    db.session.commit()
+    assert client.get(url, headers={"If-None-Match": before}).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/t/{topic}", "/p/{post}"])
+def test_a_class_debates_etag_changes_when_a_phase_opens_or_closes_by_the_clock(
+        client, make_anonymous_debate, monkeypatch, url):
+    topic, post, _, bruno, _ = make_anonymous_debate("Alice's opening argument.")
+    url = url.format(topic=topic.id, post=post.id)
+    client.login(bruno).get(url)
+    before = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": before}).status_code == 304
+    later = utcnow() + timedelta(hours=2)  # the opening phase has closed
+    for module in (pages, caching):
+        monkeypatch.setattr(module, "utcnow", lambda: later)
+    db.session.expire_all()  # a new request's session: the topic is loaded again, at this time
+    assert client.get(url, headers={"If-None-Match": before}).status_code == 200
 
 
 def test_etag_differs_per_viewer_and_members_pages_are_private(client, thread, make_user):
@@ -323,3 +386,24 @@ def test_a_read_holding_unflushed_changes_is_not_committed(app, thread, transact
     db.session.remove()  # what the end of the request's app context does: a rollback
     assert transaction_ends == ["ROLLBACK"]
     assert db.session.get(Topic, topic.id).title != "Changed on a GET"
+
+
+@pytest.mark.parametrize("version", ["public", "queue"])
+def test_the_versions_of_shared_copies_read_the_activity_index(app, make_topic, make_class, version):
+    """The newest activity is one row from the end of ix_topics_activity, not a read of
+    every topic, once the database knows what topics it holds (0012 analyses them)."""
+    from forum import caching, modpages
+    for _ in range(20):
+        make_topic()
+    make_class()
+    statement = {"public": lambda: caching._public_version_statement(),
+                 "queue": lambda: modpages._queue_version_statement()}[version]()
+    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE topics")
+        if db.engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET enable_seqscan = off")  # so few topics would be read whole anyway
+            plan = " ".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN {sql}"))
+        else:
+            plan = " ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "ix_topics_activity" in plan

@@ -1,7 +1,7 @@
 """Shared copies (forum/caching.py): guests share a rendered public topic page,
 the home page, profiles and search results; plain readers among members share a topic page's reply tree.
 
-Off in the other tests (TEST_CONFIG); each test here turns them on.
+Off in the other tests (TEST_CONFIG); each test here turns them on (the `copies` fixture).
 """
 import re
 import time
@@ -14,13 +14,6 @@ from sqlalchemy import select
 from forum import anonymity, caching, classes, moderation, posting
 from forum.extensions import db
 from forum.models import Post, Role, Stance, utcnow
-
-
-@pytest.fixture
-def copies(app, monkeypatch):
-    pages = caching.SharedCopies(None, 30)
-    monkeypatch.setitem(app.extensions, "counterpoint.shared_copies", pages)  # the app is shared
-    return pages
 
 
 @pytest.fixture
@@ -299,6 +292,10 @@ def test_who_may_share_a_tree_in_a_class(app, scene, make_user, make_post, make_
         # Other pseudonyms (someone joined, a name moved on): another tree.
         assert (caching.thread_key(student, private, "old", 1, {7: anonymity.Shown("Amber Heron")})
                 != caching.thread_key(student, private, "old", 1, {7: anonymity.Shown("Azure Heron")}))
+        # A phase opened or closed since (pages.schedule_passed): another tree.
+        before = caching.thread_key(student, private, "old", 1)
+        private.schedule_passed = 3
+        assert caching.thread_key(student, private, "old", 1) != before
         student.suspended_until = utcnow() + timedelta(days=1)  # reads, cannot write: their own page
         assert caching.thread_key(student, private, "old", 1) is None
 

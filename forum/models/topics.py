@@ -35,6 +35,8 @@ class Topic(db.Model):
         # The topic lists: pinned first, then by activity, read in index order.
         Index("ix_topics_article_pinned_activity", "article_id", "is_pinned", "last_activity_at"),
         Index("ix_topics_author_created", "author_id", "created_at"),
+        # The newest activity, anywhere or in public topics: what versions of shared copies are made of.
+        Index("ix_topics_activity", "last_activity_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +68,9 @@ class Topic(db.Model):
     # Filled in by the topic page's single query (pages.fetch_topic), else None.
     last_post_id: Mapped[int | None] = query_expression()
     viewer_watch: Mapped[str | None] = query_expression()
+    # How many of a class debate's phase openings and closings (extensions too) have
+    # passed: the clock changes its pages (forum/caching.py). Filled in as above.
+    schedule_passed: Mapped[int | None] = query_expression()
 
     article: Mapped[Article] = relationship()
     passage: Mapped[Passage | None] = relationship()

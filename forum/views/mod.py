@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import limits, moderation, modpages, visibility
+from .. import caching, limits, moderation, modpages, visibility
 from ..accounts import find_user
 from ..csvexport import csv_response
 from ..errors import RuleError
@@ -33,10 +33,13 @@ def _moderators_only():
 
 @bp.get("")
 def queue():
-    page = modpages.queue_page(current_user, reason=request.args.get("reason", ""),
-                               status=request.args.get("status", "open"), page=page_arg(),
-                               per_page=current_app.config["MOD_QUEUE_PER_PAGE"])
-    return render_template("mod/queue.html", page=page, reasons=FLAG_REASON_LABELS, form=ReasonForm())
+    reason, status = modpages.queue_filters(request.args.get("reason", ""), request.args.get("status", "open"))
+    listing = caching.own_copy(modpages.queue_version(), "mod/_queue.html", lambda: {
+        "page": modpages.queue_page(current_user, reason=reason, status=status, page=page_arg(),
+                                    per_page=current_app.config["MOD_QUEUE_PER_PAGE"]),
+        "form": ReasonForm()})
+    return render_template("mod/queue.html", listing=listing, reason=reason, status=status,
+                           reasons=FLAG_REASON_LABELS)
 
 
 def _log_filters() -> modpages.LogFilters:
