@@ -56,7 +56,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import with_expression
 
-from . import moderation, permissions, visibility
+from . import classpages, moderation, permissions, visibility
 from .extensions import db
 from .models import Post, Topic, utcnow
 
@@ -348,7 +348,6 @@ def topic_by_id(topic_id: int) -> Topic | None:
 
 
 def topic_of_post(post_id: int) -> Topic | None:
-    from .pages import schedule_passed
     return db.session.scalar(select(Topic).join(Post, Post.topic_id == Topic.id).where(Post.id == post_id)
-                             .options(with_expression(Topic.schedule_passed, schedule_passed())),
+                             .options(with_expression(Topic.schedule_passed, classpages.schedule_passed())),
                              {"now": utcnow()})

@@ -101,6 +101,31 @@ class DebateContext:
         return f"{alias.label} ({alias.real})" if alias.real else alias.label
 
 
+def schedule_passed():
+    """`Topic.schedule_passed` at `:now` (a correlated expression for a query of topics): the phase openings and closings, and the
+    extensions' closings, of the topic that are past (none outside class debates)."""
+    now, phases = bindparam("now"), select(DebatePhase).where(DebatePhase.topic_id == Topic.id)
+    return (select(func.count()).select_from(phases.where(DebatePhase.opens_at <= now).subquery()).scalar_subquery()
+            + select(func.count()).select_from(phases.where(DebatePhase.closes_at <= now).subquery()).scalar_subquery()
+            + select(func.count()).select_from(PhaseExtension).join(DebatePhase).where(
+                DebatePhase.topic_id == Topic.id, PhaseExtension.closes_at <= now).scalar_subquery())
+
+
+@functools.cache
+def _dashboard_version_statement():
+    return select(Topic.post_count, Topic.last_activity_at, Topic.edited_at, Topic.closed_at,
+                  schedule_passed()).where(Topic.id == bindparam("topic_id"))
+
+
+def dashboard_version(topic_id: int) -> tuple:
+    """What a class debate's dashboard shows changes only with these: its posts,
+    edits, votes, ∆ and poll answers, and the instructor's changes to its phases,
+    sides and roster, move the topic's last activity (`classes.changed`); the
+    clock opens and closes its phases. One query. Not seen: a student renaming
+    themselves, "3 minutes ago" ageing."""
+    return tuple(db.session.execute(_dashboard_version_statement(), {"topic_id": topic_id, "now": utcnow()}).one())
+
+
 def _debate_context(user, topic_id: int, *, teacher_only: bool = False, topic: Topic | None = None) -> DebateContext:
     """The debate, its class and roster (3 queries); 404 for outsiders, 403 for students
     at an instructor's page."""

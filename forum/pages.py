@@ -15,7 +15,7 @@ from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload, with
 from . import anonymity, articles, classpages, moderation, permissions, postviews, visibility
 from .accounts import username_key
 from .extensions import db
-from .models import Article, DebatePhase, Passage, PhaseExtension, Post, Topic, TopicWatch, User, utcnow
+from .models import Article, Passage, Post, Topic, TopicWatch, User, utcnow
 from .postviews import PostView
 
 P = postviews.posts.c
@@ -59,17 +59,7 @@ def _topic_statement(member: bool):
         with_expression(Topic.last_post_id,
                         select(func.max(Post.id)).where(Post.topic_id == Topic.id).scalar_subquery()),
         with_expression(Topic.viewer_watch, watch),
-        with_expression(Topic.schedule_passed, schedule_passed()))
-
-
-def schedule_passed():
-    """`Topic.schedule_passed` at `:now`: the phase openings and closings, and the
-    extensions' closings, of the topic that are past (none outside class debates)."""
-    now, phases = bindparam("now"), select(DebatePhase).where(DebatePhase.topic_id == Topic.id)
-    return (select(func.count()).select_from(phases.where(DebatePhase.opens_at <= now).subquery()).scalar_subquery()
-            + select(func.count()).select_from(phases.where(DebatePhase.closes_at <= now).subquery()).scalar_subquery()
-            + select(func.count()).select_from(PhaseExtension).join(DebatePhase).where(
-                DebatePhase.topic_id == Topic.id, PhaseExtension.closes_at <= now).scalar_subquery())
+        with_expression(Topic.schedule_passed, classpages.schedule_passed()))
 
 
 def fetch_topic(user, topic_id: int) -> Topic | None:

@@ -1,16 +1,18 @@
 """A member's own copies (caching.own_copy): the moderation queue is kept for each
-moderator at the queue's version, so loading it again while nothing changed costs
-three queries. Whatever changes what it shows is there on the next load; no
+moderator at the queue's version, and a class debate's dashboard for each of its
+instructors at the debate's, so loading them again while nothing changed costs
+three and five queries. Whatever changes what it shows is there on the next load; no
 moderator is ever given another's copy; a copy never holds a CSRF token.
 
 Copies are off in the other tests (TEST_CONFIG): the `copies` fixture turns them on.
 """
 import re
+from datetime import timedelta
 
 import pytest
-from forum import caching, classes, moderation, posting
+from forum import caching, classes, classpages, moderation, posting
 from forum.extensions import db
-from forum.models import FlagReason, PhaseKind, Role, Stance, User, WordAction
+from forum.models import FlagReason, PhaseKind, Role, Stance, User, WordAction, utcnow
 
 SECRET = "Words only moderators may read"
 
@@ -148,3 +150,90 @@ def test_an_instructors_queue_shows_their_class_at_once(client, copies, make_cla
     moderation.flag_post(post, flagger, FlagReason.ABUSIVE)
     db.session.commit()
     assert "An opening argument in the class." in client.get("/mod").text
+
+
+# --- A class debate's dashboard ---------------------------------------------------------
+
+@pytest.fixture
+def debate(make_class, make_class_debate, open_phase):
+    """A class debate in its opening phase with two students on sides, nobody posted yet."""
+    classroom = make_class(students=2)
+    topic = make_class_debate(classroom)
+    ada, bo = (db.session.get(User, i) for i in classes.student_ids(classroom.id))
+    classes.set_sides(topic, {ada.id: Stance.PRO, bo.id: Stance.CON})
+    open_phase(topic, PhaseKind.OPENING)
+    return classroom, topic, ada, bo
+
+
+def _dashboard(classroom, topic) -> str:
+    return f"/classes/{classroom.id}/debates/{topic.id}/dashboard"
+
+
+def test_an_instructor_gets_their_dashboard_again_from_their_copy(client, copies, debate, count_queries):
+    classroom, topic, _, _ = debate
+    url = _dashboard(classroom, topic)
+    client.login(classroom.instructor)
+    first = client.get(url).text
+    assert "2 students have not posted yet" in first
+    with count_queries() as queries:
+        second = client.get(url).text
+    # The instructor; the debate with its class, and its roster (who may see it); its version;
+    # their unread count.
+    assert len(queries) == 5
+    assert second == first
+
+
+def _post(classroom, topic, ada, bo):
+    posting.create_post(ada, topic, "Ada's opening argument for paying them.", stance=Stance.PRO)
+    return "1 student has not posted yet"
+
+
+def _join(classroom, topic, ada, bo):
+    from forum.accounts import create_user
+    classes.join_class(create_user("carla", "carla@example.org", "correct horse battery"), classroom.join_code)
+    return "3 students have not posted yet"
+
+
+def _rebuttals_phase(classroom, topic, ada, bo):
+    now = utcnow()
+    classes.set_phase(topic, PhaseKind.REBUTTAL, now + timedelta(hours=2), now + timedelta(hours=3))
+    return 'title="Posts in Rebuttals"'
+
+
+@pytest.mark.parametrize("change", [_post, _join, _rebuttals_phase])
+def test_whatever_changes_the_dashboard_shows_on_the_next_load(client, copies, debate, change):
+    classroom, topic, ada, bo = debate
+    client.login(classroom.instructor)
+    first = client.get(_dashboard(classroom, topic)).text
+    expected = change(classroom, topic, ada, bo)
+    db.session.commit()
+    assert expected not in first
+    assert expected in client.get(_dashboard(classroom, topic)).text
+
+
+def test_a_side_change_shows_on_the_next_load(client, copies, debate):
+    classroom, topic, ada, _ = debate
+    client.login(classroom.instructor)
+    before = client.get(_dashboard(classroom, topic)).text
+    classes.set_sides(topic, {ada.id: None})
+    db.session.commit()
+    after = client.get(_dashboard(classroom, topic)).text
+    assert after.count("Pay them") == before.count("Pay them") - 1
+
+
+def test_the_dashboards_version_moves_when_a_phase_closes_by_the_clock(app, debate, monkeypatch):
+    _, topic, _, _ = debate
+    before = classpages.dashboard_version(topic.id)
+    assert classpages.dashboard_version(topic.id) == before
+    later = utcnow() + timedelta(hours=2)  # the opening phase has closed
+    monkeypatch.setattr(classpages, "utcnow", lambda: later)
+    assert classpages.dashboard_version(topic.id) != before
+
+
+def test_the_dashboards_copy_is_only_for_the_class_s_instructors(client, copies, debate, make_user):
+    classroom, topic, ada, _ = debate
+    client.login(classroom.instructor).get(_dashboard(classroom, topic))
+    assert client.login(ada).get(_dashboard(classroom, topic)).status_code == 403
+    assert client.login(make_user()).get(_dashboard(classroom, topic)).status_code == 404
+    assert client.logout().get(_dashboard(classroom, topic)).status_code in (302, 401)
+    assert len(copies.local) == 1

@@ -3,7 +3,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import classes, classexports, classpages, grading, moderation, visibility
+from .. import caching, classes, classexports, classpages, grading, moderation, visibility
 from ..classforms import (AnnouncementForm, ClassDebateForm, ClassForm, CriterionForm, ExtensionForm, InstructorForm,
                           JoinForm, SelectChoice, grade_form, phases_form)
 from ..errors import RuleError
@@ -269,8 +269,9 @@ def lock(class_id, topic_id):
 @login_required
 def dashboard(class_id, topic_id):
     context = _debate(class_id, topic_id)
-    return render_template("classes/dashboard.html", page=classpages.dashboard(
-        current_user, topic_id, request.args.get("sort", "name"), context=context))
+    main = caching.own_copy(classpages.dashboard_version(topic_id), "classes/_dashboard.html", lambda: {
+        "page": classpages.dashboard(current_user, topic_id, request.args.get("sort", "name"), context=context)})
+    return render_template("classes/dashboard.html", topic=context.topic, main=main)
 
 
 @bp.get(DEBATE + "/grades")
