@@ -88,6 +88,7 @@ class DebateContext:
     role: str | None
     is_teacher: bool
     names: dict
+    schedule_passed: int = 0  # see `schedule_passed`
 
     @property
     def students(self) -> list[ClassMembership]:
@@ -101,42 +102,41 @@ class DebateContext:
         return f"{alias.label} ({alias.real})" if alias.real else alias.label
 
 
-def schedule_passed():
-    """`Topic.schedule_passed` at `:now` (a correlated expression for a query of topics): the phase openings and closings, and the
-    extensions' closings, of the topic that are past (none outside class debates)."""
-    now, phases = bindparam("now"), select(DebatePhase).where(DebatePhase.topic_id == Topic.id)
-    return (select(func.count()).select_from(phases.where(DebatePhase.opens_at <= now).subquery()).scalar_subquery()
-            + select(func.count()).select_from(phases.where(DebatePhase.closes_at <= now).subquery()).scalar_subquery()
-            + select(func.count()).select_from(PhaseExtension).join(DebatePhase).where(
-                DebatePhase.topic_id == Topic.id, PhaseExtension.closes_at <= now).scalar_subquery())
+def schedule_passed(topic_id=Topic.id):
+    """How many of a class debate's phase openings and closings, and of its
+    extensions' closings, are past at `:now` (none outside class debates): the
+    clock changes its pages. A correlated expression, for a query of topics
+    (`Topic.schedule_passed`) or of class debates (`DebateContext`)."""
+    now = bindparam("now")
+    passed = lambda moment: case((moment <= now, 1), else_=0)  # noqa: E731
+    return (select(func.coalesce(func.sum(passed(DebatePhase.opens_at) + passed(DebatePhase.closes_at)), 0))
+            .where(DebatePhase.topic_id == topic_id).scalar_subquery()
+            + select(func.count()).select_from(PhaseExtension).join(DebatePhase)
+            .where(DebatePhase.topic_id == topic_id, PhaseExtension.closes_at <= now).scalar_subquery())
 
 
-@functools.cache
-def _dashboard_version_statement():
-    return select(Topic.post_count, Topic.last_activity_at, Topic.edited_at, Topic.closed_at,
-                  schedule_passed()).where(Topic.id == bindparam("topic_id"))
-
-
-def dashboard_version(topic_id: int) -> tuple:
+def dashboard_version(context: DebateContext) -> tuple:
     """What a class debate's dashboard shows changes only with these: its posts,
     edits, votes, ∆ and poll answers, and the instructor's changes to its phases,
     sides and roster, move the topic's last activity (`classes.changed`); the
-    clock opens and closes its phases. One query. Not seen: a student renaming
-    themselves, "3 minutes ago" ageing."""
-    return tuple(db.session.execute(_dashboard_version_statement(), {"topic_id": topic_id, "now": utcnow()}).one())
+    clock opens and closes its phases. All loaded with the context: no query.
+    Not seen: a student renaming themselves, "3 minutes ago" ageing."""
+    topic = context.topic
+    return (topic.post_count, topic.last_activity_at, topic.edited_at, topic.closed_at, context.schedule_passed)
 
 
 def _debate_context(user, topic_id: int, *, teacher_only: bool = False, topic: Topic | None = None) -> DebateContext:
     """The debate, its class and roster (3 queries); 404 for outsiders, 403 for students
     at an instructor's page."""
-    query = (select(ClassDebate, Classroom).join(Topic, Topic.id == ClassDebate.topic_id)
+    query = (select(ClassDebate, Classroom, schedule_passed(ClassDebate.topic_id))
+             .join(Topic, Topic.id == ClassDebate.topic_id)
              .join(Classroom, Classroom.id == Topic.class_id).where(ClassDebate.topic_id == topic_id))
     if topic is None:  # the topic page has it already, with its article
         query = query.options(joinedload(ClassDebate.topic).joinedload(Topic.article))
-    row = db.session.execute(query).first()
+    row = db.session.execute(query, {"now": utcnow()}).first()
     if row is None:
         abort(404)
-    debate, classroom = row
+    debate, classroom, passed = row
     roster = _roster(classroom.id)
     role = _role_in(user, roster)
     admin = user.is_authenticated and user.is_admin
@@ -147,7 +147,7 @@ def _debate_context(user, topic_id: int, *, teacher_only: bool = False, topic: T
         abort(403)
     topic = topic or debate.topic
     names = anonymity.names_for(user, topic, debate, roster, teacher=teacher)
-    return DebateContext(topic, debate, classroom, roster, role, teacher, names)
+    return DebateContext(topic, debate, classroom, roster, role, teacher, names, passed)
 
 
 def debate_context(user, topic_id: int, *, teacher_only: bool = False) -> DebateContext:

@@ -269,7 +269,7 @@ def lock(class_id, topic_id):
 @login_required
 def dashboard(class_id, topic_id):
     context = _debate(class_id, topic_id)
-    main = caching.own_copy(classpages.dashboard_version(topic_id), "classes/_dashboard.html", lambda: {
+    main = caching.own_copy(classpages.dashboard_version(context), "classes/_dashboard.html", lambda: {
         "page": classpages.dashboard(current_user, topic_id, request.args.get("sort", "name"), context=context)})
     return render_template("classes/dashboard.html", topic=context.topic, main=main)
 
