@@ -6,10 +6,11 @@ hash of (debate, student): stable from page to page, unique within the debate
 derived from the username. Pages build one `names` mapping per page and the post
 macros read it; nothing else decides how an author is shown.
 """
+import functools
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import select, true
+from sqlalchemy import bindparam, select, true
 
 from .extensions import db
 from .models import ClassDebate, ClassMembership, ClassRole, Post, User
@@ -94,10 +95,15 @@ def hides_names(viewer, topic) -> bool:
 
 
 def roster_of(class_id: int) -> list[ClassMembership]:
+    return list(db.session.scalars(_roster_statement(), {"class_id": class_id}))
+
+
+@functools.cache
+def _roster_statement():
+    """Built once (every class page asks for it): putting it together cost more than running it."""
     from sqlalchemy.orm import joinedload
-    return list(db.session.scalars(
-        select(ClassMembership).where(ClassMembership.class_id == class_id)
-        .options(joinedload(ClassMembership.user)).order_by(ClassMembership.role, ClassMembership.user_id)))
+    return (select(ClassMembership).where(ClassMembership.class_id == bindparam("class_id"))
+            .options(joinedload(ClassMembership.user)).order_by(ClassMembership.role, ClassMembership.user_id))
 
 
 def profile_post_filter(viewer, person: User):

@@ -53,7 +53,7 @@ from flask import current_app, make_response, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import with_expression
 
 from . import classpages, moderation, permissions, visibility
@@ -348,6 +348,10 @@ def topic_by_id(topic_id: int) -> Topic | None:
 
 
 def topic_of_post(post_id: int) -> Topic | None:
-    return db.session.scalar(select(Topic).join(Post, Post.topic_id == Topic.id).where(Post.id == post_id)
-                             .options(with_expression(Topic.schedule_passed, classpages.schedule_passed())),
-                             {"now": utcnow()})
+    return db.session.scalar(_topic_of_post_statement(), {"post_id": post_id, "now": utcnow()})
+
+
+@functools.cache
+def _topic_of_post_statement():
+    return (select(Topic).join(Post, Post.topic_id == Topic.id).where(Post.id == bindparam("post_id"))
+            .options(with_expression(Topic.schedule_passed, classpages.schedule_passed())))

@@ -115,7 +115,7 @@ def schedule_passed(topic_id=Topic.id):
             .where(DebatePhase.topic_id == topic_id, PhaseExtension.closes_at <= now).scalar_subquery())
 
 
-def dashboard_version(context: DebateContext) -> tuple:
+def dashboard_version(context: "DebateAccess | DebateContext") -> tuple:
     """What a class debate's dashboard shows changes only with these: its posts,
     edits, votes, ∆ and poll answers, and the instructor's changes to its phases,
     sides and roster, move the topic's last activity (`classes.changed`); the
@@ -125,29 +125,64 @@ def dashboard_version(context: DebateContext) -> tuple:
     return (topic.post_count, topic.last_activity_at, topic.edited_at, topic.closed_at, context.schedule_passed)
 
 
-def _debate_context(user, topic_id: int, *, teacher_only: bool = False, topic: Topic | None = None) -> DebateContext:
-    """The debate, its class and roster (3 queries); 404 for outsiders, 403 for students
-    at an instructor's page."""
-    query = (select(ClassDebate, Classroom, schedule_passed(ClassDebate.topic_id))
+@functools.cache
+def _debate_statement(with_topic: bool):
+    """The class debate of `:topic_id`, its class, its phase boundaries passed at
+    `:now` and the role of `:viewer_id` in its class; with its topic and article
+    unless the page has them already. Built once."""
+    role = (select(ClassMembership.role).where(ClassMembership.class_id == Classroom.id,
+                                               ClassMembership.user_id == bindparam("viewer_id"))
+            .scalar_subquery())
+    query = (select(ClassDebate, Classroom, schedule_passed(ClassDebate.topic_id), role)
              .join(Topic, Topic.id == ClassDebate.topic_id)
-             .join(Classroom, Classroom.id == Topic.class_id).where(ClassDebate.topic_id == topic_id))
-    if topic is None:  # the topic page has it already, with its article
+             .join(Classroom, Classroom.id == Topic.class_id).where(ClassDebate.topic_id == bindparam("topic_id")))
+    if with_topic:
         query = query.options(joinedload(ClassDebate.topic).joinedload(Topic.article))
-    row = db.session.execute(query, {"now": utcnow()}).first()
+    return query
+
+
+@dataclass
+class DebateAccess:
+    """A class debate as far as who may reach it goes (`debate_access`)."""
+    topic: Topic
+    debate: ClassDebate
+    classroom: Classroom
+    role: str | None
+    is_teacher: bool
+    schedule_passed: int
+
+
+def debate_access(user, topic_id: int, *, teacher_only: bool = False, topic: Topic | None = None) -> DebateAccess:
+    """The debate, its class and the viewer's role in it (1 query); 404 for outsiders,
+    403 for students at an instructor's page."""
+    params = {"topic_id": topic_id, "now": utcnow(), "viewer_id": user.id if user.is_authenticated else None}
+    row = db.session.execute(_debate_statement(with_topic=topic is None), params).first()
     if row is None:
         abort(404)
-    debate, classroom, passed = row
-    roster = _roster(classroom.id)
-    role = _role_in(user, roster)
+    debate, classroom, passed, role = row
     admin = user.is_authenticated and user.is_admin
     if role is None and not admin:
         abort(404)
     teacher = admin or role == ClassRole.INSTRUCTOR
     if teacher_only and not teacher:
         abort(403)
-    topic = topic or debate.topic
-    names = anonymity.names_for(user, topic, debate, roster, teacher=teacher)
-    return DebateContext(topic, debate, classroom, roster, role, teacher, names, passed)
+    return DebateAccess(topic or debate.topic, debate, classroom, role, teacher, passed)
+
+
+def _debate_context(user, topic_id: int, *, teacher_only: bool = False, topic: Topic | None = None,
+                    access: DebateAccess | None = None) -> DebateContext:
+    """The debate, its class and roster (2 queries, 1 given `access`); 404 for
+    outsiders, 403 for students at an instructor's page."""
+    access = access or debate_access(user, topic_id, teacher_only=teacher_only, topic=topic)
+    roster = _roster(access.classroom.id)
+    names = anonymity.names_for(user, access.topic, access.debate, roster, teacher=access.is_teacher)
+    return DebateContext(access.topic, access.debate, access.classroom, roster, access.role, access.is_teacher,
+                         names, access.schedule_passed)
+
+
+def context_of(user, access: DebateAccess) -> DebateContext:
+    """The whole context of a debate already reached."""
+    return _debate_context(user, access.topic.id, access=access)
 
 
 def debate_context(user, topic_id: int, *, teacher_only: bool = False) -> DebateContext:

@@ -1,7 +1,7 @@
 """A member's own copies (caching.own_copy): the moderation queue is kept for each
 moderator at the queue's version, and a class debate's dashboard for each of its
 instructors at the debate's, so loading them again while nothing changed costs
-three and four queries. Whatever changes what it shows is there on the next load; no
+three queries. Whatever changes what it shows is there on the next load; no
 moderator is ever given another's copy; a copy never holds a CSRF token.
 
 Copies are off in the other tests (TEST_CONFIG): the `copies` fixture turns them on.
@@ -177,9 +177,8 @@ def test_an_instructor_gets_their_dashboard_again_from_their_copy(client, copies
     assert "2 students have not posted yet" in first
     with count_queries() as queries:
         second = client.get(url).text
-    # The instructor; the debate with its class and version, and its roster (who may see it);
-    # their unread count.
-    assert len(queries) == 4
+    # The instructor; the debate with its class, its version and their role there; their unread count.
+    assert len(queries) == 3
     assert second == first
 
 
