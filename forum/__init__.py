@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import joinedload, undefer
 from sqlalchemy.engine import Engine
 
-from . import caching, config, errors, hostile, perf, permissions, security
+from . import caching, config, errors, hostile, notifications, perf, permissions, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,8 +58,16 @@ def _init_login(app: Flask) -> None:
     def load_user(user_id: str):
         if not user_id.isdigit():
             return None
-        # With the moderators' unread messages to this member: the banner costs no query.
-        return db.session.scalars(_user_statement(), {"user_id": int(user_id)}).unique().first()
+        # With the moderators' unread messages to this member (the banner costs no
+        # query) and, on a page they read, their unread-notification count (the header's).
+        row = db.session.execute(_user_statement(), {"user_id": int(user_id), "viewer_id": int(user_id)}
+                                 ).unique().first()
+        if row is None:
+            return None
+        user, unread = row
+        if not _may_write() and not user.is_admin:  # an admin sees more: counted for them
+            notifications.remember_unread_count(unread)
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -155,7 +163,7 @@ def _begin_immediate(driver) -> None:
 def _user_statement():
     """The signed-in member, loaded on every request they make: built once."""
     from .models import User
-    return (select(User).where(User.id == bindparam("user_id"))
+    return (select(User, notifications.unread_count_of_a_member()).where(User.id == bindparam("user_id"))
             .options(joinedload(User.unread_messages), undefer(User.muted_list))
             .execution_options(populate_existing=True))
 

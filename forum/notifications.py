@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import has_request_context, request
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
@@ -200,6 +201,27 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     return db.session.scalar(_unread_count_statement(user.is_admin), {"viewer_id": user.id})
+
+
+def unread_count_of_a_member():
+    """The unread count of `:viewer_id`, a member who is not an admin, as a column:
+    the user loader reads it with the member on a page they read (no query of its own)."""
+    return _unread_count_statement(False).scalar_subquery()
+
+
+def remember_unread_count(count: int) -> None:
+    """The signed-in member's count, loaded with them, for this request's header."""
+    request.environ["counterpoint.unread"] = count
+
+
+def header_unread_count(user) -> int:
+    """The header's count: loaded with the member where it could be, else counted
+    once a request (a page that renders a part of itself first counts once)."""
+    if not has_request_context():
+        return unread_count(user)
+    if "counterpoint.unread" not in request.environ:
+        request.environ["counterpoint.unread"] = unread_count(user)
+    return request.environ["counterpoint.unread"]
 
 
 @dataclass

@@ -238,17 +238,22 @@ def hide_topics(monkeypatch, request):
     """`hide_topics(topic, ...)`: visibility treats those topics as private to everyone.
 
     Stands in for private class spaces, through the one visibility helper. The
-    notification count's statement, built once with the real helper, is built
-    again with this one, and again after the test."""
+    notification count's statement, built once with the real helper (alone, and in
+    the user loader's), is built again with this one, and again after the test."""
+    import forum
     from forum import notifications, visibility
     from forum.models import Topic
+
+    def forget_statements():
+        notifications._unread_count_statement.cache_clear()
+        forum._user_statement.cache_clear()
 
     def hide(*topics):
         hidden = {t.id for t in topics}
         monkeypatch.setattr(visibility, "visible_topic_filter", lambda user: Topic.id.not_in(hidden))
         monkeypatch.setattr(visibility, "can_see_topic", lambda user, topic: topic is not None and topic.id not in hidden)
-        notifications._unread_count_statement.cache_clear()
-    request.addfinalizer(notifications._unread_count_statement.cache_clear)
+        forget_statements()
+    request.addfinalizer(forget_statements)
     return hide
 # --- Classes ---------------------------------------------------------------------------
 

@@ -1,4 +1,6 @@
 """Notifications: each kind, privacy, no self-notification, settings, watching, the page."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -133,6 +135,41 @@ def test_the_count_sees_class_topics_as_each_reader_does(make_user, make_class, 
     classes.remove_student(classroom, student)
     db.session.commit()
     assert notifications.unread_count(student) == 0 and notifications.unread_count(admin) == told
+
+def _badge(page: str) -> int:
+    found = re.search(r'<span class="badge">(\d+)<span class="visually-hidden"> unread', page)
+    return int(found.group(1)) if found else 0
+
+
+def test_the_header_count_comes_with_the_member_and_is_the_count(client, make_user, make_class,
+                                                                  make_class_debate, open_phase, count_queries):
+    """On a page a member reads, the user loader brings their unread count (no query of
+    its own); an admin's, who sees more, is counted for them. Either way the header
+    shows what `unread_count` says, and a class left behind stops counting at once."""
+    from forum import classes
+    from forum.models import Role, Stance
+    classroom = make_class()
+    student, admin = make_user(), make_user(role=Role.ADMIN)
+    classes.join_class(student, classroom.join_code)
+    topic = make_class_debate(classroom)
+    classes.set_sides(topic, {student.id: Stance.PRO})
+    open_phase(topic, "opening")
+    for reader in (student, admin):
+        opening = posting.create_post(reader, topic, "An opening.", stance=Stance.PRO)
+        posting.create_post(classroom.instructor, topic, "A question for you.", parent=opening)
+    db.session.commit()
+    for reader in (student, admin):
+        expected = notifications.unread_count(reader)
+        client.login(reader)
+        with count_queries() as queries:
+            page = client.get("/settings").text
+        assert expected >= 1 and _badge(page) == expected
+        counted = [q for q in queries if q.startswith("SELECT count(") and "notifications" in q]
+        assert len(counted) == (1 if reader is admin else 0)  # the student's came with them
+    classes.remove_student(classroom, student)
+    db.session.commit()
+    assert _badge(client.login(student).get("/settings").text) == 0
+
 
 def test_notifications_hide_what_became_private_or_deleted(client, make_user, make_topic, make_post, hide_topics):
     maya, tom = make_user(), make_user()

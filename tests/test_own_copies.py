@@ -1,7 +1,7 @@
 """A member's own copies (caching.own_copy): the moderation queue is kept for each
 moderator at the queue's version, and a class debate's dashboard for each of its
 instructors at the debate's, so loading them again while nothing changed costs
-three queries. Whatever changes what it shows is there on the next load; no
+two queries. Whatever changes what it shows is there on the next load; no
 moderator is ever given another's copy; a copy never holds a CSRF token.
 
 Copies are off in the other tests (TEST_CONFIG): the `copies` fixture turns them on.
@@ -44,7 +44,7 @@ def test_a_moderator_gets_their_queue_again_from_their_copy(csrf_app, copies, qu
     assert SECRET in first and "1 open flag" in first
     with count_queries() as queries:
         second = client.get("/mod").text
-    assert len(queries) == 3  # the moderator, the queue's version, their unread count
+    assert len(queries) == 2  # the moderator (with their unread count), the queue's version
     assert _untokened(second) == _untokened(first)
     # The forms carry the moderator's own token, put in when served: it works.
     tokens = _tokens(second)
@@ -177,8 +177,8 @@ def test_an_instructor_gets_their_dashboard_again_from_their_copy(client, copies
     assert "2 students have not posted yet" in first
     with count_queries() as queries:
         second = client.get(url).text
-    # The instructor; the debate with its class, its version and their role there; their unread count.
-    assert len(queries) == 3
+    # The instructor (with their unread count); the debate with its class, its version and their role there.
+    assert len(queries) == 2
     assert second == first
 
 

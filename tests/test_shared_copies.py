@@ -222,7 +222,7 @@ def test_plain_readers_share_the_reply_tree(csrf_app, copies, thread, make_user,
     client = csrf_app.test_client().login(second_reader)
     with count_queries() as queries:
         second = client.get(url).text
-    assert len(queries) == 3  # the reader (with whom they mute), the topic, their unread count: no posts
+    assert len(queries) == 2  # the reader (with whom they mute and their unread count), the topic: no posts
     assert _tree(second) == _tree(first) and "Ada Original" in _tree(second)
     # Around the tree, the page is the reader's own: their name, their forms.
     assert second_reader.username in second and first_reader.username not in second
@@ -373,7 +373,7 @@ def test_a_member_with_a_part_in_the_tree_gets_the_page_rendered_for_them(
     client.login(reader)
     with count_queries() as queries:
         shared = _tree(client.get(url).text)
-    assert len(queries) == 5  # member, topic, unread count, roots, replies
+    assert len(queries) == 4  # member (with their unread count), topic, roots, replies
     copies.seconds = 0
     assert shared == _tree(client.get(url).text)  # rendered from scratch
     copies.seconds = 30
@@ -408,11 +408,11 @@ def test_muting_someone_elsewhere_does_not_stop_sharing(client, copies, thread, 
     client.login(other)
     with count_queries() as queries:
         client.get(url)
-    assert len(queries) == 3  # given the copy: no posts fetched
+    assert len(queries) == 2  # given the copy: no posts fetched
 
 
 @pytest.mark.parametrize("size", [10, 300])
-def test_a_reader_given_the_shared_tree_takes_three_queries_whatever_the_size(
+def test_a_reader_given_the_shared_tree_takes_two_queries_whatever_the_size(
         client, copies, make_user, make_topic, count_queries, size):
     topic = make_topic(posts=size)
     client.login(make_user()).get(f"/t/{topic.id}")  # kept
@@ -421,7 +421,7 @@ def test_a_reader_given_the_shared_tree_takes_three_queries_whatever_the_size(
     with count_queries() as queries:
         page = client.get(url)
     assert page.status_code == 200 and page.text.count('class="node"') >= min(size, 20)
-    assert len(queries) == 3  # the member with whom they mute, the topic, their unread count
+    assert len(queries) == 2  # the member with whom they mute and their unread count, the topic
 
 
 # --- Class debates: students share the tree ------------------------------------------
@@ -449,7 +449,7 @@ def test_students_share_a_class_debates_tree_and_see_their_own_posts_as_theirs(
     client.login(carol)
     with count_queries() as queries:
         client.get(url)
-    assert len(queries) == 8  # the class page's own (member, topic, role, debate, roster, sides, phases, unread count): no posts
+    assert len(queries) == 7  # the class page's own (member with unread count, topic, role, debate, roster, sides, phases): no posts
     # Its instructor sees through the pseudonyms, and never from the copy; an
     # outsider is not let in at all.
     assert "alice_real" in client.login(classroom.instructor).get(url).text

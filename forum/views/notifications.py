@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, has_request_context, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import notifications, visibility
@@ -13,13 +13,9 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_context_processor
 def unread_notifications():
-    """The header's count: one query per page, for a signed-in person only (a page
-    that renders a part of itself first, such as `caching.own_copy`, counts once)."""
-    if not has_request_context():
-        return {"unread_notifications": notifications.unread_count(current_user)}
-    if "counterpoint.unread" not in request.environ:
-        request.environ["counterpoint.unread"] = notifications.unread_count(current_user)
-    return {"unread_notifications": request.environ["counterpoint.unread"]}
+    """The header's count, for a signed-in person only."""
+    user = current_user._get_current_object()  # loaded first: the loader may bring the count
+    return {"unread_notifications": notifications.header_unread_count(user) if user.is_authenticated else 0}
 
 
 @bp.get("/notifications")
