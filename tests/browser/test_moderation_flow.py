@@ -74,3 +74,25 @@ def test_flag_hide_remove_appeal_restore(new_page, make_user, make_topic, make_p
         assert expected in rows, expected
     for page in (fourth, mod_one, writer, mod_two):
         assert page.js_errors == []
+
+
+def test_a_queue_served_from_the_moderators_copy_still_acts(new_page, copies, make_user, make_topic, make_post):
+    """The queue's forms carry the moderator's own CSRF token, put into their copy when
+    served: acting from a queue loaded from the copy works, and the next load shows it."""
+    from forum import moderation
+    from forum.extensions import db
+    from forum.models import FlagReason
+    post = make_post(topic=make_topic(title="Who owns a style?"), body="Copied straight from a portfolio.")
+    moderation.flag_post(post, make_user(), FlagReason.SPAM)
+    db.session.commit()
+    make_user("mod_one", role=Role.MODERATOR)
+    page = new_page()
+    sign_in(page, "mod_one", PASSWORD)
+    page.goto("/mod")
+    page.goto("/mod")  # from the copy
+    assert len(copies.local) == 1
+    page.click(f"#q{post.id} button:has-text('Dismiss flags')")
+    page.wait_for_selector("text=Done; it is in the moderation log.")
+    page.goto("/mod")
+    page.wait_for_selector("text=The queue is clear.")
+    assert page.js_errors == []
