@@ -7,10 +7,9 @@ edit, a deletion or a moderator's action moves it; in a class debate, a change
 to its phases, sides, grades or class roster too: `classes.changed`), its own
 edit and lock state, how many of a class debate's phase openings and closings
 have passed (the clock changes its page), the query string (page, sort), and
-the viewer: their id, role,
-suspension and CSRF secret for a member, "guest" otherwise. Two members never
-share an ETag, and a member's page is `Cache-Control: private`, so no cache
-can hand one member's page to another.
+the viewer: their id, role, suspension and CSRF secret for a member, "guest"
+otherwise. Two members never share an ETag, and a member's page is
+`Cache-Control: private`, so no cache can hand one member's page to another.
 
 Shared copies (`SharedCopies`), kept `SHARED_COPY_SECONDS` (30 by default, 0
 turns them off) in Redis when REDIS_URL is set (shared by every worker and
@@ -54,7 +53,6 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import with_expression
 
 from . import classpages, moderation, permissions, visibility
 from .extensions import db
@@ -194,8 +192,9 @@ def own_copy(version, template: str, load) -> Markup:
     """The part of the signed-in member's page that `template` renders from
     `load()`'s context, kept for this member alone at this `version` of what it
     shows (and this path and query string), so that loading the page again while
-    nothing changed costs one query. For the pages that only a few members view
-    again and again, each their own way: the moderation queue, a class dashboard.
+    nothing changed costs only finding the version. For the pages that only a few
+    members view again and again, each their own way: the moderation queue, a
+    class dashboard. The caller checks who may see the page first.
 
     The copy is rendered with `CSRF_PLACEHOLDER` for the CSRF token, which is put
     back each time: a copy never holds a token."""
@@ -348,10 +347,14 @@ def topic_by_id(topic_id: int) -> Topic | None:
 
 
 def topic_of_post(post_id: int) -> Topic | None:
-    return db.session.scalar(_topic_of_post_statement(), {"post_id": post_id, "now": utcnow()})
+    row = db.session.execute(_topic_of_post_statement(), {"post_id": post_id, "now": utcnow()}).first()
+    if row is None:
+        return None
+    topic, topic.schedule_passed = row
+    return topic
 
 
 @functools.cache
 def _topic_of_post_statement():
-    return (select(Topic).join(Post, Post.topic_id == Topic.id).where(Post.id == bindparam("post_id"))
-            .options(with_expression(Topic.schedule_passed, classpages.schedule_passed())))
+    return (select(Topic, classpages.schedule_passed()).join(Post, Post.topic_id == Topic.id)
+            .where(Post.id == bindparam("post_id")))

@@ -211,7 +211,8 @@ def unread_count_of_a_member():
 
 def remember_unread_count(count: int) -> None:
     """The signed-in member's count, loaded with them, for this request's header."""
-    request.environ["counterpoint.unread"] = count
+    if has_request_context():
+        request.environ["counterpoint.unread"] = count
 
 
 def header_unread_count(user) -> int:

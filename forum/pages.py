@@ -50,23 +50,26 @@ class Pagination:
 @functools.cache
 def _topic_statement(member: bool):
     """A topic page's topic with its article, author, passage, newest post id (where
-    live updates start) and the reader's watch level: one query, built once."""
+    live updates start), the reader's watch level and its phase boundaries passed
+    (class debates): one query, built once."""
     watch = (select(TopicWatch.level).where(TopicWatch.topic_id == Topic.id,
                                             TopicWatch.user_id == bindparam("viewer_id"))
              .scalar_subquery() if member else null())
-    return select(Topic).where(Topic.id == bindparam("topic_id")).options(
+    return select(Topic, watch, classpages.schedule_passed()).where(Topic.id == bindparam("topic_id")).options(
         joinedload(Topic.article), joinedload(Topic.author), joinedload(Topic.passage),
         with_expression(Topic.last_post_id,
-                        select(func.max(Post.id)).where(Post.topic_id == Topic.id).scalar_subquery()),
-        with_expression(Topic.viewer_watch, watch),
-        with_expression(Topic.schedule_passed, classpages.schedule_passed()))
+                        select(func.max(Post.id)).where(Post.topic_id == Topic.id).scalar_subquery()))
 
 
 def fetch_topic(user, topic_id: int) -> Topic | None:
     params = {"topic_id": topic_id, "now": utcnow()}
     if user.is_authenticated:
         params["viewer_id"] = user.id
-    return db.session.scalar(_topic_statement(user.is_authenticated), params)
+    row = db.session.execute(_topic_statement(user.is_authenticated), params).first()
+    if row is None:
+        return None
+    topic, topic.viewer_watch, topic.schedule_passed = row
+    return topic
 
 
 def _load_topic(user, topic_id: int) -> Topic:

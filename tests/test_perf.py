@@ -407,3 +407,15 @@ def test_the_versions_of_shared_copies_read_the_activity_index(app, make_topic, 
         else:
             plan = " ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
     assert "ix_topics_activity" in plan
+
+
+def test_a_topic_page_s_topic_can_be_refreshed_after_it_expires(app, make_user, make_topic):
+    """What the topic page's query reads with bound values (the reader's watch, the
+    time) is not a loader option stored on the topic: a refresh after a commit, as
+    the next request in the same session would make, needs none of them."""
+    topic_id, member = make_topic(title="Who owns a style?").id, make_user()
+    topic = pages.fetch_topic(member, topic_id)
+    assert topic.schedule_passed == 0 and topic.viewer_watch is None
+    db.session.commit()  # expires the topic
+    db.session.refresh(topic)
+    assert topic.title == "Who owns a style?"

@@ -67,10 +67,14 @@ class Topic(db.Model):
 
     # Filled in by the topic page's single query (pages.fetch_topic), else None.
     last_post_id: Mapped[int | None] = query_expression()
-    viewer_watch: Mapped[str | None] = query_expression()
-    # How many of a class debate's phase openings and closings (extensions too) have
-    # passed: the clock changes its pages (forum/caching.py). Filled in as above.
-    schedule_passed: Mapped[int | None] = query_expression()
+    # Also filled in by that query, as plain attributes: they are read with bound
+    # values (the reader, the time), which a refresh of the topic after its
+    # expiry would not have, so they are not loader options stored on it. The
+    # reader's watch level; how many of a class debate's phase openings and
+    # closings (extensions too) have passed, for the clock changes its pages
+    # (forum/caching.py; `caching.topic_of_post` fills that one in too).
+    viewer_watch = None  # str | None
+    schedule_passed = None  # int | None
 
     article: Mapped[Article] = relationship()
     passage: Mapped[Passage | None] = relationship()
