@@ -113,39 +113,10 @@ def test_no_notification_about_a_topic_the_recipient_may_not_see(make_user, make
 
 
 
-def test_the_count_sees_class_topics_as_each_reader_does(make_user, make_class, make_class_debate,
-                                                          open_phase):
-    """The count's statement is built once for every member (and once for admins);
-    whose classes count is bound per reader."""
-    from forum import classes
-    from forum.models import Role, Stance
-    classroom = make_class()
-    student, admin = make_user(), make_user(role=Role.ADMIN)
-    classes.join_class(student, classroom.join_code)
-    topic = make_class_debate(classroom)
-    classes.set_sides(topic, {student.id: Stance.PRO})
-    open_phase(topic, "opening")
-    instructor = classroom.instructor
-    for reader in (student, admin):
-        opening = posting.create_post(reader, topic, "An opening.", stance=Stance.PRO)
-        posting.create_post(instructor, topic, "A question for you.", parent=opening)
-    db.session.commit()
-    told = notifications.unread_count(admin)
-    assert notifications.unread_count(student) >= 1 and told >= 1  # replies, and the watched topic
-    classes.remove_student(classroom, student)
-    db.session.commit()
-    assert notifications.unread_count(student) == 0 and notifications.unread_count(admin) == told
-
-def _badge(page: str) -> int:
-    found = re.search(r'<span class="badge">(\d+)<span class="visually-hidden"> unread', page)
-    return int(found.group(1)) if found else 0
-
-
-def test_the_header_count_comes_with_the_member_and_is_the_count(client, make_user, make_class,
-                                                                  make_class_debate, open_phase, count_queries):
-    """On a page a member reads, the user loader brings their unread count (no query of
-    its own); an admin's, who sees more, is counted for them. Either way the header
-    shows what `unread_count` says, and a class left behind stops counting at once."""
+@pytest.fixture
+def told_in_class(make_user, make_class, make_class_debate, open_phase):
+    """A student and an admin who each opened a class debate and were answered by its
+    instructor: (classroom, student, admin), with unread notifications for both."""
     from forum import classes
     from forum.models import Role, Stance
     classroom = make_class()
@@ -158,6 +129,32 @@ def test_the_header_count_comes_with_the_member_and_is_the_count(client, make_us
         opening = posting.create_post(reader, topic, "An opening.", stance=Stance.PRO)
         posting.create_post(classroom.instructor, topic, "A question for you.", parent=opening)
     db.session.commit()
+    return classroom, student, admin
+
+
+def test_the_count_sees_class_topics_as_each_reader_does(told_in_class):
+    """The count's statement is built once for every member (and once for admins);
+    whose classes count is bound per reader."""
+    from forum import classes
+    classroom, student, admin = told_in_class
+    told = notifications.unread_count(admin)
+    assert notifications.unread_count(student) >= 1 and told >= 1  # replies, and the watched topic
+    classes.remove_student(classroom, student)
+    db.session.commit()
+    assert notifications.unread_count(student) == 0 and notifications.unread_count(admin) == told
+
+
+def _badge(page: str) -> int:
+    found = re.search(r'<span class="badge">(\d+)<span class="visually-hidden"> unread', page)
+    return int(found.group(1)) if found else 0
+
+
+def test_the_header_count_comes_with_the_member_and_is_the_count(client, told_in_class, count_queries):
+    """On a page a member reads, the user loader brings their unread count (no query of
+    its own); an admin's, who sees more, is counted for them. Either way the header
+    shows what `unread_count` says, and a class left behind stops counting at once."""
+    from forum import classes
+    classroom, student, admin = told_in_class
     for reader in (student, admin):
         expected = notifications.unread_count(reader)
         client.login(reader)
