@@ -58,16 +58,28 @@ class Shown:
     is_you: bool = False
 
 
-def names_for(viewer, topic, debate: ClassDebate | None, roster: list[ClassMembership],
+def names_for(viewer, topic, debate: ClassDebate | None, students: list[tuple[int, str]],
               *, teacher: bool) -> dict[int, Shown]:
-    """The `names` mapping of a page of an anonymous debate (empty when not anonymous)."""
+    """The `names` mapping of a page of an anonymous debate (empty when not anonymous).
+    `students`: the class's students as (user id, name), from `students_of` or a roster."""
     if topic.class_id is None or debate is None or not debate.anonymous:
         return {}
-    students = [m for m in roster if m.role == ClassRole.STUDENT]
-    aliases = pseudonyms(topic.id, [m.user_id for m in students])
+    aliases = pseudonyms(topic.id, [user_id for user_id, _ in students])
     viewer_id = viewer.id if viewer.is_authenticated else None
-    return {m.user_id: Shown(aliases[m.user_id], m.user.name if teacher else None, m.user_id == viewer_id)
-            for m in students}
+    return {user_id: Shown(aliases[user_id], name if teacher else None, user_id == viewer_id)
+            for user_id, name in students}
+
+
+def students_of(class_id: int) -> list[tuple[int, str]]:
+    """A class's students as (user id, name): plain rows, for the pages that need
+    only their pseudonyms and names, not the roster's objects."""
+    return [tuple(row) for row in db.session.execute(_students_statement(), {"class_id": class_id})]
+
+
+@functools.cache
+def _students_statement():
+    return (select(ClassMembership.user_id, User.name).join(User, User.id == ClassMembership.user_id)
+            .where(ClassMembership.class_id == bindparam("class_id"), ClassMembership.role == ClassRole.STUDENT))
 
 
 def names_for_topic(viewer, topic) -> dict[int, Shown]:
@@ -78,8 +90,8 @@ def names_for_topic(viewer, topic) -> dict[int, Shown]:
     if debate is None or not debate.anonymous:
         return {}
     from . import classes
-    roster = roster_of(topic.class_id)
-    return names_for(viewer, topic, debate, roster, teacher=classes.is_teacher(viewer, topic.class_id))
+    return names_for(viewer, topic, debate, students_of(topic.class_id),
+                     teacher=classes.is_teacher(viewer, topic.class_id))
 
 
 def hides_names(viewer, topic) -> bool:

@@ -137,7 +137,7 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     page = TopicPage(topic, [], sort, pagination, topic.last_post_id or 0, topic.viewer_watch)
     if topic.class_id is not None:
         page.debate = classpages.debate_panel(user, topic)
-        page.names = page.debate.context.names if page.debate else anonymity.names_for_topic(user, topic)
+        page.names = page.debate.names if page.debate else anonymity.names_for_topic(user, topic)
     if posts:
         load_thread(user, page)
     return page

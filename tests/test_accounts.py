@@ -44,3 +44,13 @@ def test_roles(app, make_user):
     assert mod.is_moderator and not mod.is_instructor
     assert teacher.is_instructor and not teacher.is_moderator
     assert not (member.is_moderator or member.is_instructor or member.is_admin)
+
+
+def test_a_members_name_is_the_same_in_python_and_in_sql(make_user):
+    """`User.name` (the display name, else the username) is also a column expression."""
+    from sqlalchemy import select
+    from forum.extensions import db
+    from forum.models import User
+    people = [make_user("ada_l", display_name="Ada Lovelace"), make_user("bo_b", display_name="")]
+    in_sql = dict(db.session.execute(select(User.id, User.name).where(User.id.in_([p.id for p in people]))).all())
+    assert in_sql == {p.id: p.name for p in people} and sorted(in_sql.values()) == ["Ada Lovelace", "bo_b"]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from forum import anonymity, caching, classes, moderation, posting
 from forum.extensions import db
-from forum.models import Post, Role, Stance, utcnow
+from forum.models import Post, Role, Stance, User, utcnow
 
 
 @pytest.fixture
@@ -449,11 +449,31 @@ def test_students_share_a_class_debates_tree_and_see_their_own_posts_as_theirs(
     client.login(carol)
     with count_queries() as queries:
         client.get(url)
-    assert len(queries) == 7  # the class page's own (member with unread count, topic, role, debate, roster, sides, phases): no posts
+    # The class page's own (member with unread count, topic, role, debate, its students'
+    # names for the pseudonyms, sides, phases): no posts.
+    assert len(queries) == 7
     # Its instructor sees through the pseudonyms, and never from the copy; an
     # outsider is not let in at all.
     assert "alice_real" in client.login(classroom.instructor).get(url).text
     assert client.login(make_user()).get(url).status_code == 404
+
+
+def test_a_class_debate_page_loads_no_roster(client, make_class, make_class_debate, open_phase, make_user,
+                                             count_queries):
+    """The panel wants the viewer's role, and in an anonymous debate its students'
+    names: plain rows, no roster objects, and no names at all when it is not anonymous."""
+    classroom = make_class(students=3)
+    named, anonymous = make_class_debate(classroom), make_class_debate(classroom, anonymous=True)
+    student = db.session.get(User, classes.student_ids(classroom.id)[0])
+    client.login(student)
+    counts = {}
+    for topic in (named, anonymous):
+        url = f"/t/{topic.id}"
+        with count_queries() as queries:
+            assert client.get(url).status_code == 200
+        assert not [q for q in queries if "class_memberships.joined_at" in q]  # no ClassMembership objects
+        counts[topic] = len(queries)
+    assert counts[anonymous] == counts[named] + 1  # the students' names, for their pseudonyms
 
 
 def test_a_member_s_own_families_get_the_replies_the_whole_page_shows(

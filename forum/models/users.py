@@ -2,7 +2,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Integer, String, Text, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -35,10 +36,15 @@ class User(UserMixin, db.Model):
     # kept by posting.count_public in the transaction of every write that changes it.
     post_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    @property
+    @hybrid_property
     def name(self) -> str:
         """What the forum shows for this person."""
         return self.display_name or self.username
+
+    @name.inplace.expression
+    @classmethod
+    def _name_expression(cls):
+        return func.coalesce(func.nullif(cls.display_name, ""), cls.username)
 
     @property
     def is_suspended(self) -> bool:
