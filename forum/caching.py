@@ -4,7 +4,7 @@ A topic page that has not changed since the reader last loaded it is answered
 304 Not Modified without being built. The ETag covers what the page shows and
 who is looking: the topic's counters and last activity (a reply, a vote, an
 edit, a deletion or a moderator's action moves it; in a class debate, a change
-to its phases, sides, grades or class roster too: `classes.changed`), its own
+to its phases, sides, grades or class roster too: `posting.touch_topic`), its own
 edit and lock state, how many of a class debate's phase openings and closings
 have passed (the clock changes its page), the query string (page, sort), and
 the viewer: their id, role, suspension and CSRF secret for a member, "guest"
@@ -127,6 +127,11 @@ class SharedCopies:
         return f"counterpoint:page:{key}"
 
 
+def _key(*parts) -> str:
+    """A copy's key: what it is a version of, hashed."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+
+
 def init_app(app) -> None:
     app.extensions["counterpoint.shared_copies"] = SharedCopies(
         app.config.get("REDIS_URL"), int(app.config.get("SHARED_COPY_SECONDS", 30)))
@@ -140,7 +145,7 @@ def _guest_copy_key(user, topic: Topic, etag: str) -> str | None:
     """The shared copy's key, when this request may share one."""
     if user.is_authenticated or topic.class_id is not None:
         return None
-    return hashlib.sha256(f"{request.path}|{etag}".encode()).hexdigest()[:40]
+    return _key(request.path, etag)
 
 
 def public_version() -> str:
@@ -167,7 +172,7 @@ def guest_copy(render):
     if current_user.is_authenticated or session.get("_flashes"):
         return render()
     guest_pages = _copies()
-    key = hashlib.sha256(f"{request.full_path}|{public_version()}".encode()).hexdigest()[:40]
+    key = _key(request.full_path, public_version())
     body = guest_pages.get(key)
     if body is not None:
         return make_response(body)
@@ -199,8 +204,7 @@ def own_copy(version, template: str, load) -> Markup:
     The copy is rendered with `CSRF_PLACEHOLDER` for the CSRF token, which is put
     back each time: a copy never holds a token."""
     user = current_user
-    viewer = (template, user.id, user.role, user.is_suspended, request.full_path, version)
-    key = "own:" + hashlib.sha256(repr(viewer).encode()).hexdigest()[:40]
+    key = "own:" + _key(template, user.id, user.role, user.is_suspended, request.full_path, version)
     body = _copies().get(key)
     if body is None:
         html = render_template(template, csrf_token=_csrf_placeholder, **load())
@@ -251,7 +255,7 @@ def thread_key(user, topic: Topic, sort: str, page: int, names: dict | None = No
                topic.is_locked, topic.closed_at, topic.schedule_passed, sort, page, aliases)
     # "families:" names the stored format (see keep_thread): a copy left in Redis by
     # an older release is never read as this one.
-    return "thread:families:" + hashlib.sha256(repr(version).encode()).hexdigest()[:40]
+    return "thread:families:" + _key(*version)
 
 
 @dataclass

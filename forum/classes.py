@@ -93,15 +93,9 @@ def regenerate_code(classroom: Classroom) -> str:
     return classroom.join_code
 
 
-def changed(topic_id: int) -> None:
-    """What a class debate's pages show changed (its phases, sides, grades): move its
-    last activity, which its ETag, its students' shared reply tree and its dashboard's
-    copy are versions of (forum/caching.py)."""
-    posting.touch_topic(topic_id, utcnow())
-
-
 def class_changed(class_id: int) -> None:
-    """The same for every topic of the class: its roster or its state changed."""
+    """`posting.touch_topic` for every topic of the class: its roster or its state
+    changed, which its debates' pages (pseudonyms, panel, dashboard) show."""
     db.session.execute(update(Topic).where(Topic.class_id == class_id).values(last_activity_at=utcnow()))
 
 
@@ -302,7 +296,7 @@ def set_sides(topic: Topic, sides: dict[int, str | None]) -> None:
     db.session.add_all([ClassDebateSide(topic_id=topic.id, user_id=u, side=s)
                         for u, s in sides.items() if s is not None])
     db.session.flush()
-    changed(topic.id)
+    posting.touch_topic(topic.id)
 
 
 def assign_random(topic: Topic, seed: int | str | None = None) -> dict[int, str]:
@@ -330,7 +324,7 @@ def choose_side(topic: Topic, debate: ClassDebate, student: User, side: str) -> 
         db.session.flush()
     except IntegrityError:
         raise RuleError("You have already chosen a side.") from None
-    changed(topic.id)
+    posting.touch_topic(topic.id)
     return row
 
 
@@ -367,7 +361,7 @@ def set_phase(topic: Topic, kind: str, opens_at: datetime, closes_at: datetime,
         db.session.add(phase)
     phase.opens_at, phase.closes_at, phase.word_limit = opens_at, closes_at, word_limit
     db.session.flush()
-    changed(topic.id)
+    posting.touch_topic(topic.id)
     return phase
 
 
@@ -384,7 +378,7 @@ def save_schedule(topic: Topic, zone: str,
         if opens is None and closes is None:
             db.session.execute(delete(DebatePhase).where(DebatePhase.topic_id == topic.id,
                                                          DebatePhase.kind == kind))
-            changed(topic.id)
+            posting.touch_topic(topic.id)
             continue
         if opens is None or closes is None:
             raise RuleError(f"{PHASE_LABELS[kind]} needs both an opening and a closing time.")
@@ -406,7 +400,7 @@ def extend_phase(phase: DebatePhase, student: User, closes_at: datetime) -> Phas
         db.session.add(extension)
     extension.closes_at = closes_at
     db.session.flush()
-    changed(phase.topic_id)
+    posting.touch_topic(phase.topic_id)
     return extension
 
 

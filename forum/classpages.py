@@ -88,7 +88,6 @@ class DebateContext:
     role: str | None
     is_teacher: bool
     names: dict
-    schedule_passed: int = 0  # see `schedule_passed`
 
     @property
     def students(self) -> list[ClassMembership]:
@@ -106,23 +105,13 @@ def schedule_passed(topic_id=Topic.id):
     """How many of a class debate's phase openings and closings, and of its
     extensions' closings, are past at `:now` (none outside class debates): the
     clock changes its pages. A correlated expression, for a query of topics
-    (`Topic.schedule_passed`) or of class debates (`DebateContext`)."""
+    (`Topic.schedule_passed`) or of class debates (`DebateAccess`)."""
     now = bindparam("now")
     passed = lambda moment: case((moment <= now, 1), else_=0)  # noqa: E731
     return (select(func.coalesce(func.sum(passed(DebatePhase.opens_at) + passed(DebatePhase.closes_at)), 0))
             .where(DebatePhase.topic_id == topic_id).scalar_subquery()
             + select(func.count()).select_from(PhaseExtension).join(DebatePhase)
             .where(DebatePhase.topic_id == topic_id, PhaseExtension.closes_at <= now).scalar_subquery())
-
-
-def dashboard_version(context: "DebateAccess | DebateContext") -> tuple:
-    """What a class debate's dashboard shows changes only with these: its posts,
-    edits, votes, ∆ and poll answers, and the instructor's changes to its phases,
-    sides and roster, move the topic's last activity (`classes.changed`); the
-    clock opens and closes its phases. All loaded with the context: no query.
-    Not seen: a student renaming themselves, "3 minutes ago" ageing."""
-    topic = context.topic
-    return (topic.post_count, topic.last_activity_at, topic.edited_at, topic.closed_at, context.schedule_passed)
 
 
 @functools.cache
@@ -178,7 +167,7 @@ def _debate_context(user, topic_id: int, *, teacher_only: bool = False, topic: T
     students = [(m.user_id, m.user.name) for m in roster if m.role == ClassRole.STUDENT]
     names = anonymity.names_for(user, access.topic, access.debate, students, teacher=access.is_teacher)
     return DebateContext(access.topic, access.debate, access.classroom, roster, access.role, access.is_teacher,
-                         names, access.schedule_passed)
+                         names)
 
 
 def context_of(user, access: DebateAccess) -> DebateContext:
@@ -186,8 +175,14 @@ def context_of(user, access: DebateAccess) -> DebateContext:
     return _debate_context(user, access.topic.id, access=access)
 
 
-def debate_context(user, topic_id: int, *, teacher_only: bool = False) -> DebateContext:
-    return _debate_context(user, topic_id, teacher_only=teacher_only)
+def dashboard_version(access: DebateAccess) -> tuple:
+    """What a class debate's dashboard shows changes only with these: its posts,
+    edits, votes, ∆ and poll answers, and the instructor's changes to its phases,
+    sides and roster, move the topic's last activity (`posting.touch_topic`); the
+    clock opens and closes its phases. All loaded with the access check: no query.
+    Not seen: a student renaming themselves, "3 minutes ago" ageing."""
+    topic = access.topic
+    return (topic.post_count, topic.last_activity_at, topic.edited_at, topic.closed_at, access.schedule_passed)
 
 
 # --- The panel on a class debate's topic page ------------------------------------------

@@ -1,7 +1,7 @@
 """Debates: motions, opening and closing, stance polls and their results."""
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -32,12 +32,6 @@ def check_open(topic: Topic) -> None:
         raise RuleError("This debate is closed: it is read-only and its results are final.")
     if topic.is_locked:
         raise RuleError("This topic is locked: nothing can be added to it.")
-
-
-def touch(topic: Topic) -> None:
-    """A vote, ∆, source or poll answer changes what the topic's pages show:
-    move its last activity (in SQL, no read-then-write), so no page is served stale."""
-    db.session.execute(update(Topic).where(Topic.id == topic.id).values(last_activity_at=utcnow()))
 
 
 def close_debate(topic: Topic, actor: User) -> Topic:
@@ -115,7 +109,7 @@ def answer_poll(topic: Topic, user: User, phase: str, value) -> StancePoll:
         if phase == PollPhase.BEFORE:
             raise RuleError("Your “before” answer is already recorded; it stays as it was.")
         answer.value, answer.answered_at = value, utcnow()
-        touch(topic)
+        posting.touch_topic(topic.id)
         return answer
     answer = StancePoll(topic_id=topic.id, user_id=user.id, phase=phase, value=value)
     db.session.add(answer)
@@ -123,7 +117,7 @@ def answer_poll(topic: Topic, user: User, phase: str, value) -> StancePoll:
         db.session.flush()
     except IntegrityError:
         raise RuleError("Your answer was already recorded.") from None
-    touch(topic)
+    posting.touch_topic(topic.id)
     return answer
 
 

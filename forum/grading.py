@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from . import classes
+from . import posting
 from .errors import RuleError
 from .extensions import db
 from .models import ClassDebate, Grade, RubricCriterion, Topic, User, utcnow
@@ -78,13 +78,13 @@ def save_grades(topic: Topic, student: User, marks: dict[int, tuple[int | None, 
         grade.points, grade.comment, grade.graded_at = points, comment, utcnow()
         saved.append(grade)
     db.session.flush()
-    classes.changed(topic.id)  # released grades show on the student's page of the debate
+    posting.touch_topic(topic.id)  # released grades show on the student's page of the debate
     return saved
 
 
 def set_released(debate: ClassDebate, released: bool) -> ClassDebate:
     debate.grades_released = released
-    classes.changed(debate.topic_id)
+    posting.touch_topic(debate.topic_id)
     return debate
 
 

@@ -194,11 +194,14 @@ def recount_public_posts() -> None:
     db.session.execute(update(User).values(post_count=public))
 
 
-def touch_topic(topic_id: int, when) -> None:
-    """A post's or the topic's text changed: move the topic's last activity, which
-    is what the topic pages' ETag and the guests' copies (forum/caching.py) see,
-    so no reader keeps a stale page."""
-    db.session.execute(update(Topic).where(Topic.id == topic_id).values(last_activity_at=when))
+def touch_topic(topic_id: int, when=None) -> None:
+    """Something the topic's pages show changed: a post's or the topic's text, a
+    vote, ∆, source or poll answer, a moderator's action, and in a class debate its
+    phases, sides, grades or roster. Move the topic's last activity (to `when`, or
+    now; in SQL, no read-then-write), which is what the topic pages' ETag and the
+    shared and own copies (forum/caching.py) are versions of, so no reader keeps a
+    stale page."""
+    db.session.execute(update(Topic).where(Topic.id == topic_id).values(last_activity_at=when or utcnow()))
 
 
 def history(post_or_topic) -> list[Revision]:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import debates, notifications
+from . import debates, notifications, posting
 from .errors import RuleError
 from .extensions import db
 from .models import Delta, NotificationKind, Post, Source, SourceRequest, User, Vote
@@ -40,7 +40,7 @@ def _insert_unique(row, message: str) -> None:
 def _bump(post: Post, counter: str, by: int) -> None:
     column = getattr(Post, counter)
     db.session.execute(update(Post).where(Post.id == post.id).values({counter: column + by}))
-    debates.touch(post.topic)
+    posting.touch_topic(post.topic_id)
 
 
 def _mark(model, post: Post, user: User, *, counter: str, own: str, twice: str):
@@ -151,6 +151,6 @@ def add_source(post: Post, actor: User, title: str, url: str) -> Source:
         raise RuleError(f"At most {SOURCES_PER_POST} sources per post.")
     source = Source(post_id=post.id, title=title, url=url, added_by_id=actor.id)
     db.session.add(source)
-    debates.touch(post.topic)
+    posting.touch_topic(post.topic_id)
     db.session.flush()
     return source

@@ -222,7 +222,7 @@ def test_a_side_change_shows_on_the_next_load(client, copies, debate):
 
 def test_the_dashboards_version_moves_when_a_phase_closes_by_the_clock(app, debate, monkeypatch):
     classroom, topic, _, _ = debate
-    version = lambda: classpages.dashboard_version(classpages.debate_context(classroom.instructor, topic.id))  # noqa: E731
+    version = lambda: classpages.dashboard_version(classpages.debate_access(classroom.instructor, topic.id))  # noqa: E731
     before = version()
     assert version() == before
     later = utcnow() + timedelta(hours=2)  # the opening phase has closed
@@ -237,3 +237,21 @@ def test_the_dashboards_copy_is_only_for_the_class_s_instructors(client, copies,
     assert client.login(make_user()).get(_dashboard(classroom, topic)).status_code == 404
     assert client.logout().get(_dashboard(classroom, topic)).status_code in (302, 401)
     assert len(copies.local) == 1
+
+
+def test_the_dashboard_is_reached_only_under_its_own_class(client, copies, debate, make_class):
+    """Its instructor's other class in the URL: 404, copy or no copy."""
+    classroom, topic, _, _ = debate
+    other = make_class(classroom.instructor)
+    client.login(classroom.instructor)
+    assert client.get(_dashboard(classroom, topic)).status_code == 200
+    assert client.get(_dashboard(other, topic)).status_code == 404
+
+
+def test_a_suspended_moderator_is_refused_the_queue_they_kept(client, copies, queue):
+    client.login(queue["mod"])
+    assert client.get("/mod").status_code == 200
+    queue["mod"].suspended_until = utcnow() + timedelta(days=1)
+    db.session.commit()
+    assert client.get("/mod").status_code == 403
+    assert len(copies.local) == 1  # nothing more was kept

@@ -23,19 +23,18 @@ def _teacher_class(class_id: int) -> Classroom:
     return classroom
 
 
-def _debate(class_id: int, topic_id: int, *, teacher_only: bool = True) -> classpages.DebateContext:
-    context = classpages.debate_context(current_user, topic_id, teacher_only=teacher_only)
-    if context.classroom.id != class_id:
-        abort(404)
-    return context
-
-
-def _teacher_access(class_id: int, topic_id: int) -> classpages.DebateAccess:
-    """As `_debate` for an instructor's page, without the roster (one query)."""
-    access = classpages.debate_access(current_user, topic_id, teacher_only=True)
+def _access(class_id: int, topic_id: int, *, teacher_only: bool = True) -> classpages.DebateAccess:
+    """The class debate at this URL as the reader may reach it (one query): 404 when it
+    is not this class's, as for outsiders; 403 for students at an instructor's page."""
+    access = classpages.debate_access(current_user, topic_id, teacher_only=teacher_only)
     if access.classroom.id != class_id:
         abort(404)
     return access
+
+
+def _debate(class_id: int, topic_id: int, *, teacher_only: bool = True) -> classpages.DebateContext:
+    """The same with the class's roster and the page's pseudonyms."""
+    return classpages.context_of(current_user, _access(class_id, topic_id, teacher_only=teacher_only))
 
 
 def _teacher_debate(class_id: int, topic_id: int) -> classpages.DebateContext:
@@ -276,7 +275,7 @@ def lock(class_id, topic_id):
 @bp.get(DEBATE + "/dashboard")
 @login_required
 def dashboard(class_id, topic_id):
-    access = _teacher_access(class_id, topic_id)
+    access = _access(class_id, topic_id)
     main = caching.own_copy(classpages.dashboard_version(access), "classes/_dashboard.html", lambda: {
         "page": classpages.dashboard(current_user, topic_id, request.args.get("sort", "name"),
                                      context=classpages.context_of(current_user, access))})
