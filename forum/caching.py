@@ -34,8 +34,9 @@ machine) or in a small per-process LRU:
   form. A class debate's copy is reached only through its page, after the
   visibility check: only the class's members ever get to it.
 - A member who views the same page again and again, their own way (a
-  moderator's queue, an instructor's dashboard), gets the page's main part from
-  their own copy while its version is unchanged (`own_copy`).
+  moderator's queue, an instructor's dashboard), gets the whole page from their
+  own copy while its version and what its header shows of them are unchanged
+  (`own_page`).
 
 Whatever the ETag does not see (an author renaming themselves, "3 minutes ago"
 ageing) is at most that many seconds stale in a copy.
@@ -54,7 +55,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import bindparam, func, select
 
-from . import classpages, moderation, permissions, visibility
+from . import classpages, moderation, notifications, permissions, visibility
 from .extensions import db
 from .models import Post, Topic, utcnow
 
@@ -182,7 +183,7 @@ def guest_copy(render):
     return response
 
 
-# Rendered where a form's CSRF token goes in a member's own copy (`own_copy`), and
+# Rendered where a form's CSRF token goes in a member's own copy (`own_page`), and
 # replaced by the token when served. Nothing a member writes can put it in a page:
 # their text is escaped and their posts' HTML sanitized, so a raw "<" never comes
 # from them.
@@ -193,25 +194,37 @@ def _csrf_placeholder() -> Markup:
     return Markup(CSRF_PLACEHOLDER)
 
 
-def own_copy(version, template: str, load) -> Markup:
-    """The part of the signed-in member's page that `template` renders from
-    `load()`'s context, kept for this member alone at this `version` of what it
-    shows (and this path and query string), so that loading the page again while
-    nothing changed costs only finding the version. For the pages that only a few
-    members view again and again, each their own way: the moderation queue, a
-    class dashboard. The caller checks who may see the page first.
+def own_page(version, template: str, load) -> str:
+    """The signed-in member's page that `template` renders from `load()`'s context,
+    kept whole for this member alone at this `version` of what it shows, this path
+    and query string, and all its header and banners show of the member
+    (`_member_state`), so that loading the page again while nothing changed costs
+    only finding the version. For the pages that only a few members view again and
+    again, each their own way: the moderation queue, a class dashboard. The caller
+    checks who may see the page first.
 
     The copy is rendered with `CSRF_PLACEHOLDER` for the CSRF token, which is put
-    back each time: a copy never holds a token."""
-    user = current_user
-    key = "own:" + _key(template, user.id, user.role, user.is_suspended, request.full_path, version)
+    back each time: a copy never holds a token. A page with a message to show once
+    (a flash) is rendered and not kept."""
+    if session.get("_flashes"):
+        return render_template(template, **load())
+    key = "own:" + _key(template, *_member_state(current_user), request.full_path, version)
     body = _copies().get(key)
     if body is None:
         html = render_template(template, csrf_token=_csrf_placeholder, **load())
         _copies().put(key, html.encode())
     else:
         html = body.decode()
-    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
+
+
+def _member_state(user) -> tuple:
+    """What base.html shows of the signed-in member: their name and links (the
+    Moderation link goes with role and suspension), the suspension notice, the
+    unread count and the moderators' unread messages (both loaded with them)."""
+    messages = tuple(message.id for message in moderation.unread_messages(user))
+    return (user.id, user.username, user.role, user.is_suspended, user.suspended_until,
+            user.suspension_reason, notifications.header_unread_count(user), messages)
 
 
 def conditional(load_topic):

@@ -1,8 +1,9 @@
-"""A member's own copies (caching.own_copy): the moderation queue is kept for each
-moderator at the queue's version, and a class debate's dashboard for each of its
-instructors at the debate's, so loading them again while nothing changed costs
-two queries. Whatever changes what it shows is there on the next load; no
-moderator is ever given another's copy; a copy never holds a CSRF token.
+"""A member's own copies (caching.own_page): the moderation queue is kept whole for
+each moderator at the queue's version, and a class debate's dashboard for each of
+its instructors at the debate's, so loading them again while nothing changed costs
+two queries. Whatever changes what it shows is there on the next load, the header
+and banners included; no moderator is ever given another's copy; a copy never
+holds a CSRF token or a message to show once.
 
 Copies are off in the other tests (TEST_CONFIG): the `copies` fixture turns them on.
 """
@@ -10,9 +11,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from forum import caching, classes, classpages, moderation, posting
+from forum import caching, classes, classpages, moderation, notifications, posting
 from forum.extensions import db
-from forum.models import FlagReason, PhaseKind, Role, Stance, User, WordAction, utcnow
+from forum.models import FlagReason, NotificationKind, PhaseKind, Role, Stance, User, WordAction, utcnow
 
 SECRET = "Words only moderators may read"
 
@@ -150,6 +151,60 @@ def test_an_instructors_queue_shows_their_class_at_once(client, copies, make_cla
     moderation.flag_post(post, flagger, FlagReason.ABUSIVE)
     db.session.commit()
     assert "An opening argument in the class." in client.get("/mod").text
+
+
+# --- What the page's header and banners show of the member --------------------------------
+
+def test_a_new_notification_shows_in_the_header_of_the_kept_page(client, copies, queue):
+    client.login(queue["mod"])
+    assert 'class="badge"' not in client.get("/mod").text
+    notifications.notify(queue["mod"], NotificationKind.REPLY, actor=queue["author"], post=queue["post"])
+    db.session.commit()
+    assert '<span class="badge">1<span class="visually-hidden"> unread</span>' in client.get("/mod").text
+
+
+def test_a_moderators_message_shows_and_goes_away_on_the_kept_page(client, copies, queue, make_user):
+    """The message alone changes (its notification read): the page still shows it."""
+    client.login(queue["mod"])
+    client.get("/mod")
+    message = moderation.tell(queue["mod"], "Please keep the queue notes civil.")
+    db.session.commit()
+    notifications.mark_all_read(queue["mod"])
+    db.session.commit()
+    assert "Please keep the queue notes civil." in client.get("/mod").text
+    moderation.dismiss_message(message, queue["mod"])
+    db.session.commit()
+    assert "Please keep the queue notes civil." not in client.get("/mod").text
+
+
+def test_a_suspension_and_its_change_show_on_the_kept_dashboard(client, copies, debate, make_user):
+    """A suspended instructor still reads their dashboard, under the notice, whose end date is theirs."""
+    classroom, topic, _, _ = debate
+    client.login(classroom.instructor)
+    assert "Your account is suspended" not in client.get(_dashboard(classroom, topic)).text
+    moderation.suspend_member(classroom.instructor, make_user(role=Role.ADMIN), 3, "Posting answers early.")
+    db.session.commit()
+    page = client.get(_dashboard(classroom, topic)).text
+    assert "Your account is suspended" in page and "Posting answers early." in page
+    classroom.instructor.suspended_until += timedelta(days=30)
+    db.session.commit()
+    later = classroom.instructor.suspended_until
+    assert f'{later.year}' in client.get(_dashboard(classroom, topic)).text
+    assert client.get(_dashboard(classroom, topic)).text != page
+
+
+def test_a_message_to_show_once_is_shown_and_never_kept(client, copies, queue):
+    client.login(queue["mod"])
+    client.get("/mod")
+    kept = dict(copies.local)
+    client.post(f"/mod/p/{queue['post'].id}/dismiss", data={"reason": ""})
+    flashed = client.get("/mod").text
+    assert "Done; it is in the moderation log." in flashed
+    assert not any("Done; it is in the moderation log." in body.decode() for _, body in copies.local.values())
+    assert len(copies.local) == len(kept)
+    again = client.get("/mod").text
+    assert "Done; it is in the moderation log." not in again and "The queue is clear" in again
+    assert len(copies.local) == len(kept) + 1
 
 
 # --- A class debate's dashboard ---------------------------------------------------------

@@ -276,10 +276,10 @@ def lock(class_id, topic_id):
 @login_required
 def dashboard(class_id, topic_id):
     access = _access(class_id, topic_id)
-    main = caching.own_copy(classpages.dashboard_version(access), "classes/_dashboard.html", lambda: {
+    return caching.own_page(classpages.dashboard_version(access), "classes/dashboard.html", lambda: {
+        "topic": access.topic,
         "page": classpages.dashboard(current_user, topic_id, request.args.get("sort", "name"),
                                      context=classpages.context_of(current_user, access))})
-    return render_template("classes/dashboard.html", topic=access.topic, main=main)
 
 
 @bp.get(DEBATE + "/grades")

@@ -34,12 +34,10 @@ def _moderators_only():
 @bp.get("")
 def queue():
     reason, status = modpages.queue_filters(request.args.get("reason", ""), request.args.get("status", "open"))
-    listing = caching.own_copy(modpages.queue_version(), "mod/_queue.html", lambda: {
+    return caching.own_page(modpages.queue_version(), "mod/queue.html", lambda: {
         "page": modpages.queue_page(current_user, reason=reason, status=status, page=page_arg(),
                                     per_page=current_app.config["MOD_QUEUE_PER_PAGE"]),
-        "form": ReasonForm()})
-    return render_template("mod/queue.html", listing=listing, reason=reason, status=status,
-                           reasons=FLAG_REASON_LABELS)
+        "form": ReasonForm(), "reason": reason, "status": status, "reasons": FLAG_REASON_LABELS})
 
 
 def _log_filters() -> modpages.LogFilters:
