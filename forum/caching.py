@@ -364,14 +364,20 @@ def topic_by_id(topic_id: int) -> Topic | None:
 
 
 def topic_of_post(post_id: int) -> Topic | None:
-    row = db.session.execute(_topic_of_post_statement(), {"post_id": post_id, "now": utcnow()}).first()
+    """A permalink's topic, with the reader's role in its class (see `pages.fetch_topic`)."""
+    user = current_user._get_current_object()
+    params = {"post_id": post_id, "now": utcnow(), "viewer_id": user.id if user.is_authenticated else None}
+    row = db.session.execute(_topic_of_post_statement(), params).first()
     if row is None:
         return None
-    topic, topic.schedule_passed = row
+    topic, role, topic.schedule_passed = row
+    if topic.class_id is not None and user.is_authenticated:
+        visibility.remember_class_role(user, topic.class_id, role)
     return topic
 
 
 @functools.cache
 def _topic_of_post_statement():
-    return (select(Topic, classpages.schedule_passed()).join(Post, Post.topic_id == Topic.id)
+    role = visibility.class_role_column(Topic.class_id, bindparam("viewer_id"))
+    return (select(Topic, role, classpages.schedule_passed()).join(Post, Post.topic_id == Topic.id)
             .where(Post.id == bindparam("post_id")))

@@ -119,9 +119,7 @@ def _debate_statement(with_topic: bool):
     """The class debate of `:topic_id`, its class, its phase boundaries passed at
     `:now` and the role of `:viewer_id` in its class; with its topic and article
     unless the page has them already. Built once."""
-    role = (select(ClassMembership.role).where(ClassMembership.class_id == Classroom.id,
-                                               ClassMembership.user_id == bindparam("viewer_id"))
-            .scalar_subquery())
+    role = visibility.class_role_column(Classroom.id, bindparam("viewer_id"))
     query = (select(ClassDebate, Classroom, schedule_passed(ClassDebate.topic_id), role)
              .join(Topic, Topic.id == ClassDebate.topic_id)
              .join(Classroom, Classroom.id == Topic.class_id).where(ClassDebate.topic_id == bindparam("topic_id")))

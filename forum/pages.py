@@ -50,12 +50,17 @@ class Pagination:
 @functools.cache
 def _topic_statement(member: bool):
     """A topic page's topic with its article, author, passage, newest post id (where
-    live updates start), the reader's watch level and its phase boundaries passed
+    live updates start), the reader's watch level, their role in its class (a class
+    debate's visibility check then costs no query) and its phase boundaries passed
     (class debates): one query, built once."""
-    watch = (select(TopicWatch.level).where(TopicWatch.topic_id == Topic.id,
-                                            TopicWatch.user_id == bindparam("viewer_id"))
-             .scalar_subquery() if member else null())
-    return select(Topic, watch, classpages.schedule_passed()).where(Topic.id == bindparam("topic_id")).options(
+    if member:
+        viewer = bindparam("viewer_id")
+        watch = (select(TopicWatch.level).where(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == viewer)
+                 .scalar_subquery())
+        role = visibility.class_role_column(Topic.class_id, viewer)
+    else:
+        watch = role = null()
+    return select(Topic, watch, role, classpages.schedule_passed()).where(Topic.id == bindparam("topic_id")).options(
         joinedload(Topic.article), joinedload(Topic.author), joinedload(Topic.passage),
         with_expression(Topic.last_post_id,
                         select(func.max(Post.id)).where(Post.topic_id == Topic.id).scalar_subquery()))
@@ -68,7 +73,9 @@ def fetch_topic(user, topic_id: int) -> Topic | None:
     row = db.session.execute(_topic_statement(user.is_authenticated), params).first()
     if row is None:
         return None
-    topic, topic.viewer_watch, topic.schedule_passed = row
+    topic, topic.viewer_watch, role, topic.schedule_passed = row
+    if topic.class_id is not None and user.is_authenticated:
+        visibility.remember_class_role(user, topic.class_id, role)
     return topic
 
 

@@ -93,13 +93,30 @@ def class_role(user, class_id: int) -> str | None:
     """
     if not user.is_authenticated:
         return None
-    memo = (request.environ.setdefault("counterpoint.class_roles", {})
-            if has_request_context() and request.method == "GET" else {})
+    memo = _class_roles()
     key = (user.id, class_id)
     if key not in memo:
         memo[key] = db.session.scalar(select(ClassMembership.role).where(
             ClassMembership.class_id == class_id, ClassMembership.user_id == user.id))
     return memo[key]
+
+
+def remember_class_role(user, class_id: int, role: str | None) -> None:
+    """`class_role`'s answer, read with something else (`class_role_column`)."""
+    _class_roles()[(user.id, class_id)] = role
+
+
+def class_role_column(class_id, user_id):
+    """The member's role in the class as a column of another query (None outside it)."""
+    return (select(ClassMembership.role)
+            .where(ClassMembership.class_id == class_id, ClassMembership.user_id == user_id).scalar_subquery())
+
+
+def _class_roles() -> dict:
+    """This GET's answers; a write request keeps none."""
+    if has_request_context() and request.method == "GET":
+        return request.environ.setdefault("counterpoint.class_roles", {})
+    return {}
 
 
 def can_see_class(user, class_id: int) -> bool:

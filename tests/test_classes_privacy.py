@@ -109,6 +109,20 @@ def test_removed_student_loses_sight(client, secret):
     assert SECRET_POST not in client.get(f"/u/{student.username}").get_data(as_text=True)
 
 
+def test_a_class_topic_s_page_reads_the_reader_s_role_with_its_topic(client, secret, make_user, count_queries):
+    """The topic page and the permalink load the reader's role in the class with the
+    topic (pages.fetch_topic, caching.topic_of_post), so their visibility check asks
+    the database nothing more, and an outsider's answer is as firm as before."""
+    classroom, topic, post, student = secret
+    role_query = "SELECT class_memberships.role \nFROM class_memberships \nWHERE class_memberships.class_id"
+    for viewer, status in ((student, 200), (make_user(), 404)):
+        client.login(viewer)
+        for url in (f"/t/{topic.id}", f"/p/{post.id}"):
+            with count_queries() as queries:
+                assert client.get(url).status_code == status, (viewer.username, url)
+            assert not any(query.startswith(role_query) for query in queries), (viewer.username, url)
+
+
 def test_visible_topic_filter_is_the_one_query_helper(secret, make_user, make_topic):
     from forum import visibility
     classroom, topic, _, student = secret

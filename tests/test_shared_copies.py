@@ -449,9 +449,9 @@ def test_students_share_a_class_debates_tree_and_see_their_own_posts_as_theirs(
     client.login(carol)
     with count_queries() as queries:
         client.get(url)
-    # The class page's own (member with unread count, topic, role, debate, its students'
-    # names for the pseudonyms, sides, phases): no posts.
-    assert len(queries) == 7
+    # The class page's own (member with unread count, topic with their role in its class,
+    # debate, its students' names for the pseudonyms, sides, phases): no posts.
+    assert len(queries) == 6
     # Its instructor sees through the pseudonyms, and never from the copy; an
     # outsider is not let in at all.
     assert "alice_real" in client.login(classroom.instructor).get(url).text
