@@ -82,20 +82,36 @@ def _init_login(app: Flask) -> None:
 
 
 def _end_reads_with_commit(app: Flask) -> None:
-    """A request that only read ends its transaction with COMMIT, not ROLLBACK.
+    """A request's transaction that only read ends with COMMIT, not ROLLBACK.
 
     psycopg forgets every prepared statement of a connection at each ROLLBACK (it
     cannot tell whether the transaction changed the schema), and prepares a query
     only once it has run it 5 times. A read ended by the session's rollback, so no
     query was ever prepared and PostgreSQL planned every query of every page again:
-    half of its CPU on a topic page (bench/RESULTS.md). Committing a transaction that
-    wrote nothing changes nothing; one holding unflushed changes (a bug: a GET never
-    writes) is still rolled back.
+    half of its CPU on a topic page (bench/RESULTS.md). So did every form sent: its
+    view commits, then reads again (the new post's id for the redirect), and that
+    read was rolled back, so a worker taking replies planned all their queries anew
+    (the member's own query: 3 ms of planning for 0.3 of work).
+
+    Committing a transaction that wrote nothing changes nothing. One that sent
+    anything but a SELECT since it began (`_note_writes`), or holds unflushed
+    changes (on a GET, a bug: a GET never writes), is still rolled back.
     """
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def _note_writes(conn, cursor, statement, parameters, context, executemany):
+        if has_request_context() and statement.lstrip()[:6].upper() != "SELECT":
+            request.environ["counterpoint.wrote"] = True
+
+    @event.listens_for(db.engine, "commit")
+    @event.listens_for(db.engine, "rollback")
+    def _transaction_ended(conn):
+        if has_request_context():
+            request.environ.pop("counterpoint.wrote", None)
+
     @app.teardown_request
     def commit_reads(error):
         session = db.session()  # this request's session, not the scoped proxy
-        if (error is None and request.method in ("GET", "HEAD") and session.in_transaction()
+        if (error is None and session.in_transaction() and not request.environ.get("counterpoint.wrote")
                 and not (session.new or session.dirty or session.deleted)):
             session.commit()
 

@@ -388,6 +388,38 @@ def test_a_read_holding_unflushed_changes_is_not_committed(app, thread, transact
     assert db.session.get(Topic, topic.id).title != "Changed on a GET"
 
 
+def test_a_form_sent_ends_with_commit_on_postgresql(client, make_user, thread, transaction_ends):
+    """A reply's view commits, then reads the new post's id for the redirect: that
+    last transaction only read, so it is committed too, and psycopg keeps its
+    prepared statements for the worker's next request."""
+    _postgresql_only()
+    topic, _ = thread
+    client.login(make_user())
+    db.session.commit()
+    transaction_ends.clear()
+    response = client.post(f"/t/{topic.id}/reply", data={"body": "Consent first, then credit."})
+    assert response.status_code == 302
+    assert transaction_ends == ["COMMIT", "COMMIT"]  # the reply's, then the read's after it
+
+
+def test_a_request_that_wrote_without_committing_is_rolled_back(app, thread, transaction_ends):
+    """Whatever the method, a transaction that sent a write its view did not commit
+    (here flushed by hand, as a view that then gave up would leave it) is not committed."""
+    _postgresql_only()
+    topic, _ = thread
+    db.session.commit()
+    for method in ("POST", "GET"):
+        transaction_ends.clear()
+        with app.test_request_context(f"/t/{topic.id}", method=method):
+            db.session.get(Topic, topic.id).title = f"Changed on a {method}"
+            db.session.flush()  # sent, so nothing is left in session.dirty
+            app.do_teardown_request()
+            assert "COMMIT" not in transaction_ends, method
+            db.session.remove()
+        assert transaction_ends == ["ROLLBACK"], method
+        assert not db.session.get(Topic, topic.id).title.startswith("Changed")
+
+
 @pytest.mark.parametrize("version", ["public", "queue"])
 def test_the_versions_of_shared_copies_read_the_activity_index(app, make_topic, make_class, version):
     """The newest activity is one row from the end of ix_topics_activity, not a read of
