@@ -3,7 +3,7 @@ import functools
 from pathlib import Path
 
 from flask import Flask, has_request_context, redirect, render_template, request, url_for
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, event, null, select
 from sqlalchemy.orm import joinedload, undefer
 from sqlalchemy.engine import Engine
 
@@ -59,13 +59,15 @@ def _init_login(app: Flask) -> None:
         if not user_id.isdigit():
             return None
         # With the moderators' unread messages to this member (the banner costs no
-        # query) and, on a page they read, their unread-notification count (the header's).
-        row = db.session.execute(_user_statement(), {"user_id": int(user_id), "viewer_id": int(user_id)}
+        # query) and, on a page they read, their unread-notification count (the
+        # header's); a write redirects, or counts when it shows a form again.
+        reading = not _may_write()
+        row = db.session.execute(_user_statement(reading), {"user_id": int(user_id), "viewer_id": int(user_id)}
                                  ).unique().first()
         if row is None:
             return None
         user, unread = row
-        if not _may_write() and not user.is_admin:  # an admin sees more: counted for them
+        if reading and not user.is_admin:  # an admin sees more: counted for them
             notifications.remember_unread_count(unread)
         return user
 
@@ -176,10 +178,11 @@ def _begin_immediate(driver) -> None:
 
 
 @functools.cache
-def _user_statement():
+def _user_statement(with_unread_count: bool):
     """The signed-in member, loaded on every request they make: built once."""
     from .models import User
-    return (select(User, notifications.unread_count_of_a_member()).where(User.id == bindparam("user_id"))
+    unread = notifications.unread_count_of_a_member() if with_unread_count else null()
+    return (select(User, unread).where(User.id == bindparam("user_id"))
             .options(joinedload(User.unread_messages), undefer(User.muted_list))
             .execution_options(populate_existing=True))
 

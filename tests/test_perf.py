@@ -389,17 +389,36 @@ def test_a_read_holding_unflushed_changes_is_not_committed(app, thread, transact
 
 
 def test_a_form_sent_ends_with_commit_on_postgresql(client, make_user, thread, transaction_ends):
-    """A reply's view commits, then reads the new post's id for the redirect: that
-    last transaction only read, so it is committed too, and psycopg keeps its
-    prepared statements for the worker's next request."""
+    """A form sent back with an error: the refused reply is rolled back, and the page
+    shown again only read, so that transaction is committed, not rolled back, and
+    psycopg keeps its prepared statements for the worker's next request. A reply's
+    view commits and reads nothing after: the new post's id is taken before the
+    commit (after it, reading it would be a query of its own)."""
     _postgresql_only()
     topic, _ = thread
     client.login(make_user())
     db.session.commit()
     transaction_ends.clear()
-    response = client.post(f"/t/{topic.id}/reply", data={"body": "Consent first, then credit."})
-    assert response.status_code == 302
-    assert transaction_ends == ["COMMIT", "COMMIT"]  # the reply's, then the read's after it
+    assert client.post(f"/t/{topic.id}/reply", data={"body": ""}).status_code == 400
+    assert transaction_ends == ["ROLLBACK", "COMMIT"]
+    transaction_ends.clear()
+    assert client.post(f"/t/{topic.id}/reply", data={"body": "Consent first, then credit."}).status_code == 302
+    assert transaction_ends == ["COMMIT"] and not db.session().in_transaction()
+
+
+@pytest.mark.parametrize("where", ["topic", "post"])
+def test_a_reply_reads_neither_the_new_post_back_nor_the_unread_count(client, make_user, thread, count_queries,
+                                                                     where):
+    """What a reply's redirect needs is known before its commit, and the member's own
+    row on a write comes without the header's count (nothing is shown)."""
+    topic, post = thread
+    client.login(make_user())
+    url = f"/t/{topic.id}/reply" if where == "topic" else f"/p/{post.id}/reply"
+    with count_queries() as queries:
+        assert client.post(url, data={"body": "Consent first, then credit."}).status_code == 302
+    inserted = next(i for i, query in enumerate(queries) if query.startswith("INSERT INTO posts"))
+    assert not any(query.startswith("SELECT posts.") for query in queries[inserted:])
+    assert queries[0].startswith("SELECT users.") and "notifications" not in queries[0]  # the member
 
 
 def test_a_request_that_wrote_without_committing_is_rolled_back(app, thread, transaction_ends):

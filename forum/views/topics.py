@@ -99,10 +99,11 @@ def reply(topic_id):
     topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
     require(can_reply(current_user, topic))
     form = ReplyForm()
-    post = attempt(form, lambda: debates.post_argument(
-        current_user, topic, form.body.data, stance_value=form.stance.data, sources_text=form.sources.data))
-    if post:
-        return redirect(url_for("posts.show", post_id=post.id))
+    # The new post's id, read before the commit expires it (after, it is a query).
+    post_id = attempt(form, lambda: debates.post_argument(
+        current_user, topic, form.body.data, stance_value=form.stance.data, sources_text=form.sources.data).id)
+    if post_id:
+        return redirect(url_for("posts.show", post_id=post_id))
     return _show(topic, form)
 
 
