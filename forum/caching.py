@@ -371,8 +371,7 @@ def topic_of_post(post_id: int) -> Topic | None:
     if row is None:
         return None
     topic, role, topic.schedule_passed = row
-    if topic.class_id is not None and user.is_authenticated:
-        visibility.remember_class_role(user, topic.class_id, role)
+    visibility.remember_class_role(user, topic.class_id, role)
     return topic
 
 

@@ -74,8 +74,7 @@ def fetch_topic(user, topic_id: int) -> Topic | None:
     if row is None:
         return None
     topic, topic.viewer_watch, role, topic.schedule_passed = row
-    if topic.class_id is not None and user.is_authenticated:
-        visibility.remember_class_role(user, topic.class_id, role)
+    visibility.remember_class_role(user, topic.class_id, role)
     return topic
 
 

@@ -101,9 +101,11 @@ def class_role(user, class_id: int) -> str | None:
     return memo[key]
 
 
-def remember_class_role(user, class_id: int, role: str | None) -> None:
-    """`class_role`'s answer, read with something else (`class_role_column`)."""
-    _class_roles()[(user.id, class_id)] = role
+def remember_class_role(user, class_id: int | None, role: str | None) -> None:
+    """`class_role`'s answer, read with something else (`class_role_column`): for a
+    signed-in member and a class topic's `class_id`; nothing otherwise."""
+    if class_id is not None and user.is_authenticated:
+        _class_roles()[(user.id, class_id)] = role
 
 
 def class_role_column(class_id, user_id):

@@ -34,11 +34,11 @@ def reply(post_id):
     require(can_reply(current_user, parent.topic))
     form = ReplyForm(stance=request.args.get("stance"))
     # The new post's id, read before the commit expires it (after, it is a query).
-    post_id = attempt(form, lambda: debates.post_argument(
+    new_id = attempt(form, lambda: debates.post_argument(
         current_user, parent.topic, form.body.data, parent=parent, stance_value=form.stance.data,
         sources_text=form.sources.data).id)
-    if post_id:
-        return redirect(url_for("posts.show", post_id=post_id))
+    if new_id:
+        return redirect(url_for("posts.show", post_id=new_id))
     return render_form("posts/reply.html", form, parent=parent,
                        names=anonymity.names_for_topic(current_user, parent.topic))
 

@@ -100,10 +100,10 @@ def reply(topic_id):
     require(can_reply(current_user, topic))
     form = ReplyForm()
     # The new post's id, read before the commit expires it (after, it is a query).
-    post_id = attempt(form, lambda: debates.post_argument(
+    new_id = attempt(form, lambda: debates.post_argument(
         current_user, topic, form.body.data, stance_value=form.stance.data, sources_text=form.sources.data).id)
-    if post_id:
-        return redirect(url_for("posts.show", post_id=post_id))
+    if new_id:
+        return redirect(url_for("posts.show", post_id=new_id))
     return _show(topic, form)
 
 
