@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
@@ -96,7 +96,7 @@ def regenerate_code(classroom: Classroom) -> str:
 def class_changed(class_id: int) -> None:
     """`posting.touch_topic` for every topic of the class: its roster or its state
     changed, which its debates' pages (pseudonyms, panel, dashboard) show."""
-    db.session.execute(update(Topic).where(Topic.class_id == class_id).values(last_activity_at=utcnow()))
+    posting.touch_topics(Topic.class_id == class_id)
 
 
 def check_writable(classroom: Classroom) -> None:

@@ -156,11 +156,11 @@ def debate_access(user, topic_id: int, *, teacher_only: bool = False, topic: Top
     return DebateAccess(topic or debate.topic, debate, classroom, role, teacher, passed)
 
 
-def _debate_context(user, topic_id: int, *, teacher_only: bool = False, topic: Topic | None = None,
+def _debate_context(user, topic_id: int, *, teacher_only: bool = False,
                     access: DebateAccess | None = None) -> DebateContext:
     """The debate, its class and roster (2 queries, 1 given `access`); 404 for
     outsiders, 403 for students at an instructor's page."""
-    access = access or debate_access(user, topic_id, teacher_only=teacher_only, topic=topic)
+    access = access or debate_access(user, topic_id, teacher_only=teacher_only)
     roster = _roster(access.classroom.id)
     students = [(m.user_id, m.user.name) for m in roster if m.role == ClassRole.STUDENT]
     names = anonymity.names_for(user, access.topic, access.debate, students, teacher=access.is_teacher)

@@ -198,10 +198,15 @@ def touch_topic(topic_id: int, when=None) -> None:
     """Something the topic's pages show changed: a post's or the topic's text, a
     vote, ∆, source or poll answer, a moderator's action, and in a class debate its
     phases, sides, grades or roster. Move the topic's last activity (to `when`, or
-    now; in SQL, no read-then-write), which is what the topic pages' ETag and the
-    shared and own copies (forum/caching.py) are versions of, so no reader keeps a
-    stale page."""
-    db.session.execute(update(Topic).where(Topic.id == topic_id).values(last_activity_at=when or utcnow()))
+    now), which is what the topic pages' ETag and the shared and own copies
+    (forum/caching.py) are versions of, so no reader keeps a stale page."""
+    touch_topics(Topic.id == topic_id, when=when)
+
+
+def touch_topics(where, *, when=None) -> None:
+    """`touch_topic` for every topic `where` holds (a class's: `classes.class_changed`);
+    in SQL, no read-then-write."""
+    db.session.execute(update(Topic).where(where).values(last_activity_at=when or utcnow()))
 
 
 def history(post_or_topic) -> list[Revision]:

@@ -96,8 +96,7 @@ def class_role(user, class_id: int) -> str | None:
     memo = _class_roles()
     key = (user.id, class_id)
     if key not in memo:
-        memo[key] = db.session.scalar(select(ClassMembership.role).where(
-            ClassMembership.class_id == class_id, ClassMembership.user_id == user.id))
+        memo[key] = db.session.scalar(_role_select(class_id, user.id))
     return memo[key]
 
 
@@ -110,8 +109,12 @@ def remember_class_role(user, class_id: int | None, role: str | None) -> None:
 
 def class_role_column(class_id, user_id):
     """The member's role in the class as a column of another query (None outside it)."""
-    return (select(ClassMembership.role)
-            .where(ClassMembership.class_id == class_id, ClassMembership.user_id == user_id).scalar_subquery())
+    return _role_select(class_id, user_id).scalar_subquery()
+
+
+def _role_select(class_id, user_id):
+    return select(ClassMembership.role).where(ClassMembership.class_id == class_id,
+                                              ClassMembership.user_id == user_id)
 
 
 def _class_roles() -> dict:
