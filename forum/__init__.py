@@ -4,7 +4,8 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, redirect, render_template, request, url_for
 from sqlalchemy import bindparam, event, null, select
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm import undefer
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.engine import Engine
 
 from . import caching, config, errors, hostile, notifications, perf, permissions, security
@@ -58,15 +59,18 @@ def _init_login(app: Flask) -> None:
     def load_user(user_id: str):
         if not user_id.isdigit():
             return None
-        # With the moderators' unread messages to this member (the banner costs no
-        # query) and, on a page they read, their unread-notification count (the
-        # header's); a write redirects, or counts when it shows a form again.
+        # With whether the moderators left this member an unread message (the
+        # banner asks only when they did) and, on a page they read, their
+        # unread-notification count (the header's); a write redirects, or counts
+        # when it shows a form again.
         reading = not _may_write()
         row = db.session.execute(_user_statement(reading), {"user_id": int(user_id), "viewer_id": int(user_id)}
-                                 ).unique().first()
+                                 ).first()
         if row is None:
             return None
         user, unread = row
+        if not user.has_unread_messages:  # as good as always: the banner asks nothing
+            set_committed_value(user, "unread_messages", [])
         if reading and not user.is_admin:  # an admin sees more: counted for them
             notifications.remember_unread_count(unread)
         return user
@@ -179,11 +183,14 @@ def _begin_immediate(driver) -> None:
 
 @functools.cache
 def _user_statement(with_unread_count: bool):
-    """The signed-in member, loaded on every request they make: built once."""
+    """The signed-in member, loaded on every request they make: built once. Whether
+    the moderators left them an unread message comes as a column; the messages
+    themselves are read only when there are some (a join for them cost every
+    member's every page 0.1-0.2 ms on PostgreSQL, bench/RESULTS.md)."""
     from .models import User
     unread = notifications.unread_count_of_a_member() if with_unread_count else null()
     return (select(User, unread).where(User.id == bindparam("user_id"))
-            .options(joinedload(User.unread_messages), undefer(User.muted_list))
+            .options(undefer(User.muted_list), undefer(User.has_unread_messages))
             .execution_options(populate_existing=True))
 
 

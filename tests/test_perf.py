@@ -9,7 +9,7 @@ import bleach
 import pytest
 from sqlalchemy import func, select
 
-from forum import caching, classes, grading, markup, pages, posting
+from forum import caching, classes, grading, markup, moderation, pages, posting
 from forum.accounts import create_user
 from forum.extensions import db
 from forum.models import (ClassDebate, DebatePhase, PhaseKind, Post, Stance, Topic, TopicWatch,
@@ -470,3 +470,25 @@ def test_a_topic_page_s_topic_can_be_refreshed_after_it_expires(app, make_user, 
     db.session.commit()  # expires the topic
     db.session.refresh(topic)
     assert topic.title == "Who owns a style?"
+
+
+def test_a_members_messages_are_read_only_when_they_have_some(client, make_user, count_queries):
+    """The banner's messages cost every page a join when they came with the member;
+    now whether there are any comes as a column, and only a member who has one
+    waits for a query of them."""
+    member = make_user()
+    client.login(member)
+    with count_queries() as without:
+        page = client.get("/notifications")
+    assert page.status_code == 200 and "A moderator" not in page.text
+    assert without[0].startswith("SELECT users.") and "JOIN member_messages" not in without[0]
+    assert not any(query.lstrip().startswith("SELECT member_messages.") for query in without)
+
+    moderation.tell(member, "A moderator asks you to cite your sources.")
+    db.session.commit()
+    client.login(member)
+    with count_queries() as with_one:
+        page = client.get("/notifications")
+    assert "A moderator asks you to cite your sources." in page.text
+    assert len(with_one) == len(without) + 1
+    assert sum(query.lstrip().startswith("SELECT member_messages.") for query in with_one) == 1

@@ -5,8 +5,8 @@ Post.status (PostStatus: visible, hidden, removed, held) lives on the Post, in t
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import (CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, and_, cast, event, func,
-                        select, text)
+from sqlalchemy import (CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, and_, cast, event, exists,
+                        func, select, text)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
@@ -148,11 +148,14 @@ class MemberMessage(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-# A signed-in member's unread messages are loaded with them, in one query, for the
-# banner every page shows (see the user loader in forum/__init__.py).
+# A signed-in member's unread messages, for the banner every page shows. The user
+# loader (forum/__init__.py) reads `has_unread_messages` with the member and, when
+# it is false, as it nearly always is, sets the list empty without a query.
 User.unread_messages = relationship(
     MemberMessage, viewonly=True, order_by=MemberMessage.id,
     primaryjoin=lambda: and_(MemberMessage.user_id == User.id, MemberMessage.read_at.is_(None)))
+User.has_unread_messages = column_property(
+    exists().where(MemberMessage.user_id == User.id, MemberMessage.read_at.is_(None)), deferred=True)
 
 
 class WatchedWord(db.Model):
