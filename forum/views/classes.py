@@ -275,11 +275,14 @@ def lock(class_id, topic_id):
 @bp.get(DEBATE + "/dashboard")
 @login_required
 def dashboard(class_id, topic_id):
-    access = _access(class_id, topic_id)
-    return caching.own_page(classpages.dashboard_version(access), "classes/dashboard.html", lambda: {
-        "topic": access.topic,
-        "page": classpages.dashboard(current_user, topic_id, request.args.get("sort", "name"),
-                                     context=classpages.context_of(current_user, access))})
+    version = classpages.dashboard_version(current_user, class_id, topic_id)  # which checks who asks
+
+    def load():
+        access = _access(class_id, topic_id)
+        return {"topic": access.topic,
+                "page": classpages.dashboard(current_user, topic_id, request.args.get("sort", "name"),
+                                             context=classpages.context_of(current_user, access))}
+    return caching.own_page(version, "classes/dashboard.html", load)
 
 
 @bp.get(DEBATE + "/grades")
