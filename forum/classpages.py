@@ -139,27 +139,34 @@ class DebateAccess:
     schedule_passed: int
 
 
-def debate_access(user, topic_id: int, *, teacher_only: bool = False, topic: Topic | None = None) -> DebateAccess:
-    """The debate, its class and the viewer's role in it (1 query); 404 for outsiders,
-    403 for students at an instructor's page."""
-    params = {"topic_id": topic_id, "now": utcnow(), "viewer_id": user.id if user.is_authenticated else None}
-    row = db.session.execute(_debate_statement(with_topic=topic is None), params).first()
+def debate_access(user, topic_id: int, *, teacher_only: bool = False, topic: Topic | None = None,
+                  class_id: int | None = None) -> DebateAccess:
+    """The debate, its class and the viewer's role in it (1 query); refused as `_reach` says."""
+    row = db.session.execute(_debate_statement(with_topic=topic is None), _access_params(user, topic_id)).first()
     if row is None:
         abort(404)
     debate, classroom, passed, role = row
-    teacher = _reach(user, role, teacher_only=teacher_only)
+    teacher = _reach(user, role, classroom.id, class_id=class_id, teacher_only=teacher_only)
     return DebateAccess(topic or debate.topic, debate, classroom, role, teacher, passed)
 
 
-def _reach(user, role: str | None, *, teacher_only: bool) -> bool:
-    """Whether the viewer, of `role` in the debate's class, teaches it; 404 for
-    outsiders (admins excepted), 403 for students at an instructor's page."""
+def _access_params(user, topic_id: int) -> dict:
+    """What the access statements ask of: the debate, the clock, the viewer."""
+    return {"topic_id": topic_id, "now": utcnow(), "viewer_id": user.id if user.is_authenticated else None}
+
+
+def _reach(user, role: str | None, in_class: int, *, class_id: int | None, teacher_only: bool) -> bool:
+    """Whether the viewer, of `role` in the debate's class `in_class`, teaches it;
+    404 for outsiders (admins excepted) and under another class's URL (`class_id`,
+    when the URL names one), 403 for students at an instructor's page."""
     admin = user.is_authenticated and user.is_admin
     if role is None and not admin:
         abort(404)
     teacher = admin or role == ClassRole.INSTRUCTOR
     if teacher_only and not teacher:
         abort(403)
+    if class_id is not None and in_class != class_id:
+        abort(404)
     return teacher
 
 
@@ -187,18 +194,15 @@ def dashboard_version(user, class_id: int, topic_id: int) -> tuple:
     (`posting.touch_topic`); the clock opens and closes its phases. Not seen: a
     student renaming themselves, "3 minutes ago" ageing.
 
-    One query of plain columns, which is also the access check (`debate_access`'s
-    refusals, and 404 under another class): a dashboard kept whole is served
-    without loading the debate, its class and its topic as objects, which cost
-    more than the rest of the request's own work (bench/RESULTS.md)."""
-    params = {"topic_id": topic_id, "now": utcnow(), "viewer_id": user.id if user.is_authenticated else None}
-    row = db.session.execute(_version_statement(), params).first()
+    One query of plain columns, which is also the access check (`_reach`, as in
+    `debate_access`): a dashboard kept whole is served without loading the
+    debate, its class and its topic as objects, which cost more than the rest of
+    the request's own work (bench/RESULTS.md)."""
+    row = db.session.execute(_version_statement(), _access_params(user, topic_id)).first()
     if row is None:
         abort(404)
     in_class, role, *version = row
-    _reach(user, role, teacher_only=True)
-    if in_class != class_id:
-        abort(404)
+    _reach(user, role, in_class, class_id=class_id, teacher_only=True)
     return tuple(version)
 
 

@@ -26,10 +26,7 @@ def _teacher_class(class_id: int) -> Classroom:
 def _access(class_id: int, topic_id: int, *, teacher_only: bool = True) -> classpages.DebateAccess:
     """The class debate at this URL as the reader may reach it (one query): 404 when it
     is not this class's, as for outsiders; 403 for students at an instructor's page."""
-    access = classpages.debate_access(current_user, topic_id, teacher_only=teacher_only)
-    if access.classroom.id != class_id:
-        abort(404)
-    return access
+    return classpages.debate_access(current_user, topic_id, teacher_only=teacher_only, class_id=class_id)
 
 
 def _debate(class_id: int, topic_id: int, *, teacher_only: bool = True) -> classpages.DebateContext:
