@@ -1,15 +1,17 @@
 """Counterpoint: a discussion-and-debate forum anchored on an article."""
 import functools
+from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, has_request_context, redirect, render_template, request, url_for
+from flask import Flask, has_request_context, redirect, render_template, request, session, url_for
 from sqlalchemy import bindparam, event, null, select
 from sqlalchemy.orm import undefer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.engine import Engine
 
-from . import caching, config, errors, hostile, notifications, perf, permissions, security
+from . import caching, config, errors, hostile, notifications, perf, permissions, security, sessions
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .models import UTCDateTime, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,21 +56,26 @@ def _init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to do that."
     login_manager.login_message_category = "info"
+    # The cookie lasts as long as the session it names (forum/sessions.py).
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=sessions.REMEMBER_DAYS)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
+    def load_user(cookie_id: str):
+        # The member of a session that has not ended (forum/sessions.py), with
+        # whether the moderators left them an unread message (the banner asks
+        # only when they did) and, on a page they read, their unread-notification
+        # count (the header's); a write redirects, or counts when it shows a form again.
+        parsed = sessions.parse_cookie_id(cookie_id)
+        if parsed is None:
             return None
-        # With whether the moderators left this member an unread message (the
-        # banner asks only when they did) and, on a page they read, their
-        # unread-notification count (the header's); a write redirects, or counts
-        # when it shows a form again.
+        user_id, token_hash = parsed
         reading = not _may_write()
-        row = db.session.execute(_user_statement(reading), {"user_id": int(user_id), "viewer_id": int(user_id)}
-                                 ).first()
+        row = db.session.execute(_user_statement(reading), {"user_id": user_id, "viewer_id": user_id,
+                                                            "token_hash": token_hash, "now": utcnow()}).first()
         if row is None:
             return None
-        user, unread = row
+        user, unread, session_row_id = row
+        user.cookie_id, user.session_row_id = cookie_id, session_row_id
         if not user.has_unread_messages:  # as good as always: the banner asks nothing
             set_committed_value(user, "unread_messages", [])
         if reading and not user.is_admin:  # an admin sees more: counted for them
@@ -78,11 +85,14 @@ def _init_login(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         if request.method == "POST":
+            if not security.from_this_site():
+                return errors.refuse_cross_site()
             # Signed out mid-post (an expired session): keep the text on screen.
             from .forms import LoginForm
             back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
             form = LoginForm(formdata=None, next=back and back[len(request.host_url) - 1:])
-            return render_template("auth/login.html", form=form, signed_out=True,
+            # A session that ended still names its member in the cookie; a guest's never did.
+            return render_template("auth/login.html", form=form, signed_out="_user_id" in session,
                                    kept=errors.kept_fields()), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
@@ -187,9 +197,13 @@ def _user_statement(with_unread_count: bool):
     the moderators left them an unread message comes as a column; the messages
     themselves are read only when there are some (a join for them cost every
     member's every page 0.1-0.2 ms on PostgreSQL, bench/RESULTS.md)."""
-    from .models import User
+    from .models import User, UserSession
     unread = notifications.unread_count_of_a_member() if with_unread_count else null()
-    return (select(User, unread).where(User.id == bindparam("user_id"))
+    return (select(User, unread, UserSession.id)
+            .join(UserSession, (UserSession.user_id == User.id)
+                  & (UserSession.token_hash == bindparam("token_hash"))
+                  & (UserSession.expires_at > bindparam("now", type_=UTCDateTime())))
+            .where(User.id == bindparam("user_id"))
             .options(undefer(User.muted_list), undefer(User.has_unread_messages))
             .execution_options(populate_existing=True))
 

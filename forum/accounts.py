@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import sessions
 from .errors import RuleError
 from .extensions import db
 from .models import Role, User
@@ -62,6 +63,9 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password, which ends every other session of the member: whoever
+    knew the old one and signed in with it is signed out."""
     if len(password) < PASSWORD_MIN:
         raise RuleError(f"A password needs at least {PASSWORD_MIN} characters.")
     user.password_hash = generate_password_hash(password, HASH_METHOD)
+    sessions.end_other_sessions(user)

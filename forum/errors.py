@@ -1,21 +1,49 @@
 """RuleError, and the pages for 400/403/404/405/429/500 and an expired CSRF token."""
 import time
 
-from flask import render_template, request
+from flask import after_this_request, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from . import security
 
 
 class RuleError(Exception):
     """The state forbids the action; the message is a sentence a person understands."""
 
 
-# Fields a refused POST may carry back into a fresh form, so no typed text is lost.
-_TEXT_FIELDS_SKIPPED = {"csrf_token", "password", "confirm", "current_password"}
+# Fields a refused POST may carry back into a fresh form, so no typed text is lost;
+# never the secrets, and the hidden fields a page set (not the person's text) are
+# sent again but not shown as theirs.
+_TEXT_FIELDS_SKIPPED = {"csrf_token", "password", "confirm", "current_password", "new_password"}
+_HIDDEN_FIELDS = {"next", "passage", "stance", "post_id", "ids"}
+
+
+def resent_fields() -> list[tuple[str, str, bool]]:
+    """What a refused POST carried, as (name, value, typed by the person), to put
+    in a form sent again; nothing when another site sent it (that is not theirs)."""
+    if not security.from_this_site():
+        return []
+    return [(k, v, k not in _HIDDEN_FIELDS) for k, v in request.form.items(multi=True)
+            if k not in _TEXT_FIELDS_SKIPPED]
 
 
 def kept_fields() -> list[tuple[str, str]]:
-    return [(k, v) for k, v in request.form.items(multi=True) if k not in _TEXT_FIELDS_SKIPPED]
+    """The person's own text of a refused POST, to show them again."""
+    return [(name, value) for name, value, typed in resent_fields() if typed]
+
+
+def refuse_cross_site():
+    """A form sent from another site, with no valid token: done nothing, kept
+    nothing, and left this browser's cookies as they were. A cross-site POST
+    arrives without the session cookie (SameSite=Lax), so a new session here
+    would sign the person out; a page offering to "send again" would let one
+    click apply another site's form in their name."""
+    @after_this_request
+    def leave_the_session_alone(response):
+        session.modified = False
+        return response
+    return render_template("errors/cross_site.html"), 403
 
 
 def _retry_after(error) -> str | None:
@@ -31,10 +59,12 @@ def _retry_after(error) -> str | None:
 def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if not security.from_this_site():
+            return refuse_cross_site()
         # The token or the session expired while the person was writing: show
         # their text again in a form with a fresh token, posting to the same place.
         return render_template("errors/resubmit.html", reason=error.description,
-                               fields=kept_fields(), action=request.full_path.rstrip("?")), 400
+                               fields=resent_fields(), action=request.full_path.rstrip("?")), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -24,7 +24,7 @@ LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
 # --- Rate limits (decorators for views) -------------------------------------
 
 def _member_key() -> str:
-    return f"member:{current_user.get_id()}" if current_user.is_authenticated else get_remote_address()
+    return f"member:{current_user.id}" if current_user.is_authenticated else get_remote_address()
 
 
 def _login_account_key() -> str:

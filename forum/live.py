@@ -18,7 +18,7 @@ BATCH = 100
 
 def etag(topic: Topic, after: int, user) -> str:
     # The fragment shows the reader's own actions (edit, delete), so who asks is part of it.
-    reader = user.get_id() if user.is_authenticated else "guest"
+    reader = user.id if user.is_authenticated else "guest"
     stamp = topic.last_activity_at.isoformat() if topic.last_activity_at else ""
     key = f"{topic.id}:{topic.post_count}:{stamp}:{after}:{reader}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]

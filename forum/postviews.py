@@ -109,7 +109,7 @@ def statement(*criteria, order_by: Iterable = (), member: bool = False):
 def fetch(user, topic: Topic, statements: Callable[[bool], object], **params) -> list[PostView]:
     """Run `statements(member)` (a cached `statement`) for `user` and the posts of `topic`."""
     rows = db.session.connection().execute(statements(user.is_authenticated),
-                                           {**params, "viewer_id": user.get_id()})
+                                           {**params, "viewer_id": user.id if user.is_authenticated else None})
     if not user.is_authenticated:
         return [PostView(row, topic, False) for row in rows.all()]
     return [PostView(row, topic, row[18] is not None) for row in rows.all()]
@@ -167,6 +167,8 @@ class Presenter:
             if alias:
                 post.author_label, post.author_real, post.author_is_you = alias.label, alias.real, alias.is_you
                 post.author_url = None
+                if alias.real is None:
+                    post.muted = False  # a mute would single out the pseudonym of the member muted
             else:
                 post.author_real, post.author_is_you = None, False
                 post.author_url = self.author_urls.get(post.username)

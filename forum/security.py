@@ -3,7 +3,9 @@
 The Content-Security-Policy forbids inline script and style, which is why
 templates carry no `<script>` bodies, `style=` or `on*=` attributes.
 """
-from flask import Flask
+from urllib.parse import urlsplit
+
+from flask import Flask, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -28,3 +30,16 @@ def init_app(app: Flask) -> None:
         if https:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def from_this_site() -> bool:
+    """Whether the browser says this request was sent by one of this site's own
+    pages. Browsers say so in Sec-Fetch-Site, or else in Origin or Referer; a
+    request that says nothing (no browser of the last years posts a form so) is
+    not taken for ours. A form that comes back with the person's text must pass
+    this: a page on another site must never get a form sent in someone's name."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    sender = request.headers.get("Origin") or request.headers.get("Referer")
+    return bool(sender) and urlsplit(sender).netloc == request.host

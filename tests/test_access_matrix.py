@@ -103,6 +103,9 @@ ROUTES = {
     ("settings.profile", "POST"): (lambda w: "/settings/profile", WRITERS),
     ("settings.password", "POST"): (lambda w: "/settings/password", SIGNED_IN),
     ("settings.notify", "POST"): (lambda w: "/settings/notifications", SIGNED_IN),
+    # Ending sessions is not writing: a suspended member may sign other browsers out.
+    ("settings.end_session", "POST"): (lambda w: "/settings/sessions/999999/end", SIGNED_IN),
+    ("settings.end_other_sessions", "POST"): (lambda w: "/settings/sessions/end-others", SIGNED_IN),
     # Classes
     ("classes.index", "GET"): (lambda w: "/classes", SIGNED_IN),
     ("classes.index", "POST"): (lambda w: "/classes", INSTRUCTORS),

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from forum import caching, classes, grading, markup, moderation, pages, posting
 from forum.accounts import create_user
 from forum.extensions import db
+from tests.conftest import new_session
 from forum.models import (ClassDebate, DebatePhase, PhaseKind, Post, Stance, Topic, TopicWatch,
                           utcnow)
 
@@ -20,22 +21,22 @@ WRITERS, REPLIES_EACH, TABS = 20, 5, 8
 
 def test_concurrent_replies_are_all_stored(app, make_user, make_topic):
     topic_id = make_topic().id
-    user_ids = [make_user().id for _ in range(WRITERS)]
+    cookie_ids = [new_session(make_user()) for _ in range(WRITERS)]
     start = threading.Barrier(WRITERS)
     statuses: list[int] = []
 
-    def write(user_id: int) -> None:
+    def write(cookie_id: str) -> None:
         with app.app_context():
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = str(user_id)
+                session["_user_id"] = cookie_id
             start.wait()
             for n in range(REPLIES_EACH):
-                response = client.post(f"/t/{topic_id}/reply", data={"body": f"Reply {n} by {user_id}"})
+                response = client.post(f"/t/{topic_id}/reply", data={"body": f"Reply {n} by {cookie_id}"})
                 statuses.append(response.status_code)
             db.session.remove()
 
-    threads = [threading.Thread(target=write, args=(user_id,)) for user_id in user_ids]
+    threads = [threading.Thread(target=write, args=(cookie_id,)) for cookie_id in cookie_ids]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -49,7 +50,8 @@ def test_concurrent_replies_are_all_stored(app, make_user, make_topic):
 def test_one_member_replying_from_several_tabs_at_once(app, make_user, make_topic):
     """Each first reply finds the member not yet watching the topic and starts
     watching it: the second insert of that watch must not fail the reply."""
-    topic_id, user_id = make_topic().id, make_user().id
+    member = make_user()
+    topic_id, user_id, cookie_id = make_topic().id, member.id, new_session(member)
     start = threading.Barrier(TABS)
     statuses: list[int] = []
 
@@ -57,7 +59,7 @@ def test_one_member_replying_from_several_tabs_at_once(app, make_user, make_topi
         with app.app_context():
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = str(user_id)
+                session["_user_id"] = cookie_id
             start.wait()
             statuses.append(client.post(f"/t/{topic_id}/reply", data={"body": f"Tab {n}"}).status_code)
             db.session.remove()

@@ -4,7 +4,7 @@ from .base import UTCDateTime, utcnow
 from .follow import FollowSettings, Notification, NotificationKind, NotificationOptOut, TopicWatch, WatchLevel
 from .debates import Delta, PollPhase, Source, SourceRequest, StancePoll, Vote
 from .topics import Post, PostStatus, Revision, Stance, Topic, TopicKind
-from .users import Role, User
+from .users import Role, User, UserSession
 from .classes import (ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom,
                       DebatePhase, Grade, PhaseExtension, PhaseKind, RubricCriterion, SideMode)
 # Moderation
@@ -14,7 +14,7 @@ from .moderation import (Appeal, AppealStatus, AuditLogIsAppendOnly, Flag, FlagR
 __all__ = [
     "Delta", "PollPhase", "Source", "SourceRequest", "StancePoll", "Vote",
     "Article", "Passage", "Post", "Revision", "Role", "Stance", "Topic", "TopicKind",
-    "User", "UTCDateTime", "utcnow",
+    "User", "UserSession", "UTCDateTime", "utcnow",
     "FollowSettings", "Notification", "NotificationKind", "NotificationOptOut", "TopicWatch", "WatchLevel",
     "ClassDebate", "ClassDebateSide", "ClassMembership", "ClassRole", "Classroom", "DebatePhase",
     "Grade", "PhaseExtension", "PhaseKind", "RubricCriterion", "SideMode",

@@ -2,7 +2,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Integer, String, Text, func
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, func
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -62,5 +62,44 @@ class User(UserMixin, db.Model):
     def is_instructor(self) -> bool:
         return self.role in (Role.INSTRUCTOR, Role.ADMIN)
 
+    # This request's session (sessions.start_session, or the user loader): what the
+    # cookies carry and the row that ending the session deletes. Not columns.
+    cookie_id = None
+    session_row_id = None
+
+    def get_id(self) -> str:
+        """What Flask-Login puts in the session and remember-me cookies: the
+        session's cookie id, never the bare user id, so that ending the session
+        ends every copy of its cookies."""
+        if self.cookie_id is None:
+            raise RuntimeError("A member signs in through sessions.start_session.")
+        return self.cookie_id
+
+    # UserMixin compares members by get_id, which only the signed-in one has.
+    def __eq__(self, other):
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    __hash__ = object.__hash__
+
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser: the server's half of a session cookie and of a
+    remember-me cookie. Both carry `<user id>.<token>`; only the token's SHA-256
+    is stored. Deleting the row ends that browser's session, whatever cookies it
+    kept (sign-out, a password change, "end this session" in settings)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the member sees to tell their sessions apart ("Firefox on Linux").
+    user_agent: Mapped[str] = mapped_column(String(200), default="")

@@ -1,7 +1,7 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts, limits
+from .. import accounts, limits, sessions
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import EmptyForm, LoginForm, RegisterForm
@@ -19,8 +19,7 @@ def register():
         except RuleError as error:
             form.username.errors.append(str(error))
         else:
-            db.session.commit()
-            login_user(user)
+            _sign_in(user, remember=False)
             flash(f"Welcome to Counterpoint, {user.username}.", "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
@@ -34,7 +33,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.username.data.strip(), form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data))
         form.password.errors.append("That username and password don't match an account.")
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
@@ -44,6 +43,27 @@ def login():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
+        try:
+            sessions.end_session(current_user, current_user.session_row_id)
+        except RuleError:
+            pass  # ended meanwhile, from another browser: signed out all the same
+        db.session.commit()
         logout_user()
+        _renew_csrf_secret()
         flash("You are signed out.", "info")
     return redirect(url_for("home.index"))
+
+
+def _sign_in(user, *, remember: bool) -> None:
+    """A new session for this browser (forum/sessions.py), committed, then its cookies."""
+    sessions.start_session(user, remember=remember, user_agent=request.user_agent.string)
+    db.session.commit()
+    _renew_csrf_secret()
+    login_user(user, remember=remember)
+
+
+def _renew_csrf_secret() -> None:
+    """Forms shown before signing in or out stop working: a token seen by anyone
+    before the change of who this browser is cannot be used after it."""
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)

@@ -1,9 +1,12 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from .. import notifications, profiles
+from .. import notifications, profiles, sessions
+from ..forms import EmptyForm
 from ..settings_forms import NotificationSettingsForm, PasswordForm, ProfileForm, kind_fields
 from ..permissions import can_write, require
+from ..errors import RuleError
+from ..extensions import db
 from . import attempt
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -18,7 +21,9 @@ def _page(profile=None, password=None, notify=None, status=200):
         notify = NotificationSettingsForm(
             formdata=None, data={**data, "auto_watch": notifications.follow_settings(current_user).auto_watch})
     return render_template("settings/index.html", profile=profile, password=password or PasswordForm(formdata=None),
-                           notify=notify, kind_fields=kind_fields(notify)), status
+                           notify=notify, kind_fields=kind_fields(notify), end=EmptyForm(),
+                           sessions=sessions.active_sessions(current_user), this_session=current_user.session_row_id,
+                           device_label=sessions.device_label), status
 
 
 def _submit(form, action, field, message: str, **forms):
@@ -63,3 +68,29 @@ def notify():
     return _submit(form, lambda: notifications.save_settings(
         current_user, enabled_kinds=enabled, auto_watch=form.auto_watch.data),
         form.auto_watch, "Your notification settings are saved.", notify=form)
+
+
+
+# Ending sessions is not writing: a suspended member may still sign other browsers out.
+@bp.post("/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id):
+    if EmptyForm().validate_on_submit():
+        try:
+            sessions.end_session(current_user, session_id)
+        except RuleError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("That session has ended: its browser is signed out.", "success")
+    return redirect(url_for("settings.index"))
+
+
+@bp.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    if EmptyForm().validate_on_submit():
+        sessions.end_other_sessions(current_user)
+        db.session.commit()
+        flash("Every other session has ended; this browser stays signed in.", "success")
+    return redirect(url_for("settings.index"))
