@@ -3,17 +3,24 @@
 A student's pseudonym is a pleasant two-word name ("Amber Heron") drawn from a
 hash of (debate, student): stable from page to page, unique within the debate
 (collisions move on to the next free name, students taken in id order), never
-derived from the username. Pages build one `names` mapping per page and the post
-macros read it; nothing else decides how an author is shown.
+derived from the username.
+
+Who sees pseudonyms is decided here and nowhere else: `names_for` (and its
+wrappers `names_for_topic`, `names_by_topic`) gives a page the `names` mapping
+for its reader, and `shown(names, ...)` is the one answer to "how is this person
+named here" for every author, flagger, voter, ∆ giver, mentioner and actor — on
+pages (the Jinja global `shown`), notifications, lists and exports. Lists that
+cover many topics (profiles) leave anonymous debates out with `masked_filter`.
 """
 import functools
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, true
 
 from .extensions import db
-from .models import ClassDebate, ClassMembership, ClassRole, Post, User
+from .models import ClassDebate, ClassMembership, ClassRole, Post, Topic, User
 
 ADJECTIVES = [
     "Amber", "Azure", "Bold", "Brisk", "Calm", "Cedar", "Clever", "Coral", "Crimson", "Dawn",
@@ -56,6 +63,23 @@ class Shown:
     label: str
     real: str | None = None
     is_you: bool = False
+    # The profile a name links to: only someone shown under their own name has one.
+    username: str | None = None
+
+    @property
+    def full(self) -> str:
+        """The label with the real name beside it, for those who may see it."""
+        return f"{self.label} ({self.real})" if self.real else self.label
+
+
+def shown(names: Mapping[int, Shown] | None, user_id: int | None, name: str = "",
+          username: str | None = None) -> Shown:
+    """How a person (`user_id`, whose own name is `name`) is named where the reader's
+    pseudonyms are `names`: the one answer for authors and any actor (flagger,
+    voter, ∆ giver, mentioner). Outside anonymous debates `names` is empty and
+    the person is shown as themselves, with their profile."""
+    alias = names.get(user_id) if names and user_id is not None else None
+    return alias if alias is not None else Shown(name, username=username)
 
 
 def names_for(viewer, topic, debate: ClassDebate | None, students: list[tuple[int, str]],
@@ -64,7 +88,13 @@ def names_for(viewer, topic, debate: ClassDebate | None, students: list[tuple[in
     `students`: the class's students as (user id, name), from `students_of` or a roster."""
     if topic.class_id is None or debate is None or not debate.anonymous:
         return {}
-    aliases = pseudonyms(topic.id, [user_id for user_id, _ in students])
+    return _mapping(viewer, topic.id, students, teacher)
+
+
+def _mapping(viewer, topic_id: int, students: list[tuple[int, str]], teacher: bool) -> dict[int, Shown]:
+    """The rule: students under their pseudonyms, with the real name for those who
+    teach the class, and "you" for the reader themselves."""
+    aliases = pseudonyms(topic_id, [user_id for user_id, _ in students])
     viewer_id = viewer.id if viewer.is_authenticated else None
     return {user_id: Shown(aliases[user_id], name if teacher else None, user_id == viewer_id)
             for user_id, name in students}
@@ -94,16 +124,50 @@ def names_for_topic(viewer, topic) -> dict[int, Shown]:
                      teacher=classes.is_teacher(viewer, topic.class_id))
 
 
-def hides_names(viewer, topic) -> bool:
-    """Whether `viewer` sees `topic`'s participants under pseudonyms (an anonymous
-    class debate, seen by anyone but its instructors and admins)."""
-    if topic.class_id is None:
-        return False
-    debate = db.session.get(ClassDebate, topic.id)
-    if debate is None or not debate.anonymous:
-        return False
-    from . import classes
-    return not classes.is_teacher(viewer, topic.class_id)
+def names_by_topic(viewer, topic_ids: Iterable[int]) -> dict[int, dict[int, Shown]]:
+    """The `names` mapping of each anonymous debate among `topic_ids`, for lists that
+    span topics (notifications): one query when none is anonymous, three else."""
+    debates = db.session.execute(
+        select(ClassDebate.topic_id, Topic.class_id).join(Topic, Topic.id == ClassDebate.topic_id)
+        .where(ClassDebate.topic_id.in_(set(topic_ids)), ClassDebate.anonymous.is_(True))).all()
+    if not debates:
+        return {}
+    class_ids = {class_id for _, class_id in debates}
+    students: dict[int, list[tuple[int, str]]] = {class_id: [] for class_id in class_ids}
+    for class_id, user_id, name in db.session.execute(
+            select(ClassMembership.class_id, ClassMembership.user_id, User.name)
+            .join(User, User.id == ClassMembership.user_id)
+            .where(ClassMembership.class_id.in_(class_ids), ClassMembership.role == ClassRole.STUDENT)):
+        students[class_id].append((user_id, name))
+    taught = _taught(viewer, class_ids)
+    return {topic_id: _mapping(viewer, topic_id, students[class_id], class_id in taught)
+            for topic_id, class_id in debates}
+
+
+def _taught(viewer, class_ids: set[int]) -> set[int]:
+    """Which of `class_ids` the viewer teaches (all of them for an admin)."""
+    if not viewer.is_authenticated:
+        return set()
+    if viewer.is_admin:
+        return set(class_ids)
+    return set(db.session.scalars(select(ClassMembership.class_id).where(
+        ClassMembership.user_id == viewer.id, ClassMembership.class_id.in_(class_ids),
+        ClassMembership.role == ClassRole.INSTRUCTOR)))
+
+
+def masked_filter(viewer, topic_id=Post.topic_id):
+    """SQL: `topic_id` is not an anonymous debate that `viewer` sees under pseudonyms
+    (its instructors and admins see real names; everyone else, its students
+    included, would learn who wrote what from a list that spans topics)."""
+    if viewer.is_authenticated and viewer.is_admin:
+        return true()
+    masked = select(ClassDebate.topic_id).where(ClassDebate.anonymous.is_(True))
+    if viewer.is_authenticated:
+        taught = select(ClassMembership.class_id).where(ClassMembership.user_id == viewer.id,
+                                                        ClassMembership.role == ClassRole.INSTRUCTOR)
+        masked = (masked.join(Topic, Topic.id == ClassDebate.topic_id)
+                  .where(Topic.class_id.not_in(taught)))
+    return topic_id.not_in(masked)
 
 
 def roster_of(class_id: int) -> list[ClassMembership]:
@@ -120,7 +184,7 @@ def _roster_statement():
 
 def profile_post_filter(viewer, person: User):
     """Profiles must not unmask pseudonyms: posts in anonymous debates stay off a
-    profile except for its owner and admins."""
-    if viewer.is_authenticated and (viewer.is_admin or viewer.id == person.id):
+    profile except for its owner, the debate's instructors and admins."""
+    if viewer.is_authenticated and viewer.id == person.id:
         return true()
-    return Post.topic_id.not_in(select(ClassDebate.topic_id).where(ClassDebate.anonymous.is_(True)))
+    return masked_filter(viewer)

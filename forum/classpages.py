@@ -95,10 +95,7 @@ class DebateContext:
 
     def shown(self, user_id: int, real_name: str) -> str:
         """A student as the viewer may see them: pseudonym (with the real name for instructors)."""
-        alias = self.names.get(user_id)
-        if alias is None:
-            return real_name
-        return f"{alias.label} ({alias.real})" if alias.real else alias.label
+        return anonymity.shown(self.names, user_id, real_name).full
 
 
 def schedule_passed(topic_id=Topic.id):

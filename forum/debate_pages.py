@@ -19,7 +19,7 @@ from flask import abort, url_for
 from sqlalchemy import Integer, bindparam, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import debates, permissions, visibility
+from . import anonymity, debates, permissions, visibility
 from .debates import PollResults
 from .extensions import db
 from .models import Delta, Post, PostStatus, SourceRequest, StancePoll, Topic, User, Vote
@@ -346,9 +346,12 @@ class DeltasReceived:
 
 
 def deltas_received(user, person: User, *, limit: int = 20) -> DeltasReceived:
-    """∆ awarded to `person`'s posts, in topics `user` may see."""
+    """∆ awarded to `person`'s posts, in topics `user` may see. Those of anonymous
+    debates are left out but for their instructors and admins: the list names the
+    giver and ties the receiver to a post (anonymity.masked_filter), even for its owner."""
     seen = (select(Delta).join(Delta.post).join(Post.topic)
-            .where(Delta.recipient_id == person.id, visibility.visible_topic_filter(user)))
+            .where(Delta.recipient_id == person.id, visibility.visible_topic_filter(user),
+                   anonymity.masked_filter(user)))
     total = db.session.scalar(select(func.count()).select_from(seen.subquery()))
     recent = list(db.session.scalars(
         seen.order_by(Delta.created_at.desc(), Delta.id.desc()).limit(limit)

@@ -1,6 +1,7 @@
 """Small presentation helpers for templates (no queries, no rules)."""
 from datetime import datetime
 
+from .anonymity import shown
 from .models import utcnow
 
 
@@ -45,7 +46,8 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 FILTERS = {"timeago": timeago, "isotime": isotime, "fulltime": fulltime, "plural": plural}
-GLOBALS = {"phase_label": phase_label}
+# `shown(names, user_id, name, username)`: how a person is named on the page (anonymity.py).
+GLOBALS = {"phase_label": phase_label, "shown": shown}
 
 
 def field_attrs(field, *, hint: bool | None = None, **extra) -> dict:

@@ -63,8 +63,8 @@ def notify(recipient: User, kind: NotificationKind, *, actor: User | None,
         return None
     if topic is not None and watch_level(recipient, topic) == WatchLevel.MUTED:
         return None
-    if actor is not None and topic is not None and anonymity.hides_names(recipient, topic):
-        actor = None  # a notification never unmasks a pseudonym
+    # In an anonymous debate the actor is kept and named when shown, by
+    # `anonymity.shown` for the reader as they are then (`groups`).
     notification = Notification(recipient_id=recipient.id, kind=kind, actor_id=actor.id if actor else None,
                                 post_id=post.id if post is not None else None,
                                 topic_id=topic.id if topic is not None else None)
@@ -241,6 +241,9 @@ class Group:
     def ids(self) -> list[int]:
         return [n.id for n in self.items]
 
+    # The topic's pseudonyms for the reader (anonymity.names_by_topic), set by `groups`.
+    names: dict = field(default_factory=dict)
+
     @property
     def actors(self) -> list[User]:
         seen = {}
@@ -248,6 +251,11 @@ class Group:
             if note.actor is not None:
                 seen.setdefault(note.actor.id, note.actor)
         return list(seen.values())
+
+    @property
+    def actors_shown(self) -> list[anonymity.Shown]:
+        """The actors as the reader may see them: pseudonyms in anonymous debates."""
+        return [anonymity.shown(self.names, actor.id, actor.name, actor.username) for actor in self.actors]
 
     @property
     def when(self) -> datetime:
@@ -260,7 +268,8 @@ class Group:
 
 
 def groups(user) -> list[Group]:
-    """The latest notifications, grouped by kind and topic, unread first, in two queries at most."""
+    """The latest notifications, grouped by kind and topic, unread first, in two queries
+    at most (three more for the pseudonyms when an anonymous debate is among them)."""
     notes = db.session.scalars(
         _shown(user).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(LIST_LIMIT)
         .options(joinedload(Notification.actor), joinedload(Notification.topic), joinedload(Notification.post)))
@@ -270,8 +279,13 @@ def groups(user) -> list[Group]:
         if key not in by_key:
             by_key[key] = Group(NotificationKind(note.kind), note.topic, note.read_at is None)
         by_key[key].items.append(note)
+    # Anonymous debates' pseudonyms: no query unless a class topic is listed.
+    class_topics = {group.topic.id for group in by_key.values()
+                    if group.topic is not None and group.topic.class_id is not None}
+    names = anonymity.names_by_topic(user, class_topics) if class_topics else {}
     ordered = defaultdict(list)
     for group in by_key.values():
+        group.names = names.get(group.topic.id, {}) if group.topic is not None else {}
         ordered[group.unread].append(group)
     return ordered[True] + ordered[False]
 

@@ -40,7 +40,7 @@ def test_moderator_removal_notifies_the_author(make_user, make_post):
     assert NotificationKind.MODERATION in _kinds(author)
 
 
-def test_notifications_in_anonymous_debates_do_not_say_who(make_user, make_class, make_class_debate):
+def test_notifications_in_anonymous_debates_name_the_actor_by_pseudonym(make_user, make_class, make_class_debate):
     from forum import notifications
     classroom = make_class(students=0)
     topic = make_class_debate(classroom, anonymous=True)
@@ -48,10 +48,15 @@ def test_notifications_in_anonymous_debates_do_not_say_who(make_user, make_class
     for student in (alice, bob):
         classes.join_class(student, classroom.join_code)
     db.session.commit()
-    to_alice = notifications.notify(alice, NotificationKind.REPLY, actor=bob, topic=topic)
-    to_teacher = notifications.notify(classroom.instructor, NotificationKind.REPLY, actor=bob, topic=topic)
-    assert to_alice.actor_id is None  # a classmate sees no name
-    assert to_teacher.actor_id == bob.id  # the instructor knows who
+    notifications.notify(alice, NotificationKind.REPLY, actor=bob, topic=topic)
+    notifications.notify(classroom.instructor, NotificationKind.REPLY, actor=bob, topic=topic)
+    db.session.commit()
+    from forum import anonymity
+    alias = anonymity.pseudonyms(topic.id, [alice.id, bob.id])[bob.id]
+    [to_alice] = notifications.groups(alice)
+    [to_teacher] = notifications.groups(classroom.instructor)
+    assert [a.full for a in to_alice.actors_shown] == [alias]  # a classmate sees the pseudonym
+    assert [a.full for a in to_teacher.actors_shown] == [f"{alias} ({bob.name})"]  # the instructor knows who
 
 
 def test_notifications_in_named_class_debates_say_who(make_user, make_class, make_class_debate):
