@@ -1,9 +1,9 @@
 """Exports of a class debate: grades and participation as CSV, the transcript as Markdown."""
 from collections import defaultdict
 
-from . import classes
+from . import classes, permissions
 from .csvexport import write_csv
-from .models import Post, Stance, Topic
+from .models import Post, PostStatus, Stance, Topic
 
 
 def grades_csv(overview) -> str:
@@ -44,8 +44,36 @@ def _stance_text(topic: Topic, post: Post) -> str:
     return {Stance.PRO: "supports", Stance.CON: "challenges"}.get(post.stance, "comment")
 
 
-def transcript(context, posts: list[Post]) -> str:
-    """The whole debate, threaded (nested quotes), with stances and phases."""
+# Past this depth a reply's quote stays at this many levels and names the post it
+# answers: a chain a thousand replies deep would otherwise make every line of the
+# file thousands of characters long.
+QUOTE_DEPTH_MAX = 12
+
+
+def _body_lines(post: Post, reader) -> list[str]:
+    """What `reader` may read of a post, as the thread page's `post_body` macro shows it:
+    `permissions.can_see_post_text` decides; others get the same tombstone."""
+    if post.is_deleted:
+        return ["*This post was deleted by its author.*"]
+    may_read = permissions.can_see_post_text(reader, post)
+    if post.is_removed:
+        tombstone = f"*Removed by a moderator: {post.removal_reason}*"
+        if not may_read:
+            return [tombstone]
+        return [tombstone, "", "*Removed text, shown to moderators only:*", "", *post.body_md.strip().splitlines()]
+    if post.is_pending_review:
+        if not may_read:
+            return ["*This post is hidden pending review.*"]
+        marker = "Held for review" if post.status == PostStatus.HELD else "Hidden pending review"
+        return [f"*{marker}: only its author and moderators see this text.*", "",
+                *post.body_md.strip().splitlines()]
+    return post.body_md.strip().splitlines()
+
+
+def transcript(context, posts: list[Post], reader) -> str:
+    """The whole debate, threaded (nested quotes), with stances and phases, as
+    `reader` may read it: removed, hidden and held posts are tombstones to those
+    the thread page shows a tombstone."""
     topic, zone = context.topic, context.classroom.time_zone
     children = defaultdict(list)
     for post in posts:
@@ -54,21 +82,20 @@ def transcript(context, posts: list[Post]) -> str:
              f"Class debate in {context.classroom.name}: “{topic.pro_label}” against “{topic.con_label}”. "
              f"Times in {zone}.", "", "## The motion", "", topic.body_md.strip(), "", "## The debate", ""]
 
-    def write(post: Post, depth: int) -> None:
-        quote = "> " * depth
+    # Depth first, in order, without recursion: a reply chain may be thousands deep.
+    stack = [(root, 0) for root in reversed(children.get(None, []))]
+    while stack:
+        post, depth = stack.pop()
+        quote = "> " * min(depth, QUOTE_DEPTH_MAX)
         author = context.shown(post.author_id, post.author.name)
         phase = classes.PHASE_LABELS.get(post.phase, "outside the phases") if post.phase else "outside the phases"
         when = classes.format_in_zone(post.created_at, zone)
-        lines.append(f"{quote}**{author}** — {_stance_text(topic, post)} · {phase} · {when} (post {post.id})")
+        answers = f", answering post {post.parent_id}" if depth > QUOTE_DEPTH_MAX else ""
+        lines.append(f"{quote}**{author}** — {_stance_text(topic, post)} · {phase} · {when} (post {post.id}{answers})")
         lines.append(quote.rstrip())
-        body = "*[removed]*" if post.is_deleted else post.body_md.strip()
-        lines.extend((quote + line).rstrip() for line in body.splitlines())
+        lines.extend((quote + line).rstrip() for line in _body_lines(post, reader))
         lines.append("")
-        for child in children.get(post.id, []):
-            write(child, depth + 1)
-
-    for root in children.get(None, []):
-        write(root, 0)
+        stack.extend((child, depth + 1) for child in reversed(children.get(post.id, [])))
     if not children.get(None):
         lines.append("*No posts yet.*")
     return "\n".join(lines).rstrip() + "\n"

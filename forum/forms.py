@@ -59,6 +59,8 @@ class EditPostForm(FlaskForm):
 class EditTopicForm(FlaskForm):
     title = StringField("Title", validators=[Length(max=TITLE_MAX * 2)])
     body = _body("Opening post")
+    reason = StringField("Reason for the edit (required when it is someone else's topic)",
+                         validators=[Optional(), Length(max=200)])
 
 
 class ArticleForm(FlaskForm):

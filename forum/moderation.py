@@ -14,11 +14,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from . import notifications, permissions, posting
+from . import classes, notifications, permissions, posting
 from .errors import RuleError
 from .extensions import db
-from .models import (Appeal, AppealStatus, NotificationKind, Flag, FlagReason, FlagStatus, MemberMessage, ModAction,
-                     Mute, Post, PostStatus, Role, Topic, User, WatchedWord, WordAction, utcnow)
+from .models import (Appeal, AppealStatus, ClassMembership, ClassRole, Classroom, NotificationKind, Flag, FlagReason,
+                     FlagStatus, MemberMessage, ModAction, Mute, Post, PostStatus, Role, Topic, User, WatchedWord,
+                     WordAction, utcnow)
 
 NOTE_MAX = 500
 REASON_MAX = 500
@@ -30,8 +31,8 @@ SUSPENSION_DAYS_MAX = 365
 ACTIONS = {
     "auto_hide": "hidden by flags", "dismiss": "dismissed flags", "hide": "hid a post",
     "remove": "removed a post", "restore": "restored a post", "approve": "approved a held post",
-    "edit": "edited a post", "warn": "warned a member", "suspend": "suspended a member",
-    "lock": "locked a topic", "unlock": "unlocked a topic", "pin": "pinned a topic",
+    "edit": "edited a post", "edit_topic": "edited a topic", "warn": "warned a member",
+    "suspend": "suspended a member", "lock": "locked a topic", "unlock": "unlocked a topic", "pin": "pinned a topic",
     "unpin": "unpinned a topic", "slow_mode": "set slow mode",
     "appeal_upheld": "upheld a removal", "appeal_restored": "restored on appeal",
     "word_added": "added a watched word", "word_removed": "removed a watched word",
@@ -209,12 +210,39 @@ def edit_post(post: Post, moderator: User, body: str, reason: str) -> Post:
     return post
 
 
+def edit_topic(topic: Topic, moderator: User, *, title: str, body: str, reason: str) -> Topic:
+    """A moderator's edit of someone else's topic: a reason, and an entry in the log."""
+    reason = _reason(reason, required=True, what="the reason for the edit")
+    posting.edit_topic(topic, moderator, title=title, body=body)
+    log(moderator, "edit_topic", topic=topic, user=topic.author, reason=reason)
+    return topic
+
+
 # --- Actions on a member ------------------------------------------------------
 
 def warn_member(member: User, moderator: User, reason: str, post: Post | None = None) -> ModAction:
+    """A site moderator warns anyone; an instructor warns, about a post in their
+    class, only a member of that class, in their own name and the class's.
+
+    An instructor's warning is logged under no topic, with the class named in the
+    reason: entries about a private class's topics stay out of site moderators'
+    log (modpages.log_query), and a warning reaches the member site-wide, so site
+    moderators must see it. Its giver still sees it there (their own entries)."""
     reason = _reason(reason, required=True, what="the warning")
-    tell(member, f"A moderator warned you: {reason}", post)
-    return log(moderator, "warn", post=post, user=member, reason=reason)
+    classroom = db.session.get(Classroom, post.topic.class_id) if post is not None and post.topic.class_id else None
+    if classroom is None or moderator.is_admin:
+        if not moderator.is_moderator:
+            raise RuleError("Only a moderator can warn a member about a post outside your classes.")
+        tell(member, f"A moderator warned you: {reason}", post)
+        return log(moderator, "warn", post=post, user=member, reason=reason)
+    if not classes.is_teacher(moderator, classroom.id):
+        raise RuleError("Only the instructors of this class can warn about its posts.")
+    if classes.role_of(member, classroom.id) is None:
+        raise RuleError(f"{member.name} is not a member of {classroom.name}: "
+                        "as its instructor you can warn only its members.")
+    tell(member, f"{moderator.name}, instructor of {classroom.name}, warned you: {reason}", post)
+    return log(moderator, "warn", user=member, reason=f"Instructor of {classroom.name}, about one of its posts: "
+                                                      f"{reason}")
 
 
 def suspend_member(member: User, moderator: User, days: int, reason: str,
@@ -311,14 +339,23 @@ def appeal_removal(post: Post, author: User, text: str) -> Appeal:
 
 
 def can_decide_appeal(appeal: Appeal, moderator: User) -> bool:
-    """Someone other than the remover decides, where someone else can; an admin always may."""
-    if moderator.is_admin or appeal.post.removed_by_id != moderator.id:
-        return True
-    others = db.session.scalar(
-        select(func.count()).select_from(User)
-        .where(User.role.in_([Role.MODERATOR, Role.ADMIN]), User.id != moderator.id,
-               (User.suspended_until.is_(None)) | (User.suspended_until <= utcnow())))
-    return others == 0
+    """Never the moderator who removed the post, admins included: someone else who
+    moderates its topic decides (with no other moderator, an admin: `appeal_waits_for`)."""
+    post = appeal.post
+    return post.removed_by_id != moderator.id and permissions.can_moderate(moderator, post.topic)
+
+
+def appeal_waits_for(post: Post) -> str:
+    """Who will decide an appeal of this removal, as the author's pages say it."""
+    active = (User.suspended_until.is_(None)) | (User.suspended_until <= utcnow())
+    if post.topic.class_id is not None:
+        others = select(func.count()).select_from(ClassMembership).join(User).where(
+            ClassMembership.class_id == post.topic.class_id, ClassMembership.role == ClassRole.INSTRUCTOR,
+            ClassMembership.user_id != post.removed_by_id, active)
+        return "another instructor of the class" if db.session.scalar(others) else "an admin"
+    others = select(func.count()).select_from(User).where(
+        User.role == Role.MODERATOR, User.id != post.removed_by_id, active)
+    return "another moderator" if db.session.scalar(others) else "an admin"
 
 
 def decide_appeal(appeal: Appeal, moderator: User, restore: bool, reason: str = "") -> Appeal:
@@ -326,7 +363,7 @@ def decide_appeal(appeal: Appeal, moderator: User, restore: bool, reason: str = 
     if appeal.status != AppealStatus.OPEN:
         raise RuleError("This appeal has already been decided.")
     if not can_decide_appeal(appeal, moderator):
-        raise RuleError("Another moderator decides this appeal: you removed the post.")
+        raise RuleError("Another moderator decides this appeal, or an admin: you removed the post.")
     post = appeal.post
     appeal.resolved_at, appeal.resolved_by_id = utcnow(), moderator.id
     if restore:

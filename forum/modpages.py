@@ -206,8 +206,11 @@ def log_query(user, filters: LogFilters):
     actor, member = aliased(User), aliased(User)
     # Entries about a topic outside the reader's scope (a private class) stay out.
     in_scope = ModAction.topic_id.in_(select(Topic.id).where(visibility.moderation_scope(user)))
-    # Entries about no topic (warnings, suspensions) are site moderators' business.
-    query = select(ModAction).where(or_(ModAction.topic_id.is_(None), in_scope) if user.is_moderator else in_scope)
+    # Entries about no topic (warnings, suspensions) are site moderators' business,
+    # and their giver's (an instructor's warning: moderation.warn_member).
+    no_topic = ModAction.topic_id.is_(None)
+    query = select(ModAction).where(or_(no_topic, in_scope) if user.is_moderator
+                                    else or_(in_scope, no_topic & (ModAction.actor_id == user.id)))
     if filters.moderator:
         query = query.join(actor, ModAction.actor_id == actor.id).where(
             actor.username_key == username_key(filters.moderator))

@@ -36,7 +36,7 @@ def create_topic(author: User, article: Article, *, title: str, body: str,
     title = clean_title(title)
     body_md, body_html = render_body(body)
     limits.check_links(author, body_md)
-    limits.screen_text(author, body_md)  # a blocked word refuses the topic; a topic is never held
+    limits.screen_text(author, f"{title}\n\n{body_md}")  # a blocked word refuses the topic; a topic is never held
     if passage is not None and passage.article_id != article.id:
         raise RuleError("That passage belongs to another article.")
     topic = Topic(article=article, passage=passage, author=author, kind=kind, title=title,
@@ -122,6 +122,12 @@ def _count_new_post(post: Post, now) -> None:
 def edit_post(post: Post, editor: User, body: str, reason: str | None = None) -> Post:
     if post.is_deleted:
         raise RuleError("A deleted post can't be edited.")
+    # What moderators took down stays what they took down: the appeal and the
+    # review show that text. A moderator restores a removed post before editing it.
+    if post.is_removed:
+        raise RuleError("A moderator removed this post, so it can't be edited; restore it first, or appeal.")
+    if post.status == PostStatus.HIDDEN and editor.id == post.author_id:
+        raise RuleError("This post is hidden pending review, so it can't be edited until a moderator decides.")
     check_can_post_in(post.topic)
     if post.topic.class_id:
         classes.check_edit_allowed(post, editor, body, utcnow())
@@ -143,10 +149,17 @@ def edit_post(post: Post, editor: User, body: str, reason: str | None = None) ->
 
 
 def edit_topic(topic: Topic, editor: User, *, title: str, body: str) -> Topic:
+    """The same rules as a post's edit (`edit_post`): not in a locked topic or a closed
+    debate, the new-account link cap, watched words (a blocked one refuses the edit;
+    as at creation, a topic is never held). A moderator's edit of someone else's
+    topic goes through `moderation.edit_topic`, with a reason and a log entry."""
+    check_can_post_in(topic)
     title = clean_title(title)
     body_md, body_html = render_body(body)
     if title == topic.title and body_md == topic.body_md:
         raise RuleError("Nothing changed.")
+    limits.check_links(editor, body_md)
+    limits.screen_text(editor, f"{title}\n\n{body_md}")
     db.session.add(Revision(topic_id=topic.id, title=topic.title, body_md=topic.body_md,
                             body_html=topic.body_html,
                             created_at=topic.edited_at or topic.created_at,

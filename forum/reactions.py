@@ -26,6 +26,11 @@ def check_can_react(post: Post) -> None:
     debates.check_open(post.topic)
     if post.is_deleted:
         raise RuleError("This post was deleted.")
+    # Votes and ∆ rank what people read: not what moderators took down (or hold).
+    if post.is_removed:
+        raise RuleError("A moderator removed this post: it takes no votes, ∆ or marks.")
+    if post.is_pending_review:
+        raise RuleError("This post is hidden pending review: it takes no votes, ∆ or marks until it is shown again.")
 
 
 def _insert_unique(row, message: str) -> None:

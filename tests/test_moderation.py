@@ -319,22 +319,27 @@ def test_appeal_once_and_decided_by_another_moderator(make_post, make_user):
         moderation.decide_appeal(appeal, other, restore=False)
 
 
-def test_remover_decides_when_no_other_moderator_and_admin_always(make_post, make_user):
+def test_remover_never_decides_even_alone_and_an_admin_then_does(make_post, make_user):
     post, remover = make_post(), make_user(role=Role.MODERATOR)
     moderation.remove_post(post, remover, "Spam")
     appeal = moderation.appeal_removal(post, post.author, "This was not spam, it was a source.")
-    assert moderation.can_decide_appeal(appeal, remover)  # nobody else to ask
-    moderation.decide_appeal(appeal, remover, restore=False)
+    assert not moderation.can_decide_appeal(appeal, remover)  # nobody else to ask: it waits
+    assert moderation.appeal_waits_for(post) == "an admin"
+    with pytest.raises(RuleError, match="Another moderator"):
+        moderation.decide_appeal(appeal, remover, restore=False)
+    admin = make_user(role=Role.ADMIN)
+    moderation.decide_appeal(appeal, admin, restore=False)
     assert appeal.status == "upheld" and post.is_removed
     assert "removal stands" in moderation.unread_messages(post.author)[-1].text
 
 
-def test_admin_decides_own_removal(make_post, make_user):
+def test_admin_never_decides_own_removal(make_post, make_user):
     post, admin = make_post(), make_user(role=Role.ADMIN)
     make_user(role=Role.MODERATOR)
     moderation.remove_post(post, admin, "Spam")
     appeal = moderation.appeal_removal(post, post.author, "This was not spam, it was a source.")
-    assert moderation.can_decide_appeal(appeal, admin)
+    assert not moderation.can_decide_appeal(appeal, admin)
+    assert moderation.appeal_waits_for(post) == "another moderator"
 
 
 def test_mute_rules(make_user):

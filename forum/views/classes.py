@@ -361,7 +361,7 @@ def participation_csv(class_id, topic_id):
 @login_required
 def transcript(class_id, topic_id):
     context = _debate(class_id, topic_id, teacher_only=False)
-    text = classexports.transcript(context, classpages.transcript_posts(topic_id))
+    text = classexports.transcript(context, classpages.transcript_posts(topic_id), current_user)
     return _download(text, f"transcript-debate-{topic_id}.md", "text/markdown")
 
 

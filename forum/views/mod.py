@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import caching, limits, moderation, modpages, visibility
+from .. import anonymity, caching, limits, moderation, modpages, visibility
 from ..accounts import find_user
 from ..csvexport import csv_response
 from ..errors import RuleError
@@ -250,7 +250,8 @@ def flag(post_id):
                                                   form.note.data), field=form.note):
         flash("Thank you: your flag was received. You can follow it under “Your flags”.", "success")
         return redirect(url_for("posts.show", post_id=post.id))
-    return render_template("mod/flag.html", form=form, post=post), 400 if form.errors else 200
+    return render_template("mod/flag.html", form=form, post=post,
+                           names=anonymity.names_for_topic(current_user, post.topic)), 400 if form.errors else 200
 
 
 @safety.get("/flags")
@@ -265,10 +266,13 @@ def appeal(post_id):
     post = visibility.get_visible_or_404(current_user, Post, post_id)
     require(can_appeal_post(current_user, post))
     form = AppealForm()
+    waits_for = moderation.appeal_waits_for(post)
     if attempt(form, lambda: moderation.appeal_removal(post, current_user, form.text.data), field=form.text):
-        flash("Your appeal was sent; a moderator who did not remove the post will decide.", "success")
+        flash(f"Your appeal was sent. It waits for {waits_for}: the moderator who removed the post never decides.",
+              "success")
         return redirect(url_for("posts.show", post_id=post.id))
-    return render_template("mod/appeal.html", form=form, post=post), 400 if form.errors else 200
+    return render_template("mod/appeal.html", form=form, post=post, waits_for=waits_for), \
+        400 if form.errors else 200
 
 
 def _mute_action(username: str, action, done: str):

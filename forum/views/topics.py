@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
-from .. import caching, debate_pages, debates, limits, pages, posting, visibility
+from .. import caching, debate_pages, debates, limits, moderation, pages, posting, visibility
 from ..extensions import db
 from ..forms import EditTopicForm, ReplyForm, TopicForm
 from ..models import Article, Passage, Topic
@@ -113,8 +113,14 @@ def edit(topic_id):
     topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
     require(can_edit_topic(current_user, topic))
     form = EditTopicForm(data={"title": topic.title, "body": topic.body_md})
-    if attempt(form, lambda: posting.edit_topic(topic, current_user, title=form.title.data,
-                                                 body=form.body.data)):
+
+    def save():
+        if topic.author_id == current_user.id:
+            return posting.edit_topic(topic, current_user, title=form.title.data, body=form.body.data)
+        # Someone else's topic is a moderator's edit: a reason is required and it is logged.
+        return moderation.edit_topic(topic, current_user, title=form.title.data, body=form.body.data,
+                                     reason=form.reason.data)
+    if attempt(form, save):
         return redirect(url_for("topics.show", topic_id=topic.id))
     return render_form("topics/edit.html", form, topic=topic)
 
