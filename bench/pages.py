@@ -284,6 +284,10 @@ def sign_in(port: int, username: str) -> Session:
     if status != 302:
         raise SystemExit(f"Signing in {username} failed with {status}")
     session.remember(headers)
+    # Signing in renews the form token's secret: take a token of the signed-in session.
+    status, headers, page = fetch(port, "/settings", headers={"Cookie": session.cookie})
+    session.remember(headers)
+    session.csrf = re.search(rb'name="csrf_token"[^>]*?value="([^"]+)"', page).group(1).decode()
     return session
 
 
