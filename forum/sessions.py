@@ -60,6 +60,11 @@ def end_session(user: User, session_id: int) -> None:
         raise RuleError("That session has already ended.")
 
 
+def end_this_session(user: User) -> None:
+    """Sign-out: the session making this request ends (already ended elsewhere is fine)."""
+    db.session.execute(delete(UserSession).where(UserSession.id == user.session_row_id))
+
+
 def end_other_sessions(user: User) -> int:
     """End every session of `user` but the one making this request; how many ended."""
     ended = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id,

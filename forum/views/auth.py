@@ -43,10 +43,7 @@ def login():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
-        try:
-            sessions.end_session(current_user, current_user.session_row_id)
-        except RuleError:
-            pass  # ended meanwhile, from another browser: signed out all the same
+        sessions.end_this_session(current_user)
         db.session.commit()
         logout_user()
         _renew_csrf_secret()
