@@ -1,13 +1,17 @@
 """CSV files people open in a spreadsheet: UTF-8 with a byte-order mark (so Excel
-reads it as such), and safe against formula injection: a text cell starting with
-= + - @, a tab or a carriage return gets a leading apostrophe, so it stays text."""
+reads it as such), and safe against formula injection: a text cell in which a
+formula could start gets a leading apostrophe, so it stays text."""
 import csv
 import io
+import re
 from collections.abc import Iterable
 
 from flask import Response
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# = + - @ at the cell's first non-space character, or after any separator that a
+# spreadsheet may split the cell on (pasted, or imported with ; or | as delimiter);
+# or a cell that opens with a tab or a carriage return.
+FORMULA = re.compile(r"(?:^|[,;|\t\r\n])\s*[=+\-@]|^[\t\r]")
 
 
 def safe_cell(value) -> str:
@@ -16,7 +20,7 @@ def safe_cell(value) -> str:
     text = str(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return text  # a number stays a number (even a negative one)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if FORMULA.search(text) else text
 
 
 def write_csv(rows: Iterable[Iterable]) -> str:

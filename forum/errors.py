@@ -3,7 +3,7 @@ import time
 
 from flask import after_this_request, render_template, request, session
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from . import security
 
@@ -24,8 +24,11 @@ def resent_fields() -> list[tuple[str, str, bool]]:
     in a form sent again; nothing when another site sent it (that is not theirs)."""
     if not security.from_this_site():
         return []
-    return [(k, v, k not in _HIDDEN_FIELDS) for k, v in request.form.items(multi=True)
-            if k not in _TEXT_FIELDS_SKIPPED]
+    try:
+        form = request.form
+    except RequestEntityTooLarge:  # the body was refused unread: there is nothing to give back
+        return []
+    return [(k, v, k not in _HIDDEN_FIELDS) for k, v in form.items(multi=True) if k not in _TEXT_FIELDS_SKIPPED]
 
 
 def kept_fields() -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ templates carry no `<script>` bodies, `style=` or `on*=` attributes.
 """
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, request, session
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -29,6 +29,12 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         if https:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        # A member's page that says nothing of caching (settings, notifications,
+        # class pages, exports) is theirs alone: no cache keeps it. Pages that
+        # revalidate by ETag (forum/caching.py) and static files said already.
+        if "Cache-Control" not in headers and session.get("_user_id"):
+            response.cache_control.private = True
+            response.cache_control.no_store = True
         return response
 
 

@@ -13,7 +13,8 @@ def safe_next(target: str | None, default: str | None = None) -> str:
     if target:
         parts = urlsplit(target)
         if (not parts.scheme and not parts.netloc and target.startswith("/")
-                and not target.startswith("//") and "\\" not in target):
+                and not target.startswith("//") and "\\" not in target
+                and target.isprintable()):  # no CR/LF or other control characters for a header
             return target
     return default or url_for("home.index")
 
