@@ -1,11 +1,16 @@
 """RuleError, and the pages for 400/403/404/405/429/500 and an expired CSRF token."""
+import contextlib
 import time
 
-from flask import after_this_request, render_template, request, session
+from flask import after_this_request, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from . import security
+from .extensions import db, limiter, login_manager
+
+UNAVAILABLE_RETRY_AFTER = 30  # seconds: a database restart, or a failover
 
 
 class RuleError(Exception):
@@ -54,7 +59,6 @@ def _retry_after(error) -> str | None:
     header only after the page is rendered, so ask it directly)."""
     if error.code != 429:
         return None
-    from .extensions import limiter
     limit = limiter.current_limit
     return str(max(1, int(limit.reset_at - time.time()))) if limit is not None else None
 
@@ -80,6 +84,21 @@ def register(app) -> None:
         response.set_data(body)
         response.content_type = "text/html; charset=utf-8"
         return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        # The database is unreachable (or stopped mid-request): a page that asks
+        # nothing of it, the person's text kept, one log line and no traceback.
+        app.logger.warning("database unavailable: %s %s: %s", request.method, request.path,
+                           type(getattr(error, "orig", error)).__name__)
+        with contextlib.suppress(DBAPIError):  # a connection that is gone has nothing to roll back
+            db.session.rollback()
+        # Flask-Login's template context would try to load the member again.
+        g._login_user = login_manager.anonymous_user()
+        body = render_template("errors/unavailable.html", retry_after=UNAVAILABLE_RETRY_AFTER,
+                               fields=kept_fields() if request.method == "POST" else [])
+        return body, 503, {"Retry-After": str(UNAVAILABLE_RETRY_AFTER), "Cache-Control": "no-store"}
 
     @app.errorhandler(500)
     def server_error(error):
