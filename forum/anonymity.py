@@ -150,9 +150,12 @@ def _taught(viewer, class_ids: set[int]) -> set[int]:
         return set()
     if viewer.is_admin:
         return set(class_ids)
-    return set(db.session.scalars(select(ClassMembership.class_id).where(
-        ClassMembership.user_id == viewer.id, ClassMembership.class_id.in_(class_ids),
-        ClassMembership.role == ClassRole.INSTRUCTOR)))
+    return set(db.session.scalars(_classes_taught_by(viewer).where(ClassMembership.class_id.in_(class_ids))))
+
+
+def _classes_taught_by(viewer):
+    return select(ClassMembership.class_id).where(ClassMembership.user_id == viewer.id,
+                                                  ClassMembership.role == ClassRole.INSTRUCTOR)
 
 
 def masked_filter(viewer, topic_id=Post.topic_id):
@@ -163,10 +166,8 @@ def masked_filter(viewer, topic_id=Post.topic_id):
         return true()
     masked = select(ClassDebate.topic_id).where(ClassDebate.anonymous.is_(True))
     if viewer.is_authenticated:
-        taught = select(ClassMembership.class_id).where(ClassMembership.user_id == viewer.id,
-                                                        ClassMembership.role == ClassRole.INSTRUCTOR)
         masked = (masked.join(Topic, Topic.id == ClassDebate.topic_id)
-                  .where(Topic.class_id.not_in(taught)))
+                  .where(Topic.class_id.not_in(_classes_taught_by(viewer))))
     return topic_id.not_in(masked)
 
 

@@ -344,6 +344,26 @@ def open_phase(app):
     return make
 
 
+def students_of(classroom) -> list[User]:
+    """A class's students, in id order."""
+    from forum import classes
+    return [db.session.get(User, i) for i in classes.student_ids(classroom.id)]
+
+
+@pytest.fixture
+def sided_debate(make_class, make_class_debate):
+    """A class debate with two students on opposite sides, no phase open:
+    (classroom, topic, pro student, con student)."""
+    from forum import classes
+
+    classroom = make_class(students=2)
+    topic = make_class_debate(classroom)
+    pro, con = students_of(classroom)
+    classes.set_sides(topic, {pro.id: Stance.PRO, con.id: Stance.CON})
+    db.session.commit()
+    return classroom, topic, pro, con
+
+
 @pytest.fixture
 def make_anonymous_debate(make_class, make_class_debate, open_phase, make_user):
     """`make_anonymous_debate("Alice's text")`: an anonymous class debate in its opening

@@ -6,25 +6,17 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from forum import classes, moderation, posting, reactions
+from forum import moderation, posting, reactions
 from forum.extensions import db
-from forum.models import ModAction, PhaseKind, Post, PostStatus, Role, Stance, User, WordAction
-
-
-def students(classroom) -> list[User]:
-    return [db.session.get(User, i) for i in classes.student_ids(classroom.id)]
+from tests.conftest import students_of
+from forum.models import ModAction, PhaseKind, Post, PostStatus, Role, Stance, WordAction
 
 
 @pytest.fixture
-def class_debate(make_class, make_class_debate, open_phase):
+def class_debate(sided_debate, open_phase):
     """A class debate in its opening phase, two students on opposite sides."""
-    classroom = make_class(students=2)
-    topic = make_class_debate(classroom)
-    pro, con = students(classroom)
-    classes.set_sides(topic, {pro.id: Stance.PRO, con.id: Stance.CON})
-    open_phase(topic, PhaseKind.OPENING)
-    db.session.commit()
-    return classroom, topic, pro, con
+    open_phase(sided_debate[1], PhaseKind.OPENING)
+    return sided_debate
 
 
 def transcript_url(topic) -> str:
@@ -103,7 +95,7 @@ def test_warn_member_refuses_an_instructor_warning_an_outsider(class_debate, mak
 def test_warn_member_refuses_an_instructor_warning_about_a_public_post(make_class, make_post):
     classroom = make_class(students=1)
     with pytest.raises(moderation.RuleError):
-        moderation.warn_member(students(classroom)[0], classroom.instructor, "Behave", make_post())
+        moderation.warn_member(students_of(classroom)[0], classroom.instructor, "Behave", make_post())
 
 
 def test_instructor_warning_an_outsider_by_url_is_refused(client, class_debate, make_user):

@@ -6,12 +6,9 @@ from sqlalchemy import select
 
 from forum import classes, grading, posting
 from forum.extensions import db
+from tests.conftest import students_of
 from forum.models import (ClassMembership, ModAction, Classroom, DebatePhase, Grade, PhaseExtension, PhaseKind, Post,
                           Role, Stance, Topic, User, utcnow)
-
-
-def students(classroom) -> list[User]:
-    return [db.session.get(User, i) for i in classes.student_ids(classroom.id)]
 
 
 def url(topic, tail=""):
@@ -71,7 +68,7 @@ def test_suspended_member_cannot_join(client, make_class, make_user):
 
 def test_roster_actions(client, make_class, make_user):
     classroom = make_class(students=2)
-    first, second = students(classroom)
+    first, second = students_of(classroom)
     co = make_user("co_teacher")
     client.login(classroom.instructor)
     assert client.post(f"/classes/{classroom.id}/students/{first.id}/remove").status_code == 302
@@ -95,7 +92,7 @@ def test_roster_actions(client, make_class, make_user):
 @pytest.mark.parametrize("path", ["/code", "/archive", "/instructors"])
 def test_students_cannot_run_the_class(client, make_class, path):
     classroom = make_class(students=1)
-    client.login(students(classroom)[0])
+    client.login(students_of(classroom)[0])
     assert client.post(f"/classes/{classroom.id}{path}", data={"username": "x"}).status_code == 403
 
 
@@ -125,7 +122,7 @@ def test_debate_in_archived_class_is_refused(client, make_class, make_article):
 def test_sides_random_and_manual(client, make_class, make_class_debate):
     classroom = make_class(students=3)
     topic = make_class_debate(classroom)
-    a, b, c = students(classroom)
+    a, b, c = students_of(classroom)
     client.login(classroom.instructor)
     client.post(url(topic, "/sides"), data={"random": "1"})
     sides = classes.sides_of(topic)
@@ -137,7 +134,7 @@ def test_sides_random_and_manual(client, make_class, make_class_debate):
 def test_student_chooses_a_side(client, make_class, make_class_debate):
     classroom = make_class(students=2)
     topic = make_class_debate(classroom, side_mode="choice", side_cap=1)
-    a, b = students(classroom)
+    a, b = students_of(classroom)
     client.login(a).post(url(topic, "/side"), data={"side": "con"})
     assert classes.side_of(topic, a) == "con"
     page = client.login(b).get(f"/t/{topic.id}").get_data(as_text=True)
@@ -149,7 +146,7 @@ def test_student_chooses_a_side(client, make_class, make_class_debate):
 def test_phases_form_in_the_class_zone_and_extension(client, make_class, make_class_debate):
     classroom = make_class(students=1, time_zone="America/New_York")
     topic = make_class_debate(classroom)
-    student = students(classroom)[0]
+    student = students_of(classroom)[0]
     client.login(classroom.instructor)
     response = client.post(url(topic, "/phases"), data={
         "opening_opens": "2030-01-10T09:00", "opening_closes": "2030-01-12T17:00", "opening_words": "250",
@@ -167,26 +164,16 @@ def test_phases_form_in_the_class_zone_and_extension(client, make_class, make_cl
     assert bad.status_code == 400 and "needs both" in bad.get_data(as_text=True)
 
 
-@pytest.fixture
-def running(make_class, make_class_debate, open_phase):
-    classroom = make_class(students=2)
-    topic = make_class_debate(classroom)
-    pro, con = students(classroom)
-    classes.set_sides(topic, {pro.id: Stance.PRO, con.id: Stance.CON})
-    db.session.commit()
-    return classroom, topic, pro, con
-
-
-def test_topic_page_shows_my_side_and_phases(client, running, open_phase):
-    classroom, topic, pro, _ = running
+def test_topic_page_shows_my_side_and_phases(client, sided_debate, open_phase):
+    classroom, topic, pro, _ = sided_debate
     open_phase(topic, PhaseKind.OPENING, word_limit=120)
     html = client.login(pro).get(f"/t/{topic.id}").get_data(as_text=True)
     assert "Your side:" in html and "Pay them" in html and "Opening statements" in html
     assert "at most 120 words" in html and "data-localise" in html
 
 
-def test_posting_for_the_wrong_side_is_refused_and_text_kept(client, running, open_phase):
-    classroom, topic, pro, _ = running
+def test_posting_for_the_wrong_side_is_refused_and_text_kept(client, sided_debate, open_phase):
+    classroom, topic, pro, _ = sided_debate
     open_phase(topic, PhaseKind.OPENING)
     response = client.login(pro).post(f"/t/{topic.id}/reply", data={"body": "My kept text", "stance": "con"})
     html = response.get_data(as_text=True)
@@ -196,16 +183,16 @@ def test_posting_for_the_wrong_side_is_refused_and_text_kept(client, running, op
     assert ok.status_code == 302 and db.session.query(Post).one().phase == "opening"
 
 
-def test_posting_in_a_closed_phase_names_it(client, running, open_phase):
-    classroom, topic, pro, _ = running
+def test_posting_in_a_closed_phase_names_it(client, sided_debate, open_phase):
+    classroom, topic, pro, _ = sided_debate
     open_phase(topic, PhaseKind.OPENING, opened=timedelta(hours=3), closes_in=timedelta(hours=-1))
     response = client.login(pro).post(f"/t/{topic.id}/reply", data={"body": "Late text", "stance": "pro"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "the last was Opening statements" in html and "Late text" in html
 
 
-def test_reply_over_the_word_limit_is_refused_with_text_kept(client, running, open_phase):
-    classroom, topic, pro, con = running
+def test_reply_over_the_word_limit_is_refused_with_text_kept(client, sided_debate, open_phase):
+    classroom, topic, pro, con = sided_debate
     root = posting.create_post(classroom.instructor, topic, "Con framing", stance=Stance.CON)
     open_phase(topic, PhaseKind.REBUTTAL, word_limit=3)
     db.session.commit()
@@ -214,8 +201,8 @@ def test_reply_over_the_word_limit_is_refused_with_text_kept(client, running, op
     assert response.status_code == 400 and "allows 3 words" in html and "one two three four" in html
 
 
-def test_instructor_locks_and_removes(client, running, open_phase):
-    classroom, topic, pro, _ = running
+def test_instructor_locks_and_removes(client, sided_debate, open_phase):
+    classroom, topic, pro, _ = sided_debate
     open_phase(topic, PhaseKind.OPENING)
     post = posting.create_post(pro, topic, "To be removed", stance=Stance.PRO)
     db.session.commit()
@@ -233,22 +220,22 @@ def test_instructor_locks_and_removes(client, running, open_phase):
     assert refused.status_code == 400
 
 
-def test_site_moderator_cannot_act_in_a_class(client, running, make_user):
-    classroom, topic, pro, _ = running
+def test_site_moderator_cannot_act_in_a_class(client, sided_debate, make_user):
+    classroom, topic, pro, _ = sided_debate
     moderator = make_user(role=Role.MODERATOR)
     assert client.login(moderator).post(url(topic, "/lock")).status_code == 404
 
 
 @pytest.mark.parametrize("tail", ["/dashboard", "/grades", "/sides", "/phases", "/grades.csv",
                                   "/participation.csv", "/grades/{student}"])
-def test_students_cannot_open_instructor_pages(client, running, tail):
-    classroom, topic, pro, con = running
+def test_students_cannot_open_instructor_pages(client, sided_debate, tail):
+    classroom, topic, pro, con = sided_debate
     response = client.login(pro).get(url(topic, tail.format(student=con.id)))
     assert response.status_code == 403
 
 
-def test_suspended_instructor_cannot_grade(client, running):
-    classroom, topic, pro, _ = running
+def test_suspended_instructor_cannot_grade(client, sided_debate):
+    classroom, topic, pro, _ = sided_debate
     classroom.instructor.suspended_until = utcnow() + timedelta(days=1)
     db.session.commit()
     criterion = grading.rubric(topic.id)[0]
@@ -268,8 +255,8 @@ def _activity(classroom, topic, pro, con, open_phase):
     return argument
 
 
-def test_dashboard_counts_and_nudges(client, running, open_phase):
-    classroom, topic, pro, con = running
+def test_dashboard_counts_and_nudges(client, sided_debate, open_phase):
+    classroom, topic, pro, con = sided_debate
     _activity(classroom, topic, pro, con, open_phase)
     html = client.login(classroom.instructor).get(url(topic, "/dashboard?sort=words")).get_data(as_text=True)
     nudge = html.split('id="nudge-h"')[1].split("</section>")[0]
@@ -279,8 +266,8 @@ def test_dashboard_counts_and_nudges(client, running, open_phase):
     assert cells[:8] == ["1", "0", "0", "6", "0", "0", "0", "1"]  # arguments, rebuttals, comments, words, ∆ in, ∆ out, votes, late
 
 
-def test_grading_saves_and_student_sees_own_once_released(client, running):
-    classroom, topic, pro, con = running
+def test_grading_saves_and_student_sees_own_once_released(client, sided_debate):
+    classroom, topic, pro, con = sided_debate
     evidence = grading.rubric(topic.id)[0]
     client.login(classroom.instructor)
     page = client.get(url(topic, f"/grades/{pro.id}")).get_data(as_text=True)
@@ -298,8 +285,8 @@ def test_grading_saves_and_student_sees_own_once_released(client, running):
     assert "Solid sources" in html and "Your grade: 4 / 20" in html and "Secret to con" not in html
 
 
-def test_csv_exports(client, running, open_phase):
-    classroom, topic, pro, con = running
+def test_csv_exports(client, sided_debate, open_phase):
+    classroom, topic, pro, con = sided_debate
     _activity(classroom, topic, pro, con, open_phase)
     evidence = grading.rubric(topic.id)[0]
     grading.save_grades(topic, pro, {evidence.id: (5, "-great work")})
@@ -318,8 +305,8 @@ def test_csv_exports(client, running, open_phase):
     assert f"{pro.username},{pro.username},pro,1,0,0,6,0,0,0,1" in participation
 
 
-def test_transcript_is_threaded_with_stances_and_phases(client, running, open_phase):
-    classroom, topic, pro, con = running
+def test_transcript_is_threaded_with_stances_and_phases(client, sided_debate, open_phase):
+    classroom, topic, pro, con = sided_debate
     argument = _activity(classroom, topic, pro, con, open_phase)
     posting.create_post(con, topic, "But volunteers\nchose to help.", parent=argument, stance=Stance.CON)
     db.session.commit()
@@ -367,8 +354,8 @@ def test_class_pages_take_a_fixed_number_of_queries(client, make_class, make_cla
     assert counts[0] == counts[1] <= 10, counts
 
 
-def test_suspended_student_cannot_post_or_choose(client, running, open_phase):
-    classroom, topic, pro, _ = running
+def test_suspended_student_cannot_post_or_choose(client, sided_debate, open_phase):
+    classroom, topic, pro, _ = sided_debate
     open_phase(topic, PhaseKind.OPENING)
     pro.suspended_until = utcnow() + timedelta(days=1)
     db.session.commit()
