@@ -44,10 +44,10 @@ MAX_QUERIES = 10
 # Query strings never asked for before, in this run or an earlier one (shared copies
 # in Redis outlive a run): "rendered" pages must never be served from a copy.
 FRESH_RUN, FRESH = time.time_ns(), itertools.count()  # count's next() is atomic: threads share it
-BENCH_PASSWORD = "bench-password"  # forum.benchdata.BENCH_PASSWORD
+BENCH_PASSWORD = "bench-password"  # forum.seed.bench.BENCH_PASSWORD
 # One session per role, shared by the client threads: sessions are signed cookies.
 LOGINS = {"member": "bench0010", "moderator": "bench0001", "instructor": "bench0002",
-          "student": "bench0003"}  # a student of the bench class (forum.benchdata.class_students)
+          "student": "bench0003"}  # a student of the bench class (forum.seed.bench.class_students)
 
 
 @dataclass
@@ -113,8 +113,9 @@ def build_database(args) -> str:
     _empty(url)
     started = time.perf_counter()
     import flask_migrate
-    from forum import benchdata
+
     from forum.extensions import db
+    from forum.seed import bench as benchdata
     with forum_app(url).app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         state = benchdata.seed_bench(args.posts, args.seed)

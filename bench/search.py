@@ -65,7 +65,7 @@ def fill(app, n_posts: int, seed: int = 7) -> None:
     import flask_migrate
     from sqlalchemy import insert, text
 
-    from forum import markup, search
+    from forum.domain import markup, search
     from forum.extensions import db
     from forum.models import Article, Post, Topic, User, utcnow
 
@@ -113,7 +113,7 @@ def fill(app, n_posts: int, seed: int = 7) -> None:
 def measure(app, runs: int, queries: list[str]) -> None:
     from flask_login import AnonymousUserMixin
 
-    from forum import search
+    from forum.domain import search
     from forum.extensions import db
 
     guest = AnonymousUserMixin()

@@ -1,14 +1,15 @@
 """Command-line tools: `flask --app app seed-demo`, `flask --app app users create`."""
+import json
+
 import click
 from flask import Flask
 
-import json
-
-from . import backup, seeding
-from .accounts import create_user
-from .errors import RuleError
+from .domain import backup
+from .domain.accounts import create_user
+from .domain.errors import RuleError
 from .extensions import db
 from .models import Role
+from .seed import demo as seeding
 
 
 def register(app: Flask) -> None:
@@ -43,7 +44,7 @@ def register(app: Flask) -> None:
     @app.cli.command("notify-phases")
     def notify_phases():
         """Tell class members about debate phases that have opened (run every few minutes)."""
-        from .classes import notify_opened_phases
+        from .domain.classes import notify_opened_phases
         from .models import utcnow
         told = notify_opened_phases(utcnow())
         db.session.commit()
@@ -71,7 +72,7 @@ def register(app: Flask) -> None:
     @click.option("--seed", default=1, show_default=True, help="Same seed, same rows.")
     def seed_bench(posts, seed):
         """Fill an empty database with generated content for benchmarks."""
-        from . import benchdata
+        from .seed import bench as benchdata
         try:
             state = benchdata.seed_bench(posts, seed)
         except ValueError as error:

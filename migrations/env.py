@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -98,7 +97,7 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
     # Full-text tables, columns and indexes that migrations add by hand.
-    from forum.search import schema_filter
+    from forum.domain.search import schema_filter
     conf_args.setdefault("include_object", schema_filter)
 
     connectable = get_engine()

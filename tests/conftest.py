@@ -10,12 +10,12 @@ from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
-from forum import create_app, posting, sessions
+from forum import create_app
 from forum.config import TEST_CONFIG
+from forum.domain import accounts, posting, sessions
+from forum.domain.accounts import create_user
 from forum.extensions import db
 from forum.models import Article, Passage, Role, Stance, TopicKind, User
-from forum import accounts
-from forum.accounts import create_user
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Hashing strength is not under test here; scrypt would make every factory user slow.
@@ -167,7 +167,7 @@ def make_user(app):
 @pytest.fixture
 def make_article(app):
     def make(slug: str | None = None, passages: int = 2, **fields) -> Article:
-        from forum.articles import save_article
+        from forum.domain.articles import save_article
         slug = slug or f"article-{next(_counter)}"
         summary = "\n\n".join(f"## Section {n}\n\nText of section {n}." for n in range(1, passages + 1))
         article = save_article(None, slug=slug, title=fields.pop("title", f"Article {slug}"),
@@ -225,7 +225,7 @@ def make_post(app, make_user, make_topic):
 @pytest.fixture
 def copies(app, monkeypatch):
     """Shared copies on (TEST_CONFIG turns them off), in this process: the store, to look into."""
-    from forum import caching
+    from forum.web import caching
     pages = caching.SharedCopies(None, 30)
     monkeypatch.setitem(app.extensions, "counterpoint.shared_copies", pages)  # the app is shared
     return pages
@@ -254,6 +254,7 @@ def count_queries(app):
 def fresh_postgres_url():
     """The URL of a new, empty PostgreSQL database, dropped afterwards."""
     import uuid
+
     from sqlalchemy import create_engine
     if not (TEST_DATABASE_URL or "").startswith("postgresql"):
         pytest.skip("needs TEST_DATABASE_URL pointing at PostgreSQL")
@@ -276,13 +277,13 @@ def hide_topics(monkeypatch, request):
     Stands in for private class spaces, through the one visibility helper. The
     notification count's statement, built once with the real helper (alone, and in
     the user loader's), is built again with this one, and again after the test."""
-    import forum
-    from forum import notifications, visibility
+    from forum.domain import notifications, visibility
     from forum.models import Topic
+    from forum.web import login
 
     def forget_statements():
         notifications._unread_count_statement.cache_clear()
-        forum._user_statement.cache_clear()
+        login._user_statement.cache_clear()
 
     def hide(*topics):
         hidden = {t.id for t in topics}
@@ -296,7 +297,7 @@ def hide_topics(monkeypatch, request):
 @pytest.fixture
 def make_class(app, make_user):
     """`make_class(students=3)`: a class with an instructor (`.instructor`) and joined students."""
-    from forum import classes
+    from forum.domain import classes
 
     def make(instructor: User | None = None, *, students: int = 0, name: str | None = None,
              time_zone: str = "UTC", **fields):
@@ -314,7 +315,7 @@ def make_class(app, make_user):
 @pytest.fixture
 def make_class_debate(app, make_article):
     """`make_class_debate(classroom, anonymous=True)`: a class debate by the class's creator."""
-    from forum import classes
+    from forum.domain import classes
 
     def make(classroom, *, title: str | None = None, article: Article | None = None, **options):
         topic = classes.create_class_debate(
@@ -332,7 +333,7 @@ def open_phase(app):
     """`open_phase(topic, "opening", word_limit=50)`: that phase open from an hour ago to an hour ahead."""
     from datetime import timedelta
 
-    from forum import classes
+    from forum.domain import classes
     from forum.models import utcnow
 
     def make(topic, kind: str, *, word_limit: int | None = None, opened: timedelta = timedelta(hours=1),
@@ -346,7 +347,7 @@ def open_phase(app):
 
 def students_of(classroom) -> list[User]:
     """A class's students, in id order."""
-    from forum import classes
+    from forum.domain import classes
     return [db.session.get(User, i) for i in classes.student_ids(classroom.id)]
 
 
@@ -354,7 +355,7 @@ def students_of(classroom) -> list[User]:
 def sided_debate(make_class, make_class_debate):
     """A class debate with two students on opposite sides, no phase open:
     (classroom, topic, pro student, con student)."""
-    from forum import classes
+    from forum.domain import classes
 
     classroom = make_class(students=2)
     topic = make_class_debate(classroom)
@@ -369,7 +370,7 @@ def make_anonymous_debate(make_class, make_class_debate, open_phase, make_user):
     """`make_anonymous_debate("Alice's text")`: an anonymous class debate in its opening
     phase where alice_real (pro) has posted that text and bruno_real argues con.
     Returns (topic, post, alice, bruno, classroom)."""
-    from forum import classes
+    from forum.domain import classes
     from forum.models import PhaseKind
 
     def make(body: str):

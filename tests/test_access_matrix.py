@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from forum import moderation
+from forum.domain import moderation
 from forum.extensions import db
 from forum.models import Role, WordAction, utcnow
 from tests.conftest import PASSWORD
@@ -199,7 +199,7 @@ def _routes(app):
 
 @pytest.fixture
 def world(make_user, make_article, make_topic, make_post, make_class, make_class_debate):
-    from forum import classes, grading
+    from forum.domain import classes, grading
     owner = make_user("owner")
     article = make_article(slug="art")
     topic = make_topic(author=owner, article=article)

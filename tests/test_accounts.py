@@ -1,7 +1,7 @@
 import pytest
 
-from forum import accounts
-from forum.errors import RuleError
+from forum.domain import accounts
+from forum.domain.errors import RuleError
 from forum.models import Role
 
 
@@ -49,6 +49,7 @@ def test_roles(app, make_user):
 def test_a_members_name_is_the_same_in_python_and_in_sql(make_user):
     """`User.name` (the display name, else the username) is also a column expression."""
     from sqlalchemy import select
+
     from forum.extensions import db
     from forum.models import User
     people = [make_user("ada_l", display_name="Ada Lovelace"), make_user("bo_b", display_name="")]

@@ -1,7 +1,7 @@
 """Pseudonyms in anonymous class debates: stable, unique, never the username."""
 import pytest
 
-from forum import anonymity, classes
+from forum.domain import anonymity, classes
 from forum.extensions import db
 from forum.models import User
 

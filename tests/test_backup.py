@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from forum import backup, posting
-from forum.errors import RuleError
+from forum.domain import backup, posting
+from forum.domain.errors import RuleError
 from forum.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from forum import benchdata, debates, markup, reactions
+from forum.domain import debates, markup, reactions
 from forum.extensions import db
 from forum.models import ClassMembership, Delta, Post, SourceRequest, Topic, User, Vote
+from forum.seed import bench as benchdata
 from tests.conftest import _empty_tables
 
 SIZE = 300

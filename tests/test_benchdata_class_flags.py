@@ -5,11 +5,12 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from forum import benchdata, classes
+from forum.domain import classes
 from forum.extensions import db
 from forum.models import (Appeal, AppealStatus, ClassDebateSide, ClassMembership, ClassRole, Classroom,
                           DebatePhase, Delta, Flag, FlagStatus, ModAction, PhaseExtension, Post, PostStatus,
                           StancePoll, Topic, User, Vote)
+from forum.seed import bench as benchdata
 
 SIZE = 3_000
 

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from forum import classes, posting
-from forum.errors import RuleError
+from forum.domain import classes, posting
+from forum.domain.errors import RuleError
 from forum.extensions import db
 from forum.models import ClassRole, PhaseKind, Post, Role, SideMode, Stance, User, utcnow
 
@@ -306,7 +306,7 @@ def test_copying_a_public_debate_takes_its_motion_and_sides(make_class, make_top
 
 
 def test_can_moderate_class_topic(make_class, make_class_debate, make_user, make_topic):
-    from forum.permissions import can_moderate_class_topic
+    from forum.domain.permissions import can_moderate_class_topic
     classroom = make_class(students=1)
     topic = make_class_debate(classroom)
     co = make_user()

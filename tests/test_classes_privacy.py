@@ -1,7 +1,7 @@
 """Everything in a class is private to its members, its instructors and admins: every door."""
 import pytest
 
-from forum import classes, posting
+from forum.domain import classes, posting
 from forum.extensions import db
 from forum.models import PhaseKind, Role, Stance, User
 
@@ -111,7 +111,7 @@ def test_removed_student_loses_sight(client, secret):
 
 def test_a_class_topic_s_page_reads_the_reader_s_role_with_its_topic(client, secret, make_user, count_queries):
     """The topic page and the permalink load the reader's role in the class with the
-    topic (pages.fetch_topic, caching.topic_of_post), so their visibility check asks
+    topic (topic_pages.fetch_topic, caching.topic_of_post), so their visibility check asks
     the database nothing more, and an outsider's answer is as firm as before."""
     classroom, topic, post, student = secret
     role_query = "SELECT class_memberships.role \nFROM class_memberships \nWHERE class_memberships.class_id"
@@ -124,7 +124,7 @@ def test_a_class_topic_s_page_reads_the_reader_s_role_with_its_topic(client, sec
 
 
 def test_visible_topic_filter_is_the_one_query_helper(secret, make_user, make_topic):
-    from forum import visibility
+    from forum.domain import visibility
     classroom, topic, _, student = secret
     public = make_topic()
     seen = lambda user: set(db.session.scalars(visibility.visible_topics(user).with_only_columns(

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Post
-from forum.security import from_this_site
+from forum.web.security import from_this_site
 from tests.conftest import PASSWORD
 
 ATTACK = {"display_name": "Pwned by evil.example", "bio": "Mail me at attacker@evil.example",

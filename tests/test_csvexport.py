@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from forum.csvexport import safe_cell, write_csv
+from forum.pages.csv_export import safe_cell, write_csv
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import create_engine, text
 
-from forum import classes, classpages, posting, reactions
+from forum.domain import classes, posting, reactions
 from forum.extensions import db
 from forum.models import PhaseKind, Stance, utcnow
+from forum.pages import class_pages
 from tests.test_migrations import _flask
 
 
@@ -42,7 +43,7 @@ def test_dashboard_classifies_replies_and_late_posts(make_class, make_class_deba
     reactions.award_delta(pay, quiet, "Quiet explains at length exactly how this argument changed their view.")
     db.session.commit()
 
-    page = classpages.dashboard(teacher, topic.id, "name")
+    page = class_pages.dashboard(teacher, topic.id, "name")
     rows = {r.membership.user_id: r for r in page.rows}
     counts = lambda r: (r.arguments, r.rebuttals, r.comments, r.words, r.deltas_received,  # noqa: E731
                         r.deltas_given, r.votes_received, r.late)

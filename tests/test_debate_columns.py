@@ -6,9 +6,10 @@ from types import SimpleNamespace
 import pytest
 from flask_login import AnonymousUserMixin
 
-from forum import debate_pages, moderation, permissions, reactions
+from forum.domain import moderation, permissions, reactions
 from forum.extensions import db
 from forum.models import Post, PostStatus, Role, Stance, utcnow
+from forum.pages import debate_pages
 
 PER = debate_pages.ARGUMENTS_PER_COLUMN
 REASON = "I thought voluntary testing was harmless; this showed me who can afford to volunteer."

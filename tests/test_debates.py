@@ -2,9 +2,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from forum import debates
-from forum.debates import iq2_winner
-from forum.errors import RuleError
+from forum.domain import debates
+from forum.domain.debates import iq2_winner
+from forum.domain.errors import RuleError
 from forum.extensions import db
 from forum.models import Post, Role, Source, Stance, StancePoll, TopicKind
 

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Post
-from forum.views import safe_next
+from forum.web.navigation import safe_next
 from tests.conftest import PASSWORD
 
 

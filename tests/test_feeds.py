@@ -3,7 +3,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from forum import posting
+from forum.domain import posting
 from forum.extensions import db
 
 ATOM = "{http://www.w3.org/2005/Atom}"

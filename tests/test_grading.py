@@ -1,11 +1,11 @@
 """Rubrics and grades; CSV safety."""
 import pytest
 
-from forum import classes, grading
-from forum.csvexport import safe_cell, write_csv
-from forum.errors import RuleError
+from forum.domain import classes, grading
+from forum.domain.errors import RuleError
 from forum.extensions import db
 from forum.models import ClassDebate, User
+from forum.pages.csv_export import safe_cell, write_csv
 
 
 @pytest.fixture

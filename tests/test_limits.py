@@ -94,6 +94,7 @@ def test_limits_are_settings_from_the_environment(monkeypatch):
     monkeypatch.setenv("FLASK_LIMIT_POSTS", "1 per minute")
     monkeypatch.setenv("FLASK_FLAG_HIDE_THRESHOLD", "5")
     from flask import Flask
+
     from forum import config
     app = Flask(__name__)
     config.load(app)

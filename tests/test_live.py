@@ -1,5 +1,5 @@
 """Live updates: new posts since the reader's last, with a database-derived ETag."""
-from forum import live
+from forum.pages import live_updates
 
 
 def test_updates_give_new_posts_rendered(client, make_topic, make_post):
@@ -46,9 +46,9 @@ def test_new_post_changes_the_etag(client, make_topic, make_post):
 def test_etag_comes_from_the_database_not_the_process(make_topic, make_user):
     topic = make_topic()
     guest, member = type("Guest", (), {"is_authenticated": False})(), make_user()
-    assert live.etag(topic, 0, guest) == live.etag(topic, 0, guest)
-    assert live.etag(topic, 0, guest) != live.etag(topic, 0, member)
-    assert live.etag(topic, 0, guest) != live.etag(topic, 5, guest)
+    assert live_updates.etag(topic, 0, guest) == live_updates.etag(topic, 0, guest)
+    assert live_updates.etag(topic, 0, guest) != live_updates.etag(topic, 0, member)
+    assert live_updates.etag(topic, 0, guest) != live_updates.etag(topic, 5, guest)
 
 
 def test_updates_of_a_private_topic_are_404(client, make_topic, hide_topics):

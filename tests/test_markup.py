@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from forum import markup
-from forum.errors import RuleError
+from forum.domain import markup
+from forum.domain.errors import RuleError
 
 
 def test_render_allows_basic_markdown():

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
+from forum.domain.search import schema_filter
 from forum.extensions import db
-from forum.search import schema_filter
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from forum import classes, moderation, posting, reactions
+from forum.domain import classes, moderation, posting, reactions
 from forum.extensions import db
 from forum.models import FlagReason, PhaseKind, PollPhase, Post, Role, Stance, StancePoll, User, utcnow
 from tests.test_views_classes import _class_of

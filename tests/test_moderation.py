@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from forum import limits, moderation, posting
-from forum.errors import RuleError
+from forum.domain import moderation, posting, screening
+from forum.domain.errors import RuleError
+from forum.domain.permissions import can_moderate, can_see_post_text, can_write
 from forum.extensions import db
 from forum.models import (Appeal, AuditLogIsAppendOnly, Flag, FlagReason, FlagStatus, MemberMessage,
                           ModAction, PostStatus, Revision, Role, WatchedWord, WordAction, utcnow)
-from forum.permissions import can_moderate, can_see_post_text, can_write
 
 
 def _log(action=None):
@@ -366,7 +366,7 @@ def test_every_logged_action_has_a_label():
 
 
 def test_watched_word_pattern_is_literal():
-    assert limits.watched_word_pattern("a.b").search("a.b") and not limits.watched_word_pattern("a.b").search("axb")
+    assert screening.watched_word_pattern("a.b").search("a.b") and not screening.watched_word_pattern("a.b").search("axb")
 
 
 def test_member_histories_count_public_posts_removals_and_suspensions(make_user, make_post):

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from forum import moderation, posting, reactions
+from forum.domain import moderation, posting, reactions
 from forum.extensions import db
-from tests.conftest import students_of
 from forum.models import ModAction, PhaseKind, Post, PostStatus, Role, Stance, WordAction
+from tests.conftest import students_of
 
 
 @pytest.fixture

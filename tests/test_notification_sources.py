@@ -2,7 +2,7 @@
 never an unmasked pseudonym."""
 from sqlalchemy import select
 
-from forum import classes, moderation, reactions
+from forum.domain import classes, moderation, reactions
 from forum.extensions import db
 from forum.models import Notification, NotificationKind, Stance, TopicKind
 
@@ -41,7 +41,7 @@ def test_moderator_removal_notifies_the_author(make_user, make_post):
 
 
 def test_notifications_in_anonymous_debates_name_the_actor_by_pseudonym(make_user, make_class, make_class_debate):
-    from forum import notifications
+    from forum.domain import notifications
     classroom = make_class(students=0)
     topic = make_class_debate(classroom, anonymous=True)
     alice, bob = make_user(), make_user()
@@ -51,7 +51,7 @@ def test_notifications_in_anonymous_debates_name_the_actor_by_pseudonym(make_use
     notifications.notify(alice, NotificationKind.REPLY, actor=bob, topic=topic)
     notifications.notify(classroom.instructor, NotificationKind.REPLY, actor=bob, topic=topic)
     db.session.commit()
-    from forum import anonymity
+    from forum.domain import anonymity
     alias = anonymity.pseudonyms(topic.id, [alice.id, bob.id])[bob.id]
     [to_alice] = notifications.groups(alice)
     [to_teacher] = notifications.groups(classroom.instructor)
@@ -60,7 +60,7 @@ def test_notifications_in_anonymous_debates_name_the_actor_by_pseudonym(make_use
 
 
 def test_notifications_in_named_class_debates_say_who(make_user, make_class, make_class_debate):
-    from forum import notifications
+    from forum.domain import notifications
     classroom = make_class(students=0)
     topic = make_class_debate(classroom, anonymous=False)
     alice, bob = make_user(), make_user()
@@ -75,8 +75,8 @@ def test_class_polls_follow_the_phases(make_user, make_class, make_class_debate,
 
     import pytest
 
-    from forum import debates
-    from forum.errors import RuleError
+    from forum.domain import debates
+    from forum.domain.errors import RuleError
     from forum.models import PhaseKind
     classroom = make_class(students=0)
     topic = make_class_debate(classroom)

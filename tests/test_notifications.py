@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from forum import notifications, posting
+from forum.domain import notifications, posting
 from forum.extensions import db
 from forum.models import Notification, NotificationKind, TopicWatch, WatchLevel
 
@@ -117,7 +117,7 @@ def test_no_notification_about_a_topic_the_recipient_may_not_see(make_user, make
 def told_in_class(make_user, make_class, make_class_debate, open_phase):
     """A student and an admin who each opened a class debate and were answered by its
     instructor: (classroom, student, admin), with unread notifications for both."""
-    from forum import classes
+    from forum.domain import classes
     from forum.models import Role, Stance
     classroom = make_class()
     student, admin = make_user(), make_user(role=Role.ADMIN)
@@ -135,7 +135,7 @@ def told_in_class(make_user, make_class, make_class_debate, open_phase):
 def test_the_count_sees_class_topics_as_each_reader_does(told_in_class):
     """The count's statement is built once for every member (and once for admins);
     whose classes count is bound per reader."""
-    from forum import classes
+    from forum.domain import classes
     classroom, student, admin = told_in_class
     told = notifications.unread_count(admin)
     assert notifications.unread_count(student) >= 1 and told >= 1  # replies, and the watched topic
@@ -153,7 +153,7 @@ def test_the_header_count_comes_with_the_member_and_is_the_count(client, told_in
     """On a page a member reads, the user loader brings their unread count (no query of
     its own); an admin's, who sees more, is counted for them. Either way the header
     shows what `unread_count` says, and a class left behind stops counting at once."""
-    from forum import classes
+    from forum.domain import classes
     classroom, student, admin = told_in_class
     for reader in (student, admin):
         expected = notifications.unread_count(reader)
@@ -256,6 +256,7 @@ def test_watch_route(client, make_user, make_topic, level, expected):
 
 def test_suspended_member_may_still_watch(client, make_user, make_topic):
     from datetime import timedelta
+
     from forum.models import utcnow
     maya = make_user(suspended_until=utcnow() + timedelta(days=3))
     topic = make_topic()

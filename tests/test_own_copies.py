@@ -11,9 +11,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from forum import caching, classes, classpages, moderation, notifications, posting
+
+from forum.domain import classes, moderation, notifications, posting
 from forum.extensions import db
 from forum.models import FlagReason, NotificationKind, PhaseKind, Role, Stance, User, WordAction, utcnow
+from forum.pages import class_pages
+from forum.web import caching
 
 SECRET = "Words only moderators may read"
 
@@ -246,7 +249,7 @@ def _post(classroom, topic, ada, bo):
 
 
 def _join(classroom, topic, ada, bo):
-    from forum.accounts import create_user
+    from forum.domain.accounts import create_user
     classes.join_class(create_user("carla", "carla@example.org", "correct horse battery"), classroom.join_code)
     return "3 students have not posted yet"
 
@@ -280,11 +283,11 @@ def test_a_side_change_shows_on_the_next_load(client, copies, debate):
 
 def test_the_dashboards_version_moves_when_a_phase_closes_by_the_clock(app, debate, monkeypatch):
     classroom, topic, _, _ = debate
-    version = lambda: classpages.dashboard_version(classroom.instructor, classroom.id, topic.id)  # noqa: E731
+    version = lambda: class_pages.dashboard_version(classroom.instructor, classroom.id, topic.id)  # noqa: E731
     before = version()
     assert version() == before
     later = utcnow() + timedelta(hours=2)  # the opening phase has closed
-    monkeypatch.setattr(classpages, "utcnow", lambda: later)
+    monkeypatch.setattr(class_pages, "utcnow", lambda: later)
     assert version() != before
 
 

@@ -9,12 +9,13 @@ import bleach
 import pytest
 from sqlalchemy import func, select
 
-from forum import caching, classes, grading, markup, moderation, pages, posting
-from forum.accounts import create_user
+from forum.domain import classes, grading, markup, moderation, posting
+from forum.domain.accounts import create_user
 from forum.extensions import db
+from forum.models import ClassDebate, DebatePhase, PhaseKind, Post, Stance, Topic, TopicWatch, utcnow
+from forum.pages import topic_pages
+from forum.web import caching
 from tests.conftest import new_session
-from forum.models import (ClassDebate, DebatePhase, PhaseKind, Post, Stance, Topic, TopicWatch,
-                          utcnow)
 
 WRITERS, REPLIES_EACH, TABS = 20, 5, 8
 
@@ -180,7 +181,7 @@ def test_a_class_debates_etag_changes_when_a_phase_opens_or_closes_by_the_clock(
     before = client.get(url).headers["ETag"]
     assert client.get(url, headers={"If-None-Match": before}).status_code == 304
     later = utcnow() + timedelta(hours=2)  # the opening phase has closed
-    for module in (pages, caching):
+    for module in (topic_pages, caching):
         monkeypatch.setattr(module, "utcnow", lambda: later)
     db.session.expire_all()  # a new request's session: the topic is loaded again, at this time
     assert client.get(url, headers={"If-None-Match": before}).status_code == 200
@@ -282,7 +283,7 @@ def test_private_class_pages_are_never_served_from_a_cache_to_an_outsider(
     updates never turns into a 304 or a page for a guest, an outsider or a site
     moderator: they get the same 404 as for a topic that does not exist, and the
     student's copies are marked private (no shared cache keeps them)."""
-    from forum import classes
+    from forum.domain import classes
     from forum.models import PhaseKind, Role, Stance, User
     classroom = make_class(students=1)
     topic = make_class_debate(classroom, title="Private motion")
@@ -319,7 +320,7 @@ def test_private_class_pages_are_never_served_from_a_cache_to_an_outsider(
 
 def test_no_get_renders_markdown_on_moderation_and_class_pages(client, make_user, make_post, make_class,
                                                                make_class_debate, open_phase, monkeypatch):
-    from forum import classes, moderation
+    from forum.domain import classes, moderation
     from forum.models import FlagReason, PhaseKind, Role, Stance
     classroom = make_class()
     student = make_user()
@@ -445,12 +446,13 @@ def test_a_request_that_wrote_without_committing_is_rolled_back(app, thread, tra
 def test_the_versions_of_shared_copies_read_the_activity_index(app, make_topic, make_class, version):
     """The newest activity is one row from the end of ix_topics_activity, not a read of
     every topic, once the database knows what topics it holds (0012 analyses them)."""
-    from forum import caching, modpages
+    from forum.pages import mod_pages
+    from forum.web import caching
     for _ in range(20):
         make_topic()
     make_class()
     statement = {"public": lambda: caching._public_version_statement(),
-                 "queue": lambda: modpages._queue_version_statement()}[version]()
+                 "queue": lambda: mod_pages._queue_version_statement()}[version]()
     sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
     with db.engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE topics")
@@ -467,7 +469,7 @@ def test_a_topic_page_s_topic_can_be_refreshed_after_it_expires(app, make_user, 
     time) is not a loader option stored on the topic: a refresh after a commit, as
     the next request in the same session would make, needs none of them."""
     topic_id, member = make_topic(title="Who owns a style?").id, make_user()
-    topic = pages.fetch_topic(member, topic_id)
+    topic = topic_pages.fetch_topic(member, topic_id)
     assert topic.schedule_passed == 0 and topic.viewer_watch is None
     db.session.commit()  # expires the topic
     db.session.refresh(topic)

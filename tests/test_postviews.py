@@ -1,4 +1,4 @@
-"""Posts as light rows (forum/postviews.py) and the public post counter.
+"""Posts as light rows (forum/pages/post_presenter.py) and the public post counter.
 
 The thread pages no longer ask `url_for` and the permission predicates per post
 in the template; these tests hold the page builder's answers to theirs.
@@ -8,20 +8,21 @@ from flask import url_for
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
-from forum import anonymity, moderation, pages, permissions, posting, postviews
+from forum.domain import anonymity, moderation, permissions, posting
 from forum.extensions import db
 from forum.models import Post, PostStatus, Role, Stance, Topic, User, utcnow
-from forum.postviews import SENTINEL
+from forum.pages import post_presenter, topic_pages
+from forum.pages.post_presenter import SENTINEL
 
 
 def test_url_pattern_gives_what_url_for_gives(app):
     with app.test_request_context():
         for endpoint, arg, value in [("posts.show", "post_id", 7), ("posts.reply", "post_id", 123456),
                                      ("mod.post", "post_id", 1), ("users.show", "username", "maya_b-2")]:
-            assert postviews.url_pattern(endpoint, **{arg: SENTINEL})(value) == url_for(endpoint, **{arg: value})
+            assert post_presenter.url_pattern(endpoint, **{arg: SENTINEL})(value) == url_for(endpoint, **{arg: value})
         for username in ("maya_b-2", "Zoë"):  # quoted as url_for quotes it
-            assert postviews.profile_url_pattern()(username) == url_for("users.show", username=username)
-        login = postviews.url_pattern("auth.login", next=url_for("posts.reply", post_id=SENTINEL))
+            assert post_presenter.profile_url_pattern()(username) == url_for("users.show", username=username)
+        login = post_presenter.url_pattern("auth.login", next=url_for("posts.reply", post_id=SENTINEL))
         assert login(42) == url_for("auth.login", next=url_for("posts.reply", post_id=42))
 
 
@@ -45,7 +46,7 @@ def test_presenter_allows_what_the_predicates_allow(app, thread, make_user, who)
     topic, root, reply, author = thread
     user = _viewers(make_user, author)[who]
     with app.test_request_context():
-        page = pages.topic_page(user, topic.id)
+        page = topic_pages.topic_page(user, topic.id)
         [shown] = page.roots
         for view, post in [(shown, root), (shown.children[0], reply)]:
             assert bool(view.edit_url) == permissions.can_edit_post(user, post)
@@ -67,7 +68,7 @@ def test_presenter_allows_what_the_predicates_allow_in_a_class_debate(
         app, make_user, make_class, make_class_debate, open_phase, who):
     """In a class, who moderates is decided once for the page (its instructors and
     admins): each post's Edit link must still be what `can_edit_post` says."""
-    from forum import classes
+    from forum.domain import classes
     classroom = make_class()
     author, classmate = make_user(), make_user()
     for student in (author, classmate):
@@ -80,7 +81,7 @@ def test_presenter_allows_what_the_predicates_allow_in_a_class_debate(
     user = {"instructor": classroom.instructor, "author": author, "classmate": classmate,
             "admin": make_user(role=Role.ADMIN)}[who]
     with app.test_request_context():
-        [shown] = pages.topic_page(user, topic.id).roots
+        [shown] = topic_pages.topic_page(user, topic.id).roots
         assert bool(shown.edit_url) == permissions.can_edit_post(user, root) == (who != "classmate")
         assert bool(shown.mod_url) == permissions.can_moderate(user, topic) == (who in ("instructor", "admin"))
 
@@ -89,7 +90,7 @@ def test_deleted_post_offers_no_reply_edit_or_delete(app, thread):
     posting.delete_post(root, author)
     db.session.commit()
     with app.test_request_context():
-        [shown] = pages.topic_page(author, topic.id).roots
+        [shown] = topic_pages.topic_page(author, topic.id).roots
     assert shown.is_deleted and not shown.is_plain
     assert shown.reply_url is None and shown.edit_url is None and shown.delete_url is None
 
@@ -109,7 +110,7 @@ def test_topic_page_loads_replies_only_down_to_the_depth_limit(client, app, make
 
 
 def test_live_updates_show_pseudonyms_in_an_anonymous_debate(client, make_class, make_class_debate, open_phase):
-    from forum import classes
+    from forum.domain import classes
     from forum.models import PhaseKind
     classroom = make_class(students=2)
     topic = make_class_debate(classroom, anonymous=True)

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from forum import anonymity, moderation, notifications, posting, reactions
+from forum.domain import anonymity, moderation, notifications, posting, reactions
 from forum.extensions import db
 from forum.models import FlagReason, NotificationKind, PhaseKind, Stance
 

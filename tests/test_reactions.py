@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from forum import debates, reactions
-from forum.errors import RuleError
+from forum.domain import debates, reactions
+from forum.domain.errors import RuleError
 from forum.extensions import db
 from forum.models import Delta, Post, SourceRequest, Stance, User, Vote
 

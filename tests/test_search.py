@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from forum import posting, search
-from forum.errors import RuleError
+from forum.domain import posting, search
+from forum.domain.errors import RuleError
 from forum.extensions import db
 from forum.models import Stance, TopicKind
 

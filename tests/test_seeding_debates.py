@@ -1,9 +1,10 @@
 """The demo seed stores the debates' sources, votes, ∆ and polls, once."""
 from sqlalchemy import func, select
 
-from forum import debates, seeding
+from forum.domain import debates
 from forum.extensions import db
 from forum.models import Delta, Post, Source, StancePoll, Topic, Vote
+from forum.seed import demo as seeding
 
 
 def _count(model) -> int:

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from forum import accounts, sessions
-from forum.errors import RuleError
+from forum.domain import accounts, sessions
+from forum.domain.errors import RuleError
 from forum.extensions import db
 from forum.models import UserSession, utcnow
 from tests.conftest import PASSWORD

@@ -2,8 +2,8 @@
 import pytest
 from werkzeug.security import check_password_hash
 
-from forum import posting, profiles
-from forum.errors import RuleError
+from forum.domain import posting, profiles
+from forum.domain.errors import RuleError
 from forum.extensions import db
 from forum.models import NotificationOptOut, Stance, TopicKind, User
 from tests.conftest import PASSWORD
@@ -104,7 +104,7 @@ def test_profile_shows_debates_with_stances(client, make_user, make_topic, make_
 
 
 def test_profile_hides_private_activity(client, make_class, make_class_debate, open_phase):
-    from forum import classes
+    from forum.domain import classes
     from forum.models import PhaseKind
     classroom = make_class(students=1)
     [maya] = [db.session.get(User, i) for i in classes.student_ids(classroom.id)]

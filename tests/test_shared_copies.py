@@ -11,9 +11,10 @@ import pytest
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
-from forum import anonymity, caching, classes, moderation, posting
+from forum.domain import anonymity, classes, moderation, posting
 from forum.extensions import db
 from forum.models import Post, Role, Stance, User, utcnow
+from forum.web import caching
 
 
 @pytest.fixture
@@ -292,7 +293,7 @@ def test_who_may_share_a_tree_in_a_class(app, scene, make_user, make_post, make_
         # Other pseudonyms (someone joined, a name moved on): another tree.
         assert (caching.thread_key(student, private, "old", 1, {7: anonymity.Shown("Amber Heron")})
                 != caching.thread_key(student, private, "old", 1, {7: anonymity.Shown("Azure Heron")}))
-        # A phase opened or closed since (classpages.schedule_passed): another tree.
+        # A phase opened or closed since (class_pages.schedule_passed): another tree.
         before = caching.thread_key(student, private, "old", 1)
         private.schedule_passed = 3
         assert caching.thread_key(student, private, "old", 1) != before

@@ -4,11 +4,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from forum import classes, grading, posting
+from forum.domain import classes, grading, posting
 from forum.extensions import db
+from forum.models import (ClassMembership, Classroom, DebatePhase, Grade, ModAction, PhaseExtension,
+                          PhaseKind, Post, Role, Stance, Topic, User, utcnow)
 from tests.conftest import students_of
-from forum.models import (ClassMembership, ModAction, Classroom, DebatePhase, Grade, PhaseExtension, PhaseKind, Post,
-                          Role, Stance, Topic, User, utcnow)
 
 
 def url(topic, tail=""):
@@ -367,8 +367,8 @@ def test_suspended_student_cannot_post_or_choose(client, sided_debate, open_phas
 
 
 def test_dashboard_counts_deltas_votes_and_the_opinion_shift(client, make_class, make_class_debate, make_user):
-    from forum import classes as class_rules
-    from forum import reactions
+    from forum.domain import classes as class_rules
+    from forum.domain import reactions
     from forum.models import StancePoll
     classroom = make_class(students=0)
     topic = make_class_debate(classroom)
@@ -423,7 +423,7 @@ def test_instructor_announces_to_the_class_only(client, make_class, make_user, m
 
 def test_students_cannot_announce(client, make_class):
     classroom = make_class(students=1)
-    student = next(m.user for m in __import__("forum.anonymity", fromlist=["roster_of"]).roster_of(classroom.id)
+    student = next(m.user for m in __import__("forum.domain.anonymity", fromlist=["roster_of"]).roster_of(classroom.id)
                    if m.role == "student")
     assert client.login(student).post(f"/classes/{classroom.id}/announcements",
                                       data={"title": "Hi", "body": "x"}).status_code == 403

@@ -4,9 +4,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from forum import debate_pages, debates, reactions
+from forum.domain import debates, reactions
 from forum.extensions import db
 from forum.models import Delta, Post, Role, Source, SourceRequest, Stance, StancePoll, Topic, Vote, utcnow
+from forum.pages import debate_pages
 
 REASON = "I thought voluntary testing was harmless; this showed me who can afford to volunteer."
 

@@ -15,7 +15,7 @@ def test_profile_lists_posts(client, make_user, make_post):
 
 
 def test_profile_hides_deleted_posts(client, make_user, make_post):
-    from forum import posting
+    from forum.domain import posting
     author = make_user("writer")
     post = make_post(author=author, body="Withdrawn words")
     posting.delete_post(post, author)

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from forum import moderation
+from forum.domain import moderation
 from forum.extensions import db
-from forum.models import (Appeal, Flag, FlagReason, MemberMessage, ModAction, Mute, Post, PostStatus,
-                          Role, Topic, User, WatchedWord, WordAction, utcnow)
+from forum.models import (Appeal, Flag, FlagReason, MemberMessage, ModAction, Mute, Post, PostStatus, Role,
+                          Topic, User, WatchedWord, WordAction, utcnow)
 
 SECRET = "Secret words only moderators may read"
 
@@ -532,7 +532,7 @@ def test_slow_mode_refusal_says_when(client, scene):
 
 def test_site_moderators_do_not_see_private_class_flags(client, make_user, make_class, make_class_debate, make_post):
     """A flag inside a private class reaches its instructor's scope, never a site moderator's queue or log."""
-    from forum import classes as class_rules
+    from forum.domain import classes as class_rules
     from forum.models import Role
     classroom = make_class(students=0)
     topic = make_class_debate(classroom, title="Secret motion")
@@ -553,7 +553,7 @@ def test_site_moderators_do_not_see_private_class_flags(client, make_user, make_
 
 
 def test_instructors_act_on_flags_in_their_own_class(client, make_user, make_class, make_class_debate, make_post):
-    from forum import classes as class_rules
+    from forum.domain import classes as class_rules
     from forum.models import Flag, ModAction
     classroom = make_class(students=0)
     topic = make_class_debate(classroom, title="Our class motion")

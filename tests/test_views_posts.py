@@ -44,6 +44,7 @@ def test_edit_with_empty_body_is_refused_and_changes_nothing(client, make_user, 
 @pytest.mark.parametrize("who", ["guest", "other member", "suspended author"])
 def test_editing_refusals(client, make_user, make_post, who):
     from datetime import timedelta
+
     from forum.models import utcnow
     author = make_user()
     post = make_post(author=author, body="Original")
@@ -97,8 +98,8 @@ def test_delete_another_members_post_is_403(client, make_user, make_post):
 
 
 def test_reply_to_post_of_another_topic_is_refused(app, make_post, make_user):
-    from forum import posting
-    from forum.errors import RuleError
+    from forum.domain import posting
+    from forum.domain.errors import RuleError
     other = make_post()
     topic = make_post().topic
     with pytest.raises(RuleError, match="same topic"):

@@ -99,6 +99,7 @@ def test_guest_reply_post_keeps_the_text_and_asks_to_sign_in(client, make_topic)
 
 def test_suspended_member_cannot_reply(client, make_user, make_topic):
     from datetime import timedelta
+
     from forum.models import utcnow
     topic = make_topic()
     client.login(make_user(suspended_until=utcnow() + timedelta(days=1), suspension_reason="Spam"))

@@ -1,15 +1,15 @@
 """The tables. Each area keeps its models in its own module; import them here."""
 from .articles import Article, Passage
 from .base import UTCDateTime, utcnow
-from .follow import FollowSettings, Notification, NotificationKind, NotificationOptOut, TopicWatch, WatchLevel
+from .classes import (ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom, DebatePhase, Grade,
+                      PhaseExtension, PhaseKind, RubricCriterion, SideMode)
 from .debates import Delta, PollPhase, Source, SourceRequest, StancePoll, Vote
-from .topics import Post, PostStatus, Revision, Stance, Topic, TopicKind
-from .users import Role, User, UserSession
-from .classes import (ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom,
-                      DebatePhase, Grade, PhaseExtension, PhaseKind, RubricCriterion, SideMode)
+from .follow import FollowSettings, Notification, NotificationKind, NotificationOptOut, TopicWatch, WatchLevel
 # Moderation
 from .moderation import (Appeal, AppealStatus, AuditLogIsAppendOnly, Flag, FlagReason, FlagStatus,
                          MemberMessage, ModAction, Mute, WatchedWord, WordAction)
+from .topics import Post, PostStatus, Revision, Stance, Topic, TopicKind
+from .users import Role, User, UserSession
 
 __all__ = [
     "Delta", "PollPhase", "Source", "SourceRequest", "StancePoll", "Vote",

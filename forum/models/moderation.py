@@ -5,8 +5,8 @@ Post.status (PostStatus: visible, hidden, removed, held) lives on the Post, in t
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import (CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, and_, cast, event, exists,
-                        func, select, text)
+from sqlalchemy import (CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, and_, cast, event,
+                        exists, func, select, text)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db

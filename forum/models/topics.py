@@ -65,7 +65,7 @@ class Topic(db.Model):
     # Moderation: one post per member per this many seconds (0: off).
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    # Filled in by the topic page's single query (pages.fetch_topic), else None.
+    # Filled in by the topic page's single query (topic_pages.fetch_topic), else None.
     last_post_id: Mapped[int | None] = query_expression()
     # Also filled in by that query, as plain attributes: they are read with bound
     # values (the reader, the time), which a refresh of the topic after its
@@ -90,7 +90,7 @@ class Topic(db.Model):
 
 class ModerationState:
     """What a post's moderation status means; shared by `Post` and the light
-    `postviews.PostView`, which both have a `status`."""
+    `post_presenter.PostView`, which both have a `status`."""
 
     __slots__ = ()
     status: str

@@ -1,62 +1,7 @@
-"""One blueprint per area."""
-from urllib.parse import urlsplit
+"""One blueprint per area; views are thin: they parse the request, call a domain
+verb or a page builder, and answer."""
+from . import (articles, auth, classes, debates, feeds, home, live, mod, notifications, posts, search,
+               settings, topics, users)
 
-from flask import render_template, request, url_for
-
-from .. import markup
-from ..errors import RuleError
-from ..extensions import db
-
-
-def safe_next(target: str | None, default: str | None = None) -> str:
-    """`target` if it is a path on this site, else `default` (or the home page)."""
-    if target:
-        parts = urlsplit(target)
-        if (not parts.scheme and not parts.netloc and target.startswith("/")
-                and not target.startswith("//") and "\\" not in target
-                and target.isprintable()):  # no CR/LF or other control characters for a header
-            return target
-    return default or url_for("home.index")
-
-
-def page_arg() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 100_000))
-    except ValueError:
-        return 1
-
-
-def previewing() -> bool:
-    """The form's "Preview" button was pressed: show the rendered text, store nothing."""
-    return "preview" in request.form
-
-
-def attempt(form, action, field=None):
-    """Submit `form` through the domain function `action` and commit once.
-
-    Returns what `action` returned, or None when the form was not submitted,
-    only previewed, or refused; a RuleError's sentence goes on `field` (the
-    body by default) and the transaction is rolled back, so nothing is stored.
-    """
-    if not form.validate_on_submit() or previewing():
-        return None
-    try:
-        result = action()
-    except RuleError as error:
-        db.session.rollback()
-        (field if field is not None else form.body).errors.append(str(error))
-        return None
-    db.session.commit()
-    return result
-
-
-def render_form(template: str, form, **context):
-    """A form page: 400 when it carries errors, with a preview when one was asked for."""
-    preview_html = None
-    if previewing() and getattr(form, "body", None) is not None:
-        try:
-            preview_html = markup.render(form.body.data or "")
-        except RuleError as error:
-            form.body.errors.append(str(error))
-    status = 400 if form.errors else 200
-    return render_template(template, form=form, preview_html=preview_html, **context), status
+BLUEPRINTS = (home.bp, auth.bp, articles.bp, topics.bp, posts.bp, users.bp, debates.bp, classes.bp, mod.bp,
+              mod.safety, search.bp, notifications.bp, settings.bp, feeds.bp, live.bp)

@@ -2,19 +2,20 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import articles, pages
+from ..domain import articles
+from ..domain.permissions import can_manage_articles, require
 from ..extensions import db
-from ..forms import ArticleForm
+from ..forms.posts import ArticleForm
 from ..models import Article
-from ..permissions import can_manage_articles, require
-from . import attempt
+from ..pages import topic_pages
+from ..web.form_actions import attempt
 
 bp = Blueprint("articles", __name__, url_prefix="/a")
 
 
 @bp.get("/<slug>")
 def show(slug):
-    page = pages.article_page(current_user, slug, request.args.get("passage"))
+    page = topic_pages.article_page(current_user, slug, request.args.get("passage"))
     return render_template("articles/show.html", page=page)
 
 

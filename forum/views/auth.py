@@ -1,11 +1,13 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts, limits, sessions
-from ..errors import RuleError
+from ..domain import accounts, sessions
+from ..domain.errors import RuleError
 from ..extensions import db
-from ..forms import EmptyForm, LoginForm, RegisterForm
-from . import safe_next
+from ..forms import EmptyForm
+from ..forms.accounts import LoginForm, RegisterForm
+from ..web import limits
+from ..web.navigation import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -3,15 +3,17 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import caching, classes, classexports, classpages, grading, moderation, visibility
-from ..classforms import (AnnouncementForm, ClassDebateForm, ClassForm, CriterionForm, ExtensionForm, InstructorForm,
-                          JoinForm, SelectChoice, grade_form, phases_form)
-from ..errors import RuleError
+from ..domain import classes, grading, moderation, visibility
+from ..domain.errors import RuleError
+from ..domain.permissions import can_create_class, can_moderate_class_topic, can_write, require
 from ..extensions import db
 from ..forms import EmptyForm
+from ..forms.classes import (AnnouncementForm, ClassDebateForm, ClassForm, CriterionForm, ExtensionForm,
+                             InstructorForm, JoinForm, SelectChoice, grade_form, phases_form)
 from ..models import Article, Classroom, RubricCriterion, Topic, TopicKind, User
-from ..permissions import can_create_class, can_moderate_class_topic, can_write, require
-from . import attempt, render_form
+from ..pages import class_exports, class_pages
+from ..web import caching
+from ..web.form_actions import attempt, render_form
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
 DEBATE = "/<int:class_id>/debates/<int:topic_id>"
@@ -23,18 +25,18 @@ def _teacher_class(class_id: int) -> Classroom:
     return classroom
 
 
-def _access(class_id: int, topic_id: int, *, teacher_only: bool = True) -> classpages.DebateAccess:
+def _access(class_id: int, topic_id: int, *, teacher_only: bool = True) -> class_pages.DebateAccess:
     """The class debate at this URL as the reader may reach it (one query): 404 when it
     is not this class's, as for outsiders; 403 for students at an instructor's page."""
-    return classpages.debate_access(current_user, topic_id, teacher_only=teacher_only, class_id=class_id)
+    return class_pages.debate_access(current_user, topic_id, teacher_only=teacher_only, class_id=class_id)
 
 
-def _debate(class_id: int, topic_id: int, *, teacher_only: bool = True) -> classpages.DebateContext:
+def _debate(class_id: int, topic_id: int, *, teacher_only: bool = True) -> class_pages.DebateContext:
     """The same with the class's roster and the page's pseudonyms."""
-    return classpages.context_of(current_user, _access(class_id, topic_id, teacher_only=teacher_only))
+    return class_pages.context_of(current_user, _access(class_id, topic_id, teacher_only=teacher_only))
 
 
-def _teacher_debate(class_id: int, topic_id: int) -> classpages.DebateContext:
+def _teacher_debate(class_id: int, topic_id: int) -> class_pages.DebateContext:
     context = _debate(class_id, topic_id)
     require(can_write(current_user))
     return context
@@ -69,7 +71,7 @@ def index():
             time_zone=form.time_zone.data), field=form.name)
         if classroom:
             return redirect(url_for("classes.show", class_id=classroom.id))
-    return render_form("classes/index.html", form, items=classpages.classes_index(current_user),
+    return render_form("classes/index.html", form, items=class_pages.classes_index(current_user),
                        join_form=JoinForm(formdata=None))
 
 
@@ -93,7 +95,7 @@ def show(class_id):
 
 def _class_page(class_id: int, status: int = 200, *, instructor_form=None, announcement_form=None):
     """The class page, with a refused form's input and errors where there is one."""
-    page = classpages.class_page(current_user, class_id)
+    page = class_pages.class_page(current_user, class_id)
     return render_template(
         "classes/show.html", page=page,
         instructor_form=InstructorForm(formdata=None) if instructor_form is None else instructor_form,
@@ -215,7 +217,7 @@ def choose_side(class_id, topic_id):
 @login_required
 def phases(class_id, topic_id):
     context = _teacher_debate(class_id, topic_id)
-    page = classpages.phases_page(current_user, topic_id)
+    page = class_pages.phases_page(current_user, topic_id)
     zone = context.classroom.time_zone
     form = phases_form(page.phases, lambda moment: classes.in_zone(moment, zone).replace(tzinfo=None))
     entries = {kind: (form[f"{kind}_opens"].data, form[f"{kind}_closes"].data, form[f"{kind}_words"].data)
@@ -237,7 +239,7 @@ def _extension_form(context, formdata=None) -> ExtensionForm:
 @login_required
 def extend(class_id, topic_id):
     context = _teacher_debate(class_id, topic_id)
-    page = classpages.phases_page(current_user, topic_id)
+    page = class_pages.phases_page(current_user, topic_id)
     form = _extension_form(context, formdata=True)
     zone = context.classroom.time_zone
 
@@ -272,13 +274,13 @@ def lock(class_id, topic_id):
 @bp.get(DEBATE + "/dashboard")
 @login_required
 def dashboard(class_id, topic_id):
-    version = classpages.dashboard_version(current_user, class_id, topic_id)  # which checks who asks
+    version = class_pages.dashboard_version(current_user, class_id, topic_id)  # which checks who asks
 
     def load():
         access = _access(class_id, topic_id)
         return {"topic": access.topic,
-                "page": classpages.dashboard(current_user, topic_id, request.args.get("sort", "name"),
-                                             context=classpages.context_of(current_user, access))}
+                "page": class_pages.dashboard(current_user, topic_id, request.args.get("sort", "name"),
+                                             context=class_pages.context_of(current_user, access))}
     return caching.own_page(version, "classes/dashboard.html", load)
 
 
@@ -287,7 +289,7 @@ def dashboard(class_id, topic_id):
 def grades(class_id, topic_id):
     _debate(class_id, topic_id)
     return render_form("classes/grades.html", CriterionForm(formdata=None),
-                       page=classpages.grades_overview(current_user, topic_id))
+                       page=class_pages.grades_overview(current_user, topic_id))
 
 
 @bp.post(DEBATE + "/rubric")
@@ -299,7 +301,7 @@ def add_criterion(class_id, topic_id):
                                                    description=form.description.data,
                                                    max_points=form.max_points.data), field=form.name):
         return redirect(url_for("classes.grades", class_id=class_id, topic_id=topic_id))
-    return render_form("classes/grades.html", form, page=classpages.grades_overview(current_user, topic_id))
+    return render_form("classes/grades.html", form, page=class_pages.grades_overview(current_user, topic_id))
 
 
 @bp.post(DEBATE + "/rubric/<int:criterion_id>/delete")
@@ -325,7 +327,7 @@ def release(class_id, topic_id):
 @login_required
 def grade(class_id, topic_id, student_id):
     _debate(class_id, topic_id)
-    page = classpages.grading_page(current_user, topic_id, student_id)
+    page = class_pages.grading_page(current_user, topic_id, student_id)
     form = grade_form(page.rubric, page.grades)
     marks = {c.id: (form[f"points_{c.id}"].data, form[f"comment_{c.id}"].data) for c in page.rubric}
     first = form[f"points_{page.rubric[0].id}"] if page.rubric else None
@@ -346,22 +348,22 @@ def _download(text: str, filename: str, mimetype: str) -> Response:
 @login_required
 def grades_csv(class_id, topic_id):
     _debate(class_id, topic_id)
-    overview = classpages.grades_overview(current_user, topic_id)
-    return _download(classexports.grades_csv(overview), f"grades-debate-{topic_id}.csv", "text/csv")
+    overview = class_pages.grades_overview(current_user, topic_id)
+    return _download(class_exports.grades_csv(overview), f"grades-debate-{topic_id}.csv", "text/csv")
 
 
 @bp.get(DEBATE + "/participation.csv")
 @login_required
 def participation_csv(class_id, topic_id):
-    page = classpages.dashboard(current_user, topic_id, context=_debate(class_id, topic_id))
-    return _download(classexports.participation_csv(page), f"participation-debate-{topic_id}.csv", "text/csv")
+    page = class_pages.dashboard(current_user, topic_id, context=_debate(class_id, topic_id))
+    return _download(class_exports.participation_csv(page), f"participation-debate-{topic_id}.csv", "text/csv")
 
 
 @bp.get(DEBATE + "/transcript.md")
 @login_required
 def transcript(class_id, topic_id):
     context = _debate(class_id, topic_id, teacher_only=False)
-    text = classexports.transcript(context, classpages.transcript_posts(topic_id), current_user)
+    text = class_exports.transcript(context, class_pages.transcript_posts(topic_id), current_user)
     return _download(text, f"transcript-debate-{topic_id}.md", "text/markdown")
 
 

@@ -3,14 +3,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from .. import anonymity, debate_pages, debates, pages, reactions, visibility
-from ..errors import RuleError
+from ..domain import anonymity, debates, reactions, visibility
+from ..domain.errors import RuleError
+from ..domain.permissions import (can_add_source, can_answer_poll, can_close_debate, can_react,
+                                  can_start_debate, require)
 from ..extensions import db
-from ..forms import DebateForm, DeltaForm, EmptyForm, PollForm, SourceForm
+from ..forms import EmptyForm
+from ..forms.posts import DebateForm, DeltaForm, PollForm, SourceForm
 from ..models import Post, Topic
-from ..permissions import (can_add_source, can_answer_poll, can_close_debate, can_react, can_start_debate,
-                           require)
-from . import attempt, render_form, safe_next
+from ..pages import debate_pages, topic_pages
+from ..web.form_actions import attempt, render_form
+from ..web.navigation import safe_next
 from .topics import article_and_passage
 
 bp = Blueprint("debates", __name__)
@@ -89,7 +92,7 @@ def poll(topic_id, phase):
 def poll_page(topic_id):
     """The stance polls and their results on a page of their own (class debates
     link here from their thread view)."""
-    topic = pages.load_topic(current_user, topic_id)
+    topic = topic_pages.load_topic(current_user, topic_id)
     if not topic.is_debate:
         abort(404)
     return render_template("debates/poll.html", topic=topic, results=debates.poll_results(topic),

@@ -1,6 +1,6 @@
 from flask import Blueprint, Response, current_app
 
-from .. import feeds
+from ..pages import feeds
 
 bp = Blueprint("feeds", __name__)
 

@@ -2,15 +2,16 @@ from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
-from .. import caching, pages
 from ..extensions import db
+from ..pages import topic_pages
+from ..web import caching
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index():
-    return caching.guest_copy(lambda: render_template("home/index.html", page=pages.home_page(current_user)))
+    return caching.guest_copy(lambda: render_template("home/index.html", page=topic_pages.home_page(current_user)))
 
 
 @bp.get("/healthz")

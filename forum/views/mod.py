@@ -4,20 +4,22 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import anonymity, caching, limits, moderation, modpages, visibility
-from ..accounts import find_user
-from ..csvexport import csv_response
-from ..errors import RuleError
+from ..domain import anonymity, moderation, visibility
+from ..domain.accounts import find_user
+from ..domain.errors import RuleError
+from ..domain.permissions import (can_appeal_post, can_flag_post, can_manage_watched_words, can_moderate,
+                                  can_mute, can_suspend_members, require)
 from ..extensions import db
 from ..forms import EmptyForm
-from ..modforms import (AppealForm, FlagForm, ModEditForm, ReasonForm, SlowModeForm, SuspendForm,
-                        WarnForm, WatchedWordForm)
+from ..forms.moderation import (AppealForm, FlagForm, ModEditForm, ReasonForm, SlowModeForm, SuspendForm,
+                                WarnForm, WatchedWordForm)
 from ..models import Appeal, MemberMessage, Post, Topic, User, WatchedWord
 from ..models.moderation import FLAG_REASON_LABELS
-from ..permissions import (can_appeal_post, can_flag_post, can_manage_watched_words, can_moderate,
-                           can_suspend_members,
-                           can_mute, require)
-from . import attempt, page_arg, render_form, safe_next
+from ..pages import mod_pages
+from ..pages.csv_export import csv_response
+from ..web import caching, limits
+from ..web.form_actions import attempt, render_form
+from ..web.navigation import page_arg, safe_next
 
 bp = Blueprint("mod", __name__, url_prefix="/mod")
 safety = Blueprint("safety", __name__)
@@ -33,24 +35,24 @@ def _moderators_only():
 
 @bp.get("")
 def queue():
-    reason, status = modpages.queue_filters(request.args.get("reason", ""), request.args.get("status", "open"))
-    return caching.own_page(modpages.queue_version(), "mod/queue.html", lambda: {
-        "page": modpages.queue_page(current_user, reason=reason, status=status, page=page_arg(),
+    reason, status = mod_pages.queue_filters(request.args.get("reason", ""), request.args.get("status", "open"))
+    return caching.own_page(mod_pages.queue_version(), "mod/queue.html", lambda: {
+        "page": mod_pages.queue_page(current_user, reason=reason, status=status, page=page_arg(),
                                     per_page=current_app.config["MOD_QUEUE_PER_PAGE"]),
         "form": ReasonForm(), "reason": reason, "status": status, "reasons": FLAG_REASON_LABELS})
 
 
-def _log_filters() -> modpages.LogFilters:
+def _log_filters() -> mod_pages.LogFilters:
     args = request.args
     action = args.get("action", "")
-    return modpages.LogFilters(moderator=args.get("moderator", "").strip()[:30],
+    return mod_pages.LogFilters(moderator=args.get("moderator", "").strip()[:30],
                                action=action if action in moderation.ACTIONS else "",
                                member=args.get("member", "").strip()[:30])
 
 
 @bp.get("/log")
 def log():
-    page = modpages.log_page(current_user, _log_filters(), page=page_arg(),
+    page = mod_pages.log_page(current_user, _log_filters(), page=page_arg(),
                              per_page=current_app.config["MOD_LOG_PER_PAGE"])
     return render_template("mod/log.html", page=page, actions=moderation.ACTIONS)
 
@@ -59,7 +61,7 @@ def log():
 def log_csv():
     rows = ([e.created_at.isoformat(timespec="seconds"), e.actor.username if e.actor else "(automatic)",
              e.action, e.user.username if e.user else "", e.post_id or "", e.topic_id or "",
-             e.topic.title if e.topic else "", e.reason] for e in modpages.log_rows(current_user, _log_filters()))
+             e.topic.title if e.topic else "", e.reason] for e in mod_pages.log_rows(current_user, _log_filters()))
     return csv_response("moderation-log.csv", ["time (UTC)", "moderator", "action", "member", "post",
                                                 "topic", "topic title", "reason"], rows)
 
@@ -76,7 +78,7 @@ def _post_page(post: Post, status: int = 200, **forms):
     forms.setdefault("form", ReasonForm(formdata=None))
     forms.setdefault("suspend_form", SuspendForm(formdata=None))
     forms.setdefault("warn_form", WarnForm(formdata=None))
-    return render_template("mod/post.html", item=modpages.queue_item(post), **forms), status
+    return render_template("mod/post.html", item=mod_pages.queue_item(post), **forms), status
 
 
 def _act(form, action, back: str, refused_page):

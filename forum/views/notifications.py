@@ -1,12 +1,12 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import notifications, visibility
-from ..errors import RuleError
+from ..domain import notifications, visibility
+from ..domain.errors import RuleError
+from ..domain.permissions import can_watch_topic, require
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Topic, WatchLevel
-from ..permissions import can_watch_topic, require
 
 bp = Blueprint("notifications", __name__)
 

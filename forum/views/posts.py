@@ -1,13 +1,16 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import anonymity, caching, debate_pages, debates, limits, moderation, pages, posting, visibility
-from ..errors import RuleError
+from ..domain import anonymity, debates, moderation, posting, visibility
+from ..domain.errors import RuleError
+from ..domain.permissions import can_delete_post, can_edit_post, can_reply, require
 from ..extensions import db
-from ..forms import DeltaForm, EditPostForm, EmptyForm, ReplyForm
+from ..forms import EmptyForm
+from ..forms.posts import DeltaForm, EditPostForm, ReplyForm
 from ..models import Post
-from ..permissions import can_delete_post, can_edit_post, can_reply, require
-from . import attempt, render_form
+from ..pages import debate_pages, topic_pages
+from ..web import caching, limits
+from ..web.form_actions import attempt, render_form
 
 bp = Blueprint("posts", __name__, url_prefix="/p")
 
@@ -23,7 +26,7 @@ def show(post_id):
         return render_form("debates/argument.html", ReplyForm(formdata=None), page=page,
                            delta_form=DeltaForm(formdata=None))
     return render_form("posts/show.html", ReplyForm(formdata=None),
-                       page=pages.post_page(current_user, post_id, post=post))
+                       page=topic_pages.post_page(current_user, post_id, post=post))
 
 
 @bp.route("/<int:post_id>/reply", methods=["GET", "POST"])

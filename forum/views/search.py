@@ -2,12 +2,13 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import caching, search
-from ..errors import RuleError
+from ..domain import search
+from ..domain.errors import RuleError
 from ..extensions import db
 from ..models import Article
-from ..pages import Pagination
-from . import page_arg
+from ..pages.topic_pages import Pagination
+from ..web import caching
+from ..web.navigation import page_arg
 
 bp = Blueprint("search", __name__)
 

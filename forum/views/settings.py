@@ -1,13 +1,13 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from .. import notifications, profiles, sessions
-from ..forms import EmptyForm
-from ..settings_forms import NotificationSettingsForm, PasswordForm, ProfileForm, kind_fields
-from ..permissions import can_write, require
-from ..errors import RuleError
+from ..domain import notifications, profiles, sessions
+from ..domain.errors import RuleError
+from ..domain.permissions import can_write, require
 from ..extensions import db
-from . import attempt
+from ..forms import EmptyForm
+from ..forms.settings import NotificationSettingsForm, PasswordForm, ProfileForm, kind_fields
+from ..web.form_actions import attempt
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 

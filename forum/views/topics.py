@@ -3,12 +3,15 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
-from .. import caching, debate_pages, debates, limits, moderation, pages, posting, visibility
+from ..domain import debates, moderation, posting, visibility
+from ..domain.permissions import can_edit_topic, can_reply, can_start_topic, require
 from ..extensions import db
-from ..forms import EditTopicForm, ReplyForm, TopicForm
+from ..forms.posts import EditTopicForm, ReplyForm, TopicForm
 from ..models import Article, Passage, Topic
-from ..permissions import can_edit_topic, can_reply, can_start_topic, require
-from . import attempt, page_arg, render_form
+from ..pages import debate_pages, topic_pages
+from ..web import caching, limits
+from ..web.form_actions import attempt, render_form
+from ..web.navigation import page_arg
 
 bp = Blueprint("topics", __name__, url_prefix="/t")
 
@@ -47,13 +50,13 @@ def _show(topic: Topic, form):
     return render_form("topics/show.html", form, page=_thread_page(topic))
 
 
-def _thread_page(topic: Topic) -> pages.TopicPage:
+def _thread_page(topic: Topic) -> topic_pages.TopicPage:
     """The thread view. Its reply tree is rendered family by family (a top-level post
     and its replies); a member who may share it (caching.thread_key) gets the
     families they have no part in from the shared copy, and a plain reader gets it
     whole, without a query for posts."""
-    sort, number = pages.thread_sort(request.args.get("sort")), page_arg()
-    page = pages.topic_page(current_user, topic.id, sort=sort, page=number, topic=topic,
+    sort, number = topic_pages.thread_sort(request.args.get("sort")), page_arg()
+    page = topic_pages.topic_page(current_user, topic.id, sort=sort, page=number, topic=topic,
                             per_page=current_app.config["POSTS_PER_PAGE"], posts=False)
     key = caching.thread_key(current_user, topic, sort, number, page.names)
     shared = caching.shared_thread(key, current_user)
@@ -61,7 +64,7 @@ def _thread_page(topic: Topic) -> pages.TopicPage:
         page.thread_html = Markup(shared.html)
         return page
     reused = shared.reusable() if shared is not None else {}
-    pages.load_thread(current_user, page, rendered=frozenset(reused),
+    topic_pages.load_thread(current_user, page, rendered=frozenset(reused),
                       replies_until=shared.replies_until if shared is not None else None)
     families = _render_families(page, reused)
     page.thread_html = Markup("".join(html for _, _, html in families))
@@ -70,7 +73,7 @@ def _thread_page(topic: Topic) -> pages.TopicPage:
     return page
 
 
-def _render_families(page: pages.TopicPage, reused: dict) -> list[tuple[int, frozenset, str]]:
+def _render_families(page: topic_pages.TopicPage, reused: dict) -> list[tuple[int, frozenset, str]]:
     """(root id, authors, html) for each family of the page: `reused[root id]` if
     there, else rendered with just what the tree reads (not through render_template,
     whose context processors would run, and query, a second time)."""
@@ -89,7 +92,7 @@ def _render_families(page: pages.TopicPage, reused: dict) -> list[tuple[int, fro
 @bp.get("/<int:topic_id>")
 @caching.conditional(caching.topic_by_id)
 def show(topic_id):
-    return _show(pages.load_topic(current_user, topic_id), ReplyForm(formdata=None))
+    return _show(topic_pages.load_topic(current_user, topic_id), ReplyForm(formdata=None))
 
 
 @bp.post("/<int:topic_id>/reply")

@@ -1,8 +1,9 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from .. import caching, debate_pages, pages
-from . import page_arg
+from ..pages import debate_pages, topic_pages
+from ..web import caching
+from ..web.navigation import page_arg
 
 bp = Blueprint("users", __name__, url_prefix="/u")
 
@@ -13,6 +14,6 @@ def show(username):
 
 
 def _render_profile(username):
-    page = pages.profile_page(current_user, username, page=page_arg())
+    page = topic_pages.profile_page(current_user, username, page=page_arg())
     return render_template("users/show.html", page=page,
                            deltas=debate_pages.deltas_received(current_user, page.person))

@@ -22,7 +22,7 @@ depends_on = None
 
 
 def _count_words(markdown_source):
-    """forum.classes.count_words as of this revision (a migration does not import the app)."""
+    """forum.domain.classes.count_words as of this revision (a migration does not import the app)."""
     text = re.sub(r"\]\([^)]*\)", "]", markdown_source or "")
     return len(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text))
 

@@ -22,7 +22,7 @@ down_revision = '0008_mod_class_perf'
 branch_labels = None
 depends_on = None
 
-# Keep in step with forum.search.SEARCH_INDEXES and with what search.py filters on.
+# Keep in step with forum.domain.search.SEARCH_INDEXES and with what search.py filters on.
 POSTS_COLUMNS = ['id', 'topic_id', 'created_at', 'status', 'deleted_at', 'stance', 'author_id']
 TOPICS_COLUMNS = ['id', 'class_id', 'created_at', 'kind', 'article_id', 'author_id']
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from forum import moderation
+from forum.domain import moderation
 from forum.extensions import db
 from forum.models import FlagReason, Role
 from tests.browser.conftest import sign_in
@@ -41,7 +41,7 @@ def page_paths(world) -> list[str]:
 
 @pytest.fixture
 def world(make_user, make_topic, make_post, make_class, make_class_debate):
-    from forum import classes
+    from forum.domain import classes
     from forum.models import Stance, TopicKind
     author = make_user("author")
     topic = make_topic(author=author, title="Accessible topic")

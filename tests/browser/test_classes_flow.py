@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from forum import classes
+from forum.domain import classes
 from forum.extensions import db
 from forum.models import Classroom, Post, Role, Topic, User
 from tests.browser.conftest import sign_in

@@ -1,5 +1,5 @@
-from tests.conftest import PASSWORD
 from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
 
 
 def test_register_start_topic_reply_and_edit(new_page, make_article):

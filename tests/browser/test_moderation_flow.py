@@ -79,7 +79,7 @@ def test_flag_hide_remove_appeal_restore(new_page, make_user, make_topic, make_p
 def test_a_queue_served_from_the_moderators_copy_still_acts(new_page, copies, make_user, make_topic, make_post):
     """The queue's forms carry the moderator's own CSRF token, put into their copy when
     served: acting from a queue loaded from the copy works, and the next load shows it."""
-    from forum import moderation
+    from forum.domain import moderation
     from forum.extensions import db
     from forum.models import FlagReason
     post = make_post(topic=make_topic(title="Who owns a style?"), body="Copied straight from a portfolio.")

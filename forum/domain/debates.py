@@ -1,0 +1,204 @@
+"""Debates: motions, opening and closing, stance polls and their results."""
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import Article, Passage, PollPhase, Post, Stance, StancePoll, Topic, TopicKind, User, utcnow
+from . import posting, reactions
+from .errors import RuleError
+
+POLL_VALUES = (-2, -1, 0, 1, 2)
+
+
+def start_debate(author: User, article: Article, *, title: str, description: str,
+                 pro_label: str | None = None, con_label: str | None = None,
+                 passage: Passage | None = None) -> Topic:
+    """A motion: its title is the proposition, with a description and two named sides."""
+    return posting.create_topic(author, article, title=title, body=description, passage=passage,
+                                kind=TopicKind.DEBATE, pro_label=pro_label, con_label=con_label)
+
+
+def check_debate(topic: Topic) -> None:
+    if not topic.is_debate:
+        raise RuleError("Only a debate has sides, polls and results.")
+
+
+def check_open(topic: Topic) -> None:
+    """Closed means read-only everywhere: posts, votes, ∆, polls and sources."""
+    if topic.closed_at is not None:
+        raise RuleError("This debate is closed: it is read-only and its results are final.")
+    if topic.is_locked:
+        raise RuleError("This topic is locked: nothing can be added to it.")
+
+
+def close_debate(topic: Topic, actor: User) -> Topic:
+    check_debate(topic)
+    if topic.closed_at is not None:
+        raise RuleError("This debate is already closed.")
+    topic.closed_at = utcnow()
+    return topic
+
+
+def reopen_debate(topic: Topic, actor: User) -> Topic:
+    check_debate(topic)
+    if topic.closed_at is None:
+        raise RuleError("This debate is already open.")
+    topic.closed_at = None
+    return topic
+
+
+def post_argument(author: User, topic: Topic, body: str, *, stance_value: str | None,
+                  parent: Post | None = None, sources_text: str = "") -> Post:
+    """A post or reply with its stance, and in a debate the sources given with it."""
+    stance = posting.parse_stance(stance_value)
+    if topic.is_debate and stance_value in (None, "") and parent is not None:
+        raise RuleError("Say whether your reply supports, challenges, or comments on the post.")
+    sources = reactions.parse_sources(sources_text) if topic.is_debate else []
+    post = posting.create_post(author, topic, body, parent=parent, stance=stance)
+    for title, url in sources:
+        reactions.add_source(post, author, title, url)
+    return post
+
+
+# --- Stance polls ---------------------------------------------------------
+
+def poll_choices(topic: Topic) -> list[tuple[int, str]]:
+    """The five answers, worded with the debate's own side names."""
+    return [(-2, f"Strongly {topic.con_label}"), (-1, f"Leaning {topic.con_label}"),
+            (0, "Undecided"), (1, f"Leaning {topic.pro_label}"), (2, f"Strongly {topic.pro_label}")]
+
+
+def parse_poll_value(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = None
+    if number not in POLL_VALUES:
+        raise RuleError("Choose where you stand, from −2 to +2.")
+    return number
+
+
+def check_poll_phase(topic: Topic, phase: str) -> None:
+    """In a class debate the "before" poll closes with the opening statements and
+    the "after" poll is the final vote; public debates leave both open."""
+    if topic.class_id is None:
+        return
+    from ..models import PhaseKind
+    from . import classes
+    if phase == PollPhase.BEFORE and not classes.poll_open(topic, PhaseKind.OPENING, utcnow()):
+        raise RuleError("The “before” poll closed with the opening statements.")
+    if phase == PollPhase.AFTER and not classes.poll_open(topic, PhaseKind.FINAL_VOTE, utcnow()):
+        raise RuleError("The “after” poll is the final vote: it opens in the final-vote phase.")
+
+
+def answer_poll(topic: Topic, user: User, phase: str, value) -> StancePoll:
+    """Record a stance. "Before" is asked once, before reading on; "after" can
+    change until the debate closes."""
+    check_debate(topic)
+    check_open(topic)
+    if phase not in (PollPhase.BEFORE, PollPhase.AFTER):
+        raise RuleError("There are only two polls: before and after.")
+    check_poll_phase(topic, phase)
+    value = parse_poll_value(value)
+    answer = db.session.scalar(select(StancePoll).where(
+        StancePoll.topic_id == topic.id, StancePoll.user_id == user.id, StancePoll.phase == phase))
+    if answer is not None:
+        if phase == PollPhase.BEFORE:
+            raise RuleError("Your “before” answer is already recorded; it stays as it was.")
+        answer.value, answer.answered_at = value, utcnow()
+        posting.touch_topic(topic.id)
+        return answer
+    answer = StancePoll(topic_id=topic.id, user_id=user.id, phase=phase, value=value)
+    db.session.add(answer)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise RuleError("Your answer was already recorded.") from None
+    posting.touch_topic(topic.id)
+    return answer
+
+
+def iq2_winner(before: dict[int, int], after: dict[int, int]) -> Stance | None:
+    """The Intelligence Squared rule: the side whose share of the audience grew by
+    more percentage points from before to after wins. None on a tie or no votes."""
+    gain = {side: share(after, side) - share(before, side) for side in (Stance.PRO, Stance.CON)}
+    if not sum(before.values()) or not sum(after.values()) or gain[Stance.PRO] == gain[Stance.CON]:
+        return None
+    return max(gain, key=gain.get)
+
+
+def share(counts: dict[int, int], side: Stance) -> float:
+    """Percentage of answers on `side` (any positive value is pro, negative con)."""
+    total = sum(counts.values())
+    if not total:
+        return 0.0
+    on_side = sum(n for value, n in counts.items() if (value > 0 if side == Stance.PRO else value < 0))
+    return 100.0 * on_side / total
+
+
+def mean(counts: dict[int, int]) -> float | None:
+    total = sum(counts.values())
+    return sum(value * n for value, n in counts.items()) / total if total else None
+
+
+@dataclass
+class PollResults:
+    before: dict[int, int]
+    after: dict[int, int]
+    moved_pro: int
+    moved_con: int
+    final: bool
+
+    @property
+    def total_before(self) -> int:
+        return sum(self.before.values())
+
+    @property
+    def total_after(self) -> int:
+        return sum(self.after.values())
+
+    @property
+    def net_shift(self) -> float | None:
+        """Mean after minus mean before, on the −2 … +2 scale."""
+        before, after = mean(self.before), mean(self.after)
+        return None if before is None or after is None else after - before
+
+    def shares(self, phase: str) -> dict[str, float]:
+        counts = self.before if phase == PollPhase.BEFORE else self.after
+        pro, con = share(counts, Stance.PRO), share(counts, Stance.CON)
+        return {"pro": pro, "con": con, "undecided": 100.0 - pro - con if sum(counts.values()) else 0.0}
+
+    @property
+    def winner(self) -> Stance | None:
+        return iq2_winner(self.before, self.after) if self.final else None
+
+
+def _poll_statements():
+    """Both distributions in one grouped query, who moved in a second; built once."""
+    topic_id = bindparam("topic_id")
+    distributions = (select(StancePoll.phase, StancePoll.value, func.count())
+                     .where(StancePoll.topic_id == topic_id).group_by(StancePoll.phase, StancePoll.value))
+    before, after = aliased(StancePoll), aliased(StancePoll)
+    moved = (select(func.coalesce(func.sum(case((after.value > before.value, 1), else_=0)), 0),
+                    func.coalesce(func.sum(case((after.value < before.value, 1), else_=0)), 0))
+             .select_from(before)
+             .join(after, and_(after.topic_id == before.topic_id, after.user_id == before.user_id,
+                               after.phase == PollPhase.AFTER))
+             .where(before.topic_id == topic_id, before.phase == PollPhase.BEFORE))
+    return distributions, moved
+
+
+_DISTRIBUTIONS, _MOVED = _poll_statements()
+
+
+def poll_results(topic: Topic) -> PollResults:
+    counts = {PollPhase.BEFORE: dict.fromkeys(POLL_VALUES, 0), PollPhase.AFTER: dict.fromkeys(POLL_VALUES, 0)}
+    ids = {"topic_id": topic.id}
+    for phase, value, n in db.session.execute(_DISTRIBUTIONS, ids):
+        counts[phase][value] = n
+    moved = db.session.execute(_MOVED, ids).one()
+    return PollResults(counts[PollPhase.BEFORE], counts[PollPhase.AFTER], int(moved[0]), int(moved[1]),
+                       final=topic.closed_at is not None)

@@ -1,0 +1,32 @@
+"""A person's own account settings: how they are shown, their email, their password."""
+from werkzeug.security import check_password_hash
+
+from ..models import User
+from . import accounts
+from .errors import RuleError
+
+DISPLAY_NAME_MAX = 60
+BIO_MAX = 500
+
+
+def update_profile(user: User, *, display_name: str, bio: str, email: str) -> User:
+    display_name = " ".join((display_name or "").split())
+    bio = (bio or "").replace("\r\n", "\n").strip()
+    email = (email or "").strip()
+    if len(display_name) > DISPLAY_NAME_MAX:
+        raise RuleError(f"A display name is at most {DISPLAY_NAME_MAX} characters.")
+    if len(bio) > BIO_MAX:
+        raise RuleError(f"The bio is {len(bio):,} characters; the limit is {BIO_MAX}.")
+    if "@" not in email or len(email) > 254:
+        raise RuleError("Give an email address like name@example.org.")
+    user.display_name, user.bio, user.email = display_name, bio, email
+    return user
+
+
+def change_password(user: User, *, current: str, new: str) -> User:
+    if not check_password_hash(user.password_hash, current or ""):
+        raise RuleError("That is not your current password; nothing was changed.")
+    if new == current:
+        raise RuleError("The new password is the same as the current one.")
+    accounts.set_password(user, new)
+    return user

@@ -1,0 +1,76 @@
+"""Forms for writing: topics, replies, edits, articles, debates, ∆, sources, polls."""
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
+
+from ..domain.posting import BODY_MAX, TITLE_MAX
+
+
+def _body(label: str = "Your text"):
+    # The length check is the domain's (it counts the real characters, with a
+    # clear message); this only caps what the form will even read.
+    return TextAreaField(label, validators=[Length(max=BODY_MAX * 2)])
+
+
+class TopicForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=TITLE_MAX * 2)])
+    body = _body("Opening post")
+    passage = HiddenField()
+
+
+class ReplyForm(FlaskForm):
+    body = _body("Your reply")
+    # Debates: the stance toward what the post answers (checked by the domain),
+    # and sources given with it, one per line.
+    stance = HiddenField()
+    sources = TextAreaField("Sources (optional): one per line, a title then the address",
+                            validators=[Optional(), Length(max=6000)])
+
+
+class EditPostForm(FlaskForm):
+    body = _body("Text")
+    reason = StringField("Reason for the edit (optional)", validators=[Optional(), Length(max=200)])
+
+
+class EditTopicForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=TITLE_MAX * 2)])
+    body = _body("Opening post")
+    reason = StringField("Reason for the edit (required when it is someone else's topic)",
+                         validators=[Optional(), Length(max=200)])
+
+
+class ArticleForm(FlaskForm):
+    slug = StringField("Slug (in the address)", validators=[DataRequired(), Length(max=80)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    question = StringField("Central question", validators=[Optional(), Length(max=200)])
+    attribution = TextAreaField("Attribution", validators=[Optional(), Length(max=1000)])
+    source_url = StringField("Source URL (optional)", validators=[Optional(), URL(), Length(max=500)])
+    summary_md = TextAreaField("Summary (Markdown; each “## Heading” starts a passage)",
+                               validators=[DataRequired(), Length(max=50_000)])
+
+
+class DebateForm(FlaskForm):
+    title = StringField("Motion", validators=[Length(max=TITLE_MAX * 2)],
+                        description="A proposition people can be for or against, e.g. “Testers should be paid”.")
+    body = _body("Description")
+    pro_label = StringField("Name of the side for", validators=[Optional(), Length(max=80)], default="For")
+    con_label = StringField("Name of the side against", validators=[Optional(), Length(max=80)],
+                            default="Against")
+    passage = SelectField("Passage of the article (optional)", choices=[SelectChoice("", "The whole article")],
+                          validate_choice=False)
+
+
+class DeltaForm(FlaskForm):
+    explanation = TextAreaField("How did this change your view?", validators=[Length(max=4000)],
+                         description="At least 50 characters: what you thought before, and what moved you.")
+
+
+class SourceForm(FlaskForm):
+    title = StringField("Title of the source", validators=[Length(max=400)])
+    url = StringField("Address (http:// or https://)", validators=[Length(max=1000)])
+
+
+class PollForm(FlaskForm):
+    value = StringField()

@@ -1,0 +1,361 @@
+"""What the debate pages show, each in a fixed number of queries and of a bounded size.
+
+The columns view of a motion (its pro and con arguments side by side), the
+same view one level down for any argument, and the ∆ lists. A column shows one
+page of cards (`ARGUMENTS_PER_COLUMN`) and its total, whatever the debate's
+size; each column pages on its own (`?pro_page=3`).
+
+Cards are light rows, not ORM objects (turning thousands of rows into objects
+was most of this page's time), and what a reader may see of each card's text
+is decided with one moderation check per page, not one per card.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from operator import attrgetter
+from typing import NamedTuple
+
+from flask import abort, url_for
+from sqlalchemy import Integer, bindparam, func, literal, literal_column, select, union_all
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..domain import anonymity, debates, permissions, visibility
+from ..domain.debates import PollResults
+from ..extensions import db
+from ..models import Delta, Post, PostStatus, SourceRequest, StancePoll, Topic, User, Vote
+
+# Each sort orders by these columns, all descending (newest last as the tie-break).
+CARD_SORTS = {"votes": "Most votes", "new": "Newest", "deltas": "Most ∆"}
+_SORT_KEYS = {"votes": ("vote_count", "delta_count", "created_at", "id"),
+              "new": ("created_at", "id"),
+              "deltas": ("delta_count", "vote_count", "created_at", "id")}
+ARGUMENTS_PER_COLUMN = 10
+MINDS_LISTED = 10
+DELTAS_LISTED = 10
+MAX_PAGE = 100_000
+SIDES = ("pro", "con", "comment")
+
+
+def clean_sort(sort: str | None) -> str:
+    return sort if sort in CARD_SORTS else "votes"
+
+
+def page_numbers(args) -> dict[str, int]:
+    """Each column's page from the query string (`pro_page`, `con_page`, `comment_page`);
+    anything that is not a positive number is page 1."""
+    numbers = {}
+    for side in SIDES:
+        try:
+            numbers[side] = max(1, min(int(args.get(f"{side}_page", 1)), MAX_PAGE))
+        except (TypeError, ValueError):
+            numbers[side] = 1
+    return numbers
+
+
+# --- cards ------------------------------------------------------------------
+
+class Card(NamedTuple):
+    """What a card shows of a post: no Markdown source, no ORM object."""
+    id: int
+    author_name: str
+    author_username: str
+    created_at: datetime
+    body_html: str | None   # None when this reader may not read the text
+    notice: str | None      # a tombstone, or the marker above text only some may read
+    pro_count: int
+    con_count: int
+    comment_count: int
+    vote_count: int
+    delta_count: int
+    needs_source_count: int
+
+
+_CARD_COLUMNS = (Post.id, Post.stance, Post.author_id, User.display_name, User.username, Post.created_at,
+                 Post.body_html, Post.deleted_at, Post.status, Post.removal_reason,
+                 Post.pro_count, Post.con_count, Post.comment_count,
+                 Post.vote_count, Post.delta_count, Post.needs_source_count)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The decisions a page makes once about its reader, instead of once per card."""
+    user_id: int | None
+    may_moderate: bool
+
+    @classmethod
+    def of(cls, user, topic: Topic) -> "Reader":
+        return cls(user.id if user.is_authenticated else None, permissions.can_moderate(user, topic))
+
+    def text(self, row) -> tuple[str | None, str | None]:
+        """(html, notice) for a post row: `permissions.can_see_post_text`, with the
+        page's one moderation check (a test keeps the two in step)."""
+        if row.deleted_at is not None:
+            return None, "This post was deleted by its author."
+        if row.status == PostStatus.REMOVED:
+            notice = f"Removed by a moderator: {row.removal_reason}"
+            return (row.body_html, f"{notice} (text shown to moderators only)") if self.may_moderate \
+                else (None, notice)
+        if row.status in (PostStatus.HIDDEN, PostStatus.HELD):
+            if self.may_moderate or row.author_id == self.user_id:
+                return row.body_html, "Hidden pending review: only its author and moderators see this text."
+            return None, "This post is hidden pending review."
+        return row.body_html, None
+
+    def card(self, row) -> Card:
+        html, notice = self.text(row)
+        return Card(row.id, row.display_name or row.username, row.username, row.created_at, html, notice,
+                    row.pro_count, row.con_count, row.comment_count, row.vote_count, row.delta_count,
+                    row.needs_source_count)
+
+
+def _stance_is(side: str):
+    return Post.stance.is_(None) if side == "comment" else Post.stance == side
+
+
+def _answers_of(top_level: bool) -> tuple:
+    """The motion's arguments or one post's answers, as the indexes of 0007_debate_perf read them."""
+    if top_level:
+        # depth 0 is "no parent" (posting.create_post), and what the partial indexes say.
+        return Post.topic_id == bindparam("topic_id"), Post.depth == literal_column("0")  # a literal, as in the index
+    return (Post.parent_id == bindparam("parent_id"),)
+
+
+# The statements are built once per shape, with bound parameters: building a
+# SELECT of sixteen columns cost more per request than running it.
+@cache
+def _totals_statement(top_level: bool):
+    """How many posts each column holds: one grouped count over the index."""
+    return select(Post.stance, func.count()).where(*_answers_of(top_level)).group_by(Post.stance)
+
+
+@cache
+def _cards_statement(top_level: bool, sides: tuple[str, ...], sort: str):
+    """A page of cards per side, each an index-ordered scan, in one UNION ALL."""
+    order = [getattr(Post, key).desc() for key in _SORT_KEYS[sort]]
+    return union_all(*(
+        select(*_CARD_COLUMNS).join(User, User.id == Post.author_id)
+        .where(*_answers_of(top_level), _stance_is(side)).order_by(*order)
+        .limit(ARGUMENTS_PER_COLUMN).offset(bindparam(f"{side}_offset", type_=Integer)).subquery().select()
+        for side in sides))
+
+
+@dataclass
+class Column:
+    side: str            # "pro", "con" or "comment"
+    cards: list[Card]
+    total: int
+    page: int
+    per_page: int = ARGUMENTS_PER_COLUMN
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The number of the first card shown (1-based)."""
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.cards) - 1
+
+
+def _columns(reader: Reader, ids: dict, sides: tuple[str, ...], sort: str,
+             numbers: dict[str, int]) -> dict[str, Column]:
+    """One page of cards per side, in two queries whatever the number of posts: the
+    totals, then every side's page. `ids`: the topic's, or the parent's of answers."""
+    top_level = "parent_id" not in ids
+    totals = {(stance or "comment"): n for stance, n in db.session.execute(_totals_statement(top_level), ids)}
+    columns, offsets = {}, {}
+    for side in sides:
+        column = Column(side, [], totals.get(side, 0), 1)
+        column.page = min(numbers.get(side, 1), column.pages)  # past the end: the last page
+        columns[side], offsets[f"{side}_offset"] = column, column.first - 1
+    for row in db.session.execute(_cards_statement(top_level, sides, sort), {**ids, **offsets}):
+        columns[row.stance or "comment"].cards.append(row)
+    by_sort = attrgetter(*_SORT_KEYS[sort])
+    for column in columns.values():
+        # UNION ALL promises no order: each side's page is sorted again, here.
+        column.cards = [reader.card(row) for row in sorted(column.cards, key=by_sort, reverse=True)]
+    return columns
+
+
+def links() -> dict[str, str]:
+    """The URL patterns of a page's many links, built once: `links.post % id`."""
+    mark = 918273645  # a placeholder that passes the routes' converters
+    return {"post": url_for("posts.show", post_id=mark).replace(str(mark), "%s"),
+            "user": url_for("users.show", username=mark).replace(str(mark), "%s")}
+
+
+# --- the motion's columns ----------------------------------------------------------
+
+class Mind(NamedTuple):
+    """An argument in "what changed minds"."""
+    id: int
+    stance: str | None
+    parent_id: int | None
+    delta_count: int
+    body_html: str
+    author_name: str
+
+
+@dataclass
+class ColumnsPage:
+    topic: Topic
+    pro: Column
+    con: Column
+    sort: str
+    results: PollResults
+    my_poll: dict[str, int]
+    minds: list[Mind]
+    numbers: dict[str, int]
+    links: dict[str, str] = field(default_factory=dict)
+    sorts = CARD_SORTS
+
+    def page_args(self, side: str, number: int) -> dict:
+        """The query string of this page with `side` on page `number` (the other column stays put)."""
+        return _page_args(self.sort, {"pro": self.pro.page, "con": self.con.page}, side, number)
+
+
+def _page_args(sort: str, current: dict[str, int], side: str, number: int) -> dict:
+    pages = {**current, side: number}
+    args = {f"{s}_page": n for s, n in pages.items() if n > 1}
+    return {**args, "sort": sort} if sort != "votes" else args
+
+
+def my_poll(user, topic: Topic) -> dict[str, int]:
+    if not user.is_authenticated:
+        return {}
+    return dict(db.session.execute(select(StancePoll.phase, StancePoll.value).where(
+        StancePoll.topic_id == topic.id, StancePoll.user_id == user.id)).all())
+
+
+@cache
+def _minds_statement():
+    """The arguments that changed most minds (shown ones only: never a hidden post's text)."""
+    return (select(Post.id, Post.stance, Post.parent_id, Post.delta_count, Post.body_html,
+                   func.coalesce(func.nullif(User.display_name, ""), User.username))
+            .join(User, User.id == Post.author_id)
+            .where(Post.topic_id == bindparam("topic_id"), Post.delta_count > 0, Post.deleted_at.is_(None),
+                   Post.status == PostStatus.VISIBLE)
+            .order_by(Post.delta_count.desc(), Post.vote_count.desc(), Post.id).limit(MINDS_LISTED))
+
+
+def _minds(topic: Topic) -> list[Mind]:
+    return [Mind(*row) for row in db.session.execute(_minds_statement(), {"topic_id": topic.id})]
+
+
+def columns_page(user, topic: Topic, *, sort: str | None = None, numbers: dict[str, int] | None = None
+                 ) -> ColumnsPage:
+    """`topic` is a debate already loaded (and checked visible) by `pages.load_topic`."""
+    sort = clean_sort(sort)
+    numbers = numbers or {}
+    columns = _columns(Reader.of(user, topic), {"topic_id": topic.id}, ("pro", "con"), sort, numbers)
+    return ColumnsPage(topic, columns["pro"], columns["con"], sort, debates.poll_results(topic),
+                       my_poll(user, topic), _minds(topic), numbers, links())
+
+
+# --- one argument, its answers side by side --------------------------------------------
+
+class Ancestor(NamedTuple):
+    id: int
+    stance: str | None
+    parent_id: int | None
+    author_name: str
+    body_html: str | None
+    notice: str | None
+
+
+@dataclass
+class ArgumentPage:
+    topic: Topic
+    post: Post
+    ancestors: list[Ancestor]
+    pro: Column
+    con: Column
+    comments: Column
+    sort: str
+    mine: set[tuple[str, int]]
+    deltas: list[Delta]
+    links: dict[str, str] = field(default_factory=dict)
+    sorts = CARD_SORTS
+
+    def page_args(self, side: str, number: int) -> dict:
+        return _page_args(self.sort, {"pro": self.pro.page, "con": self.con.page,
+                                      "comment": self.comments.page}, side, number)
+
+
+def load_post(user, post_id: int) -> Post:
+    post = db.session.scalar(select(Post).where(Post.id == post_id).options(
+        joinedload(Post.author), joinedload(Post.topic).joinedload(Topic.article),
+        selectinload(Post.sources)))
+    if post is None or not visibility.can_see_topic(user, post.topic):
+        abort(404)
+    return post
+
+
+def _ancestors(reader: Reader, post: Post) -> list[Ancestor]:
+    """From the top-level argument down to the parent, in one recursive query."""
+    if post.parent_id is None:
+        return []
+    chain = select(Post.id, Post.parent_id).where(Post.id == post.parent_id).cte("chain", recursive=True)
+    chain = chain.union_all(select(Post.id, Post.parent_id).join(chain, Post.id == chain.c.parent_id))
+    rows = db.session.execute(
+        select(Post.id, Post.stance, Post.parent_id, Post.author_id, User.display_name, User.username,
+               Post.body_html, Post.deleted_at, Post.status, Post.removal_reason)
+        .join(chain, Post.id == chain.c.id).join(User, User.id == Post.author_id).order_by(Post.depth))
+    return [Ancestor(row.id, row.stance, row.parent_id, row.display_name or row.username,
+                     *reader.text(row)) for row in rows]
+
+
+def _mine(user, post: Post) -> set[tuple[str, int]]:
+    """What the viewer already did to this post: ("vote", id), ("delta", id), ("needs_source", id)."""
+    if not user.is_authenticated:
+        return set()
+    rows = db.session.execute(union_all(
+        select(literal("vote"), Vote.post_id).where(Vote.user_id == user.id, Vote.post_id == post.id),
+        select(literal("delta"), Delta.post_id).where(Delta.awarder_id == user.id, Delta.post_id == post.id),
+        select(literal("needs_source"), SourceRequest.post_id)
+        .where(SourceRequest.user_id == user.id, SourceRequest.post_id == post.id)))
+    return {(kind, post_id) for kind, post_id in rows}
+
+
+def argument_page(user, post: Post, *, sort: str | None = None, numbers: dict[str, int] | None = None
+                  ) -> ArgumentPage:
+    """One argument with a page of its pro, con and comment answers side by side."""
+    sort = clean_sort(sort)
+    reader = Reader.of(user, post.topic)
+    columns = _columns(reader, {"parent_id": post.id}, SIDES, sort, numbers or {})
+    return ArgumentPage(post.topic, post, _ancestors(reader, post), columns["pro"], columns["con"],
+                        columns["comment"], sort, _mine(user, post), post_deltas(post, limit=DELTAS_LISTED),
+                        links())
+
+
+def post_deltas(post: Post, *, limit: int | None = None) -> list[Delta]:
+    """A post's ∆ explanations, oldest first (the first `limit` of them)."""
+    return list(db.session.scalars(select(Delta).where(Delta.post_id == post.id)
+                                   .order_by(Delta.created_at, Delta.id).limit(limit)
+                                   .options(joinedload(Delta.awarder))))
+
+
+@dataclass
+class DeltasReceived:
+    total: int
+    recent: list[Delta]
+
+
+def deltas_received(user, person: User, *, limit: int = 20) -> DeltasReceived:
+    """∆ awarded to `person`'s posts, in topics `user` may see. Those of anonymous
+    debates are left out but for their instructors and admins: the list names the
+    giver and ties the receiver to a post (anonymity.masked_filter), even for its owner."""
+    seen = (select(Delta).join(Delta.post).join(Post.topic)
+            .where(Delta.recipient_id == person.id, visibility.visible_topic_filter(user),
+                   anonymity.masked_filter(user)))
+    total = db.session.scalar(select(func.count()).select_from(seen.subquery()))
+    recent = list(db.session.scalars(
+        seen.order_by(Delta.created_at.desc(), Delta.id.desc()).limit(limit)
+        .options(joinedload(Delta.awarder),
+                 joinedload(Delta.post).load_only(Post.id, Post.topic_id)
+                 .joinedload(Post.topic).load_only(Topic.id, Topic.title))))
+    return DeltasReceived(total, recent)

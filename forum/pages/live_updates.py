@@ -1,0 +1,45 @@
+"""Live updates of a topic page: which posts are new since the reader's last one.
+
+The validator (ETag) comes from the topic's counters in the database, so any
+worker answers an idle topic with a 304 without loading a post.
+"""
+import functools
+import hashlib
+
+from sqlalchemy import bindparam, select
+
+from ..domain import anonymity
+from ..extensions import db
+from ..models import Post, Topic
+from . import post_presenter
+from .post_presenter import PostView
+
+BATCH = 100
+
+
+def etag(topic: Topic, after: int, user) -> str:
+    # The fragment shows the reader's own actions (edit, delete), so who asks is part of it.
+    reader = user.id if user.is_authenticated else "guest"
+    stamp = topic.last_activity_at.isoformat() if topic.last_activity_at else ""
+    key = f"{topic.id}:{topic.post_count}:{stamp}:{after}:{reader}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+@functools.cache
+def _new_posts_statement(member: bool):
+    p = post_presenter.posts.c
+    return post_presenter.statement(p.topic_id == bindparam("topic_id"), p.id > bindparam("after"),
+                               order_by=(p.id,), member=member).limit(BATCH)
+
+
+def new_posts(user, topic: Topic, after: int) -> list[PostView]:
+    """Posts of `topic` written after the post `after`, oldest first (at most BATCH),
+    shown as the topic page shows them to `user` (pseudonyms included)."""
+    posts = post_presenter.fetch(user, topic, _new_posts_statement, topic_id=topic.id, after=after)
+    post_presenter.Presenter(user, topic, anonymity.names_for_topic(user, topic)).present(posts)
+    return posts
+
+
+def last_post_id(topic: Topic) -> int:
+    return db.session.scalar(select(Post.id).where(Post.topic_id == topic.id)
+                             .order_by(Post.id.desc()).limit(1)) or 0

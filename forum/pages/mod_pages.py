@@ -1,0 +1,251 @@
+"""What the moderation pages show (/mod, /mod/log, a member's flags), in a fixed
+number of queries whatever their size."""
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import bindparam, case, func, literal, or_, select, union, union_all
+from sqlalchemy.orm import aliased, joinedload
+
+from ..domain import visibility
+from ..domain.accounts import username_key
+from ..domain.moderation import member_histories
+from ..extensions import db
+from ..models import (Appeal, AppealStatus, Flag, FlagReason, FlagStatus, ModAction, Post, PostStatus, Topic,
+                      User)
+from .post_presenter import SENTINEL, profile_url_pattern, url_pattern
+from .topic_pages import Pagination
+
+QUEUE_STATUSES = ("open", "resolved", "all")
+
+
+class QueueLinks:
+    """A queue item's links, from patterns built once a page (`postviews.url_pattern`):
+    a queue of 20 posts has some 200 of them."""
+
+    def __init__(self):
+        self.mod_post = url_pattern("mod.post", post_id=SENTINEL)
+        self.mod_edit = url_pattern("mod.edit", post_id=SENTINEL)
+        self.mod_topic = url_pattern("mod.topic", topic_id=SENTINEL)
+        self.topic = url_pattern("topics.show", topic_id=SENTINEL)
+        self.post = url_pattern("posts.show", post_id=SENTINEL)
+        self.history = url_pattern("posts.history", post_id=SENTINEL)
+        self.action = {action: url_pattern("mod.post_action", post_id=SENTINEL, action=action)
+                       for action in ("dismiss", "hide", "remove", "restore")}
+        self.appeal = {decision: url_pattern("mod.decide_appeal", appeal_id=SENTINEL, decision=decision)
+                       for decision in ("restore", "uphold")}
+        self.user = profile_url_pattern()
+
+
+@dataclass
+class QueueItem:
+    post: Post
+    flags: list[Flag] = field(default_factory=list)
+    appeal: Appeal | None = None
+    history: dict[str, int] = field(default_factory=dict)
+    links: QueueLinks | None = None
+
+    @property
+    def open_flags(self) -> list[Flag]:
+        return [f for f in self.flags if f.status == FlagStatus.OPEN]
+
+    @property
+    def reason_counts(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for flag in self.open_flags or self.flags:
+            counts[flag.reason_label] = counts.get(flag.reason_label, 0) + 1
+        return sorted(counts.items(), key=lambda kv: -kv[1])
+
+    @property
+    def is_open(self) -> bool:
+        return (bool(self.open_flags) or self.post.is_pending_review
+                or (self.appeal is not None and self.appeal.status == AppealStatus.OPEN))
+
+    @property
+    def last_activity(self) -> datetime:
+        moments = [f.created_at for f in self.flags] + [self.post.hidden_at or self.post.created_at]
+        if self.appeal is not None:
+            moments.append(self.appeal.created_at)
+        return max(moments)
+
+
+@dataclass
+class QueuePage:
+    items: list[QueueItem]
+    reason: str
+    status: str
+    pagination: Pagination
+
+
+def _pending():
+    """Posts waiting for a moderator by their status. The `<> 'visible'` term lets
+    both databases use the small partial index of moderated posts (0006)."""
+    return (Post.status != PostStatus.VISIBLE) & Post.status.in_([PostStatus.HIDDEN, PostStatus.HELD])
+
+
+def _activity(open_only: bool):
+    """(post_id, at, open) for every flag, appeal and post waiting for review; with
+    `open_only`, only for the posts still waiting, so the default queue costs what
+    is open now rather than the whole history of flags."""
+    is_open = lambda column, value: case((column == value, 1), else_=0)  # noqa: E731
+    flags = select(Flag.post_id.label("post_id"), Flag.created_at.label("at"),
+                   is_open(Flag.status, FlagStatus.OPEN).label("open"))
+    appeals = select(Appeal.post_id, Appeal.created_at, is_open(Appeal.status, AppealStatus.OPEN))
+    if open_only:
+        waiting = union(select(Flag.post_id).where(Flag.status == FlagStatus.OPEN),
+                        select(Appeal.post_id).where(Appeal.status == AppealStatus.OPEN),
+                        select(Post.id).where(_pending())).cte("waiting")
+        flags = flags.where(Flag.post_id.in_(select(waiting.c.post_id)))
+        appeals = appeals.where(Appeal.post_id.in_(select(waiting.c.post_id)))
+    pending = select(Post.id, func.coalesce(Post.hidden_at, Post.created_at), literal(1)).where(_pending())
+    return union_all(flags, appeals, pending).subquery()
+
+
+@functools.cache
+def _queue_statement(viewer: visibility.BoundViewer, status: str, by_reason: bool):
+    """One page of the queue's post ids (with their number): built once per kind of
+    moderator, status and filter (it took longer to put together than to run)."""
+    activity = _activity(open_only=status == "open")
+    grouped = select(activity.c.post_id, func.max(activity.c.at).label("last"),
+                     func.max(activity.c.open).label("open")).group_by(activity.c.post_id)
+    if status != "all":
+        grouped = grouped.having(func.max(activity.c.open) == (1 if status == "open" else 0))
+    grouped = grouped.subquery()
+    # The scope is checked on the few grouped posts, not on every post of the forum.
+    listed = (select(grouped.c.post_id, func.count().over().label("total"))
+              .join(Post, Post.id == grouped.c.post_id).join(Topic, Topic.id == Post.topic_id)
+              .where(visibility.moderation_scope(viewer)))
+    if by_reason:
+        listed = listed.where(grouped.c.post_id.in_(select(Flag.post_id).where(Flag.reason == bindparam("reason"))))
+    return (listed.order_by(grouped.c.last.desc(), grouped.c.post_id.desc())
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+@functools.cache
+def _queue_items_statements():
+    """The queue's posts (with their authors, topics and the posts they answer),
+    their flags (newest first, with who flagged) and appeals, for `:ids`."""
+    ids, parent = bindparam("ids", expanding=True), aliased(Post)
+    return (select(Post).where(Post.id.in_(ids)).options(
+                joinedload(Post.author), joinedload(Post.topic),
+                joinedload(Post.parent.of_type(parent)).joinedload(parent.author)),
+            select(Flag).where(Flag.post_id.in_(ids)).order_by(Flag.created_at.desc(), Flag.id.desc())
+            .options(joinedload(Flag.flagger)),
+            select(Appeal).where(Appeal.post_id.in_(ids)))
+
+
+def queue_filters(reason: str, status: str) -> tuple[str, str]:
+    """The queue's filters as asked for, or the defaults where they are not ones it knows."""
+    return (reason if reason in FlagReason.__members__.values() else "",
+            status if status in QUEUE_STATUSES else "open")
+
+
+@functools.cache
+def _queue_version_statement():
+    return select(select(func.max(Topic.last_activity_at)).scalar_subquery(),
+                  select(func.max(Flag.id)).scalar_subquery(),
+                  select(func.max(Appeal.id)).scalar_subquery(),
+                  select(func.max(ModAction.id)).scalar_subquery())
+
+
+def queue_version() -> tuple:
+    """What any moderator's queue shows changes only with these: the newest
+    activity in any topic (a post, an edit, a deletion, a vote, and every
+    moderator's action on a post or a topic move it), the newest flag, appeal and
+    moderator's action (a warning or a suspension has no topic). One query, from
+    indexes. Not seen: a member renaming themselves, a suspension running out."""
+    return tuple(db.session.execute(_queue_version_statement()).one())
+
+
+def queue_page(user, *, reason: str = "", status: str = "open", page: int = 1, per_page: int = 20) -> QueuePage:
+    reason, status = queue_filters(reason, status)
+    page = max(page, 1)
+    params = {"viewer_id": user.id, "limit": per_page, "offset": (page - 1) * per_page}
+    if reason:
+        params["reason"] = reason
+    rows = db.session.execute(_queue_statement(visibility.BoundViewer.like(user), status, bool(reason)),
+                              params).all()
+    ids = [row.post_id for row in rows]
+    pagination = Pagination(page=page, per_page=per_page, total=rows[0].total if rows else 0)
+    if not ids:
+        return QueuePage([], reason, status, pagination)
+    posts_of_page, flags_of_page, appeals_of_page = _queue_items_statements()
+    posts = {p.id: p for p in db.session.scalars(posts_of_page, {"ids": ids})}
+    links = QueueLinks()
+    items = {i: QueueItem(posts[i], links=links) for i in ids}
+    for flag in db.session.scalars(flags_of_page, {"ids": ids}):
+        items[flag.post_id].flags.append(flag)
+    for appeal in db.session.scalars(appeals_of_page, {"ids": ids}):
+        items[appeal.post_id].appeal = appeal
+    histories = member_histories({p.author_id for p in posts.values()})
+    for item in items.values():
+        item.history = histories[item.post.author_id]
+    return QueuePage([items[i] for i in ids], reason, status, pagination)
+
+
+def queue_item(post: Post) -> QueueItem:
+    """The same view of one post, for its moderation page."""
+    flags = list(db.session.scalars(select(Flag).where(Flag.post_id == post.id)
+                                    .order_by(Flag.created_at.desc()).options(joinedload(Flag.flagger))))
+    appeal = db.session.scalar(select(Appeal).where(Appeal.post_id == post.id))
+    return QueueItem(post, flags, appeal, member_histories({post.author_id})[post.author_id], QueueLinks())
+
+
+# --- The audit log --------------------------------------------------------------
+
+@dataclass
+class LogFilters:
+    moderator: str = ""
+    action: str = ""
+    member: str = ""
+
+    def as_args(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+def log_query(user, filters: LogFilters):
+    actor, member = aliased(User), aliased(User)
+    # Entries about a topic outside the reader's scope (a private class) stay out.
+    in_scope = ModAction.topic_id.in_(select(Topic.id).where(visibility.moderation_scope(user)))
+    # Entries about no topic (warnings, suspensions) are site moderators' business,
+    # and their giver's (an instructor's warning: moderation.warn_member).
+    no_topic = ModAction.topic_id.is_(None)
+    query = select(ModAction).where(or_(no_topic, in_scope) if user.is_moderator
+                                    else or_(in_scope, no_topic & (ModAction.actor_id == user.id)))
+    if filters.moderator:
+        query = query.join(actor, ModAction.actor_id == actor.id).where(
+            actor.username_key == username_key(filters.moderator))
+    if filters.member:
+        query = query.join(member, ModAction.user_id == member.id).where(
+            member.username_key == username_key(filters.member))
+    if filters.action:
+        query = query.where(ModAction.action == filters.action)
+    return query
+
+
+def _with_targets(query):
+    return query.options(joinedload(ModAction.actor), joinedload(ModAction.user),
+                         joinedload(ModAction.topic))
+
+
+@dataclass
+class LogPage:
+    entries: list[ModAction]
+    filters: LogFilters
+    pagination: Pagination
+
+
+def log_page(user, filters: LogFilters, *, page: int = 1, per_page: int = 50) -> LogPage:
+    query = log_query(user, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pagination = Pagination(page=max(page, 1), per_page=per_page, total=total)
+    entries = list(db.session.scalars(_with_targets(
+        query.order_by(ModAction.created_at.desc(), ModAction.id.desc())
+        .limit(per_page).offset((pagination.page - 1) * per_page))))
+    return LogPage(entries, filters, pagination)
+
+
+def log_rows(user, filters: LogFilters, limit: int = 100_000):
+    """Every matching entry, oldest first, for the CSV export."""
+    return db.session.scalars(_with_targets(
+        log_query(user, filters).order_by(ModAction.created_at, ModAction.id).limit(limit)))

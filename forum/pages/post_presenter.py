@@ -1,0 +1,207 @@
+"""Posts as light rows, for the pages that show many of them: a topic's thread, a
+permalink's sub-thread and live updates.
+
+A topic page shows about a hundred posts. Loading each as an ORM object with its
+author, then asking `url_for`, the permission predicates and three date filters
+for it several times over in the template, was nine tenths of the page's time
+(bench/RESULTS.md). Here one query gives plain rows (never `body_md`), and
+everything the template prints is worked out once per page: URLs from patterns
+built once, times formatted once, what the reader may do with each post decided
+by the same predicates as everywhere else, and how its author is shown (a
+pseudonym in an anonymous class debate).
+
+A `PostView` answers the attributes the post macros and predicates read on a
+`Post` (`author_id`, `topic`, `is_removed`, `body_html`...), so the rare posts
+that need a tombstone go through the same `post_body` macro as every other page.
+"""
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from urllib.parse import quote
+
+from flask import url_for
+from markupsafe import Markup
+from sqlalchemy import and_, bindparam, select
+
+from ..domain import permissions
+from ..extensions import db
+from ..models import Mute, Post, PostStatus, Stance, Topic, User
+from ..models.topics import ModerationState
+from . import display
+
+SENTINEL = 9_876_543_210
+posts, users, mutes = Post.__table__, User.__table__, Mute.__table__
+
+# Core columns, not ORM attributes: no ORM objects and no ORM compile path. The
+# edit and deletion times are only ever asked "is there one?".
+COLUMNS = (posts.c.id, posts.c.parent_id, posts.c.root_id, posts.c.depth, posts.c.author_id,
+           posts.c.stance, posts.c.phase, posts.c.status, posts.c.body_html, posts.c.created_at,
+           posts.c.edited_at.is_not(None), posts.c.deleted_at.is_not(None), posts.c.removal_reason,
+           posts.c.reply_count, posts.c.vote_count, posts.c.delta_count, users.c.username,
+           users.c.display_name)
+
+
+def url_pattern(endpoint: str, **values) -> Callable[[object], str]:
+    """`url_for` for many values at the cost of one: one of `values` holds SENTINEL
+    (`url_pattern("posts.show", post_id=SENTINEL)(42)` is `url_for("posts.show", post_id=42)`)."""
+    head, tail = url_for(endpoint, **values).split(str(SENTINEL))
+    return lambda value: f"{head}{value}{tail}"
+
+
+def profile_url_pattern() -> Callable[[str], str]:
+    """A member's profile URL by username, quoted as `url_for` would."""
+    profile = url_pattern("users.show", username=SENTINEL)
+    return lambda username: profile(quote(username, safe=""))
+
+
+class PostView(ModerationState):
+    """One post as a page shows it. Built by `Presenter`; read by templates."""
+
+    __slots__ = (
+        "id", "parent_id", "root_id", "depth", "author_id", "stance", "phase", "status", "body_html",
+        "created_at", "edited", "deleted", "removal_reason", "reply_count", "vote_count",
+        "delta_count", "username", "topic", "children", "muted",
+        # what the page prints, worked out once
+        "author_label", "author_real", "author_is_you", "author_url", "stance_class", "stance_label",
+        "phase_label", "time_iso", "time_full", "time_ago", "url", "reply_url", "history_url",
+        "edit_url", "delete_url", "flag_url", "mod_url", "is_plain")
+
+    def __init__(self, row, topic: Topic, muted: bool):
+        (self.id, self.parent_id, self.root_id, self.depth, self.author_id, self.stance, self.phase,
+         self.status, body_html, self.created_at, self.edited, self.deleted, self.removal_reason,
+         self.reply_count, self.vote_count, self.delta_count, self.username, display_name) = row[:18]
+        self.body_html = Markup(body_html)
+        self.author_label = display_name or self.username
+        self.topic = topic
+        self.muted = muted
+        self.children: list[PostView] = []
+
+    @property
+    def is_deleted(self) -> bool:  # as on `Post`, which has the time itself
+        return self.deleted
+
+    def family_authors(self) -> frozenset[int]:
+        """Who wrote this post or any reply shown under it."""
+        authors, stack = set(), [self]
+        while stack:
+            post = stack.pop()
+            authors.add(post.author_id)
+            stack.extend(post.children)
+        return frozenset(authors)
+
+    def __repr__(self) -> str:
+        return f"<PostView {self.id}>"
+
+
+def statement(*criteria, order_by: Iterable = (), member: bool = False):
+    """The posts matching `criteria` (on `posts.c`), with their authors; for a member
+    (`viewer_id` bound at execution) also whether the reader muted each author.
+
+    Build it once and keep it (see `pages`): values go in bound parameters, so one
+    statement object serves every request and SQLAlchemy reuses its compiled form."""
+    query = (select(*COLUMNS).select_from(posts.join(users, users.c.id == posts.c.author_id))
+             .where(*criteria).order_by(*order_by))
+    if member:
+        query = query.add_columns(mutes.c.id).outerjoin(
+            mutes, and_(mutes.c.muted_id == posts.c.author_id, mutes.c.muter_id == bindparam("viewer_id")))
+    return query
+
+
+def fetch(user, topic: Topic, statements: Callable[[bool], object], **params) -> list[PostView]:
+    """Run `statements(member)` (a cached `statement`) for `user` and the posts of `topic`."""
+    rows = db.session.connection().execute(statements(user.is_authenticated),
+                                           {**params, "viewer_id": user.id if user.is_authenticated else None})
+    if not user.is_authenticated:
+        return [PostView(row, topic, False) for row in rows.all()]
+    return [PostView(row, topic, row[18] is not None) for row in rows.all()]
+
+
+def tree(posts: list[PostView], top_ids: list[int], *, newest_first: bool = False,
+         best_first: bool = False) -> list[PostView]:
+    """Hang each post under its parent (those present); the posts of `top_ids`, in that order."""
+    by_id = {post.id: post for post in posts}
+    children: dict[int, list[PostView]] = defaultdict(list)
+    for post in posts:
+        if post.parent_id in by_id:
+            children[post.parent_id].append(post)
+    for parent_id, kids in children.items():
+        kids.sort(key=lambda p: (p.created_at, p.id), reverse=newest_first)
+        if best_first:
+            kids.sort(key=lambda p: p.vote_count, reverse=True)
+        by_id[parent_id].children = kids
+    return [by_id[i] for i in top_ids if i in by_id]
+
+
+class Presenter:
+    """Per-page decisions, then per-post strings: call once per page, then `present`."""
+
+    def __init__(self, user, topic: Topic, names: dict | None = None, now: datetime | None = None):
+        # The user itself, not Flask-Login's proxy: the predicates read it a few times a post.
+        user = user._get_current_object() if hasattr(user, "_get_current_object") else user
+        self.user = user
+        self.topic = topic
+        self.names = names or {}
+        self.now = now
+        self.writer = permissions.can_write(user)
+        self.replier = permissions.can_reply(user, topic)
+        self.moderator = permissions.can_moderate(user, topic)
+        self.guest = not user.is_authenticated
+        self.post_url = url_pattern("posts.show", post_id=SENTINEL)
+        self.reply_url = url_pattern("posts.reply", post_id=SENTINEL) if self.replier else None
+        # A guest's Reply signs in first, then comes back to the reply form.
+        self.login_reply_url = url_pattern("auth.login", next=url_for("posts.reply", post_id=SENTINEL)) if self.guest else None
+        self.history_url = url_pattern("posts.history", post_id=SENTINEL)
+        if self.writer:  # a guest or a suspended member gets none of these links
+            self.edit_url = url_pattern("posts.edit", post_id=SENTINEL)
+            self.delete_url = url_pattern("posts.delete", post_id=SENTINEL)
+            self.flag_url = url_pattern("safety.flag", post_id=SENTINEL)
+        self.mod_url = url_pattern("mod.post", post_id=SENTINEL) if self.moderator else None
+        self.user_url = profile_url_pattern()
+        self.debate_labels = {Stance.PRO: topic.pro_label or "For", Stance.CON: topic.con_label or "Against"}
+        self.no_stance = ("comment", "Comment") if topic.is_debate else ("", "")
+        self.author_urls: dict[str, str] = {}
+
+    def present(self, posts: Iterable[PostView]) -> None:
+        user = self.user
+        for post in posts:
+            alias = self.names.get(post.author_id)
+            if alias:
+                post.author_label, post.author_real, post.author_is_you = alias.label, alias.real, alias.is_you
+                post.author_url = None
+                if alias.real is None:
+                    post.muted = False  # a mute would single out the pseudonym of the member muted
+            else:
+                post.author_real, post.author_is_you = None, False
+                post.author_url = self.author_urls.get(post.username)
+                if post.author_url is None:
+                    post.author_url = self.author_urls[post.username] = self.user_url(post.username)
+            post.stance_class, post.stance_label = self._stance(post)
+            post.phase_label = display.phase_label(post.phase, post.parent_id is None)
+            post.time_iso = display.isotime(post.created_at)
+            post.time_full = display.fulltime(post.created_at)
+            post.time_ago = display.timeago(post.created_at, self.now)
+            post.url = self.post_url(post.id)
+            post.history_url = self.history_url(post.id) if post.edited else None
+            post.is_plain = not post.deleted and post.status == PostStatus.VISIBLE
+            live = not post.deleted
+            if live and self.replier:
+                post.reply_url = self.reply_url(post.id)
+            elif self.guest:
+                post.reply_url = self.login_reply_url(post.id)
+            else:
+                post.reply_url = None
+            writer = live and self.writer
+            editor = writer and permissions.can_edit_post(user, post, moderates=self.moderator)
+            post.edit_url = self.edit_url(post.id) if editor else None
+            post.delete_url = (self.delete_url(post.id)
+                               if writer and permissions.can_delete_post(user, post) else None)
+            post.flag_url = (self.flag_url(post.id) if writer and not post.is_removed
+                             and permissions.can_flag_post(user, post) else None)
+            post.mod_url = self.mod_url(post.id) if self.moderator else None
+
+    def _stance(self, post: PostView) -> tuple[str, str]:
+        if post.stance in (Stance.PRO, Stance.CON):
+            if post.parent_id:
+                return post.stance, "Supports" if post.stance == Stance.PRO else "Challenges"
+            return post.stance, self.debate_labels[post.stance]
+        return self.no_stance

@@ -1,0 +1,144 @@
+"""The demo forum: the Sora article, demo accounts and lively threads.
+
+Idempotent: what already exists (matched by slug, username or title) is left
+alone, so running it twice adds nothing twice.
+"""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ..domain import articles, debates, posting, reactions
+from ..domain.accounts import create_user, find_user
+from ..extensions import db
+from ..models import Article, Role, Stance, Topic, TopicKind, User, utcnow
+from . import demo_content
+
+# Demo-only passwords; printed by the command and written in the README.
+DEMO_ACCOUNTS = [
+    ("maya", "member", "maya-demo-pass"),
+    ("sam_mod", "moderator", "sam-demo-pass"),
+    ("prof_lee", "instructor", "lee-demo-pass"),
+]
+OTHER_AUTHORS_PASSWORD = "demo-author-pass"
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+    def summary(self) -> str:
+        if not self.created:
+            return "Demo content already present; nothing added."
+        return "Added " + ", ".join(f"{n} {what}" for what, n in self.created.items()) + "."
+
+
+def seed_demo() -> SeedReport:
+    report = SeedReport()
+    users = _seed_users(report)
+    article = _seed_article(report)
+    passages = {p.anchor: p for p in article.passages}
+    # Spread the demo threads over the past weeks so the forum looks lived in.
+    clock = _Clock(utcnow() - timedelta(days=20))
+    for spec in demo_content.DISCUSSIONS:
+        _seed_topic(spec, TopicKind.DISCUSSION, article, passages, users, clock, report)
+    for spec in demo_content.DEBATES:
+        _seed_topic(spec, TopicKind.DEBATE, article, passages, users, clock, report)
+    return report
+
+
+class _Clock:
+    def __init__(self, start):
+        self.now = start
+
+    def tick(self, minutes: int = 47):
+        self.now += timedelta(minutes=minutes)
+        return self.now
+
+
+def _seed_users(report: SeedReport) -> dict[str, User]:
+    passwords = {name: password for name, _, password in DEMO_ACCOUNTS}
+    users = {}
+    for spec in demo_content.USERS:
+        user = find_user(spec["username"])
+        if user is None:
+            user = create_user(spec["username"], f"{spec['username']}@demo.invalid",
+                               passwords.get(spec["username"], OTHER_AUTHORS_PASSWORD), Role(spec["role"]))
+            user.display_name, user.bio = spec.get("display_name", ""), spec.get("bio", "")
+            report.add("accounts")
+        users[spec["username"]] = user
+    return users
+
+
+def _seed_article(report: SeedReport) -> Article:
+    spec = demo_content.ARTICLE
+    article = db.session.scalar(select(Article).where(Article.slug == spec["slug"]))
+    if article is not None:
+        return article
+    summary = "\n\n".join(f"## {p['heading']}\n\n{p['body']}" for p in spec["passages"])
+    article = articles.save_article(None, slug=spec["slug"], title=spec["title"],
+                                    question=spec["question"], attribution=spec["attribution"],
+                                    source_url=None, summary_md=summary)
+    db.session.flush()
+    # Keep the anchors the content names, whatever its headings slugify to.
+    for passage, passage_spec in zip(article.passages, spec["passages"]):
+        passage.anchor = passage_spec["anchor"]
+    report.add("article")
+    return article
+
+
+def _seed_topic(spec, kind, article, passages, users, clock, report) -> None:
+    exists = db.session.scalar(select(Topic.id).where(Topic.article_id == article.id,
+                                                      Topic.title == spec["title"]))
+    if exists is not None:
+        return
+    topic = posting.create_topic(
+        users[spec["author"]], article, title=spec["title"],
+        body=spec.get("body") or spec.get("description", ""), passage=passages.get(spec.get("passage")),
+        kind=kind, pro_label=spec.get("pro_label"), con_label=spec.get("con_label"))
+    topic.created_at = clock.tick()
+    report.add(f"{kind}s")
+    posts: list = []
+    for reply in spec.get("replies", []) + spec.get("arguments", []):
+        _seed_post(reply, topic, None, users, clock, report, posts)
+    if kind == TopicKind.DEBATE:
+        _seed_reactions(topic, posts, demo_content.DEBATE_REACTIONS.get(spec["title"], {}), users, report)
+    topic.last_activity_at = clock.now
+
+
+def _seed_post(spec, topic, parent, users, clock, report, posts) -> None:
+    stance = Stance(spec["stance"]) if spec.get("stance") else None
+    post = posting.create_post(users[spec["author"]], topic, spec["body"], parent=parent, stance=stance)
+    post.created_at = clock.tick()
+    posts.append(post)
+    report.add("posts")
+    for source in spec.get("sources", []):
+        reactions.add_source(post, post.author, source["title"], source["url"])
+        report.add("sources")
+    for reply in spec.get("replies", []):
+        _seed_post(reply, topic, post, users, clock, report, posts)
+
+
+# How many "strong argument" votes the n-th post of a debate gets: varied, fixed.
+_VOTES_BY_POSITION = (5, 2, 3, 1, 4, 0, 2, 3, 1, 0, 2)
+
+
+def _seed_reactions(topic, posts, spec, users, report) -> None:
+    """Votes, ∆ and before/after polls from the demo members, so results mean something."""
+    people = list(users.values())
+    for n, post in enumerate(posts):
+        voters = [u for u in people[n % len(people):] + people[:n % len(people)] if u.id != post.author_id]
+        for voter in voters[:_VOTES_BY_POSITION[n % len(_VOTES_BY_POSITION)]]:
+            reactions.vote(post, voter)
+            report.add("votes")
+    arguments = [p for p in posts if p.parent_id is None]
+    for index, awarder, explanation in spec.get("deltas", []):
+        reactions.award_delta(arguments[index], users[awarder], explanation)
+        report.add("∆")
+    for username, (before, after) in spec.get("polls", {}).items():
+        debates.answer_poll(topic, users[username], "before", before)
+        debates.answer_poll(topic, users[username], "after", after)
+        report.add("poll answers", 2)
