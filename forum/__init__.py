@@ -4,11 +4,11 @@ from pathlib import Path
 from flask import Flask
 
 from . import cli, config
-from .domain import permissions
+from .domain import per_request, permissions
 from .extensions import csrf, db, limiter, migrate
 from .pages import display
 from .views import BLUEPRINTS
-from .web import caching, errors, hostile, login, perf, security, transactions
+from .web import caching, errors, hostile, limits, login, perf, security, transactions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,10 +21,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
+    per_request.init_app(app)  # first: every other hook may read what it holds
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    limits.trust_proxies(app)
     login.init_app(app)
     transactions.init_app(app)
 

@@ -6,9 +6,11 @@ from flask import Flask
 
 from .domain import backup
 from .domain.accounts import create_user
+from .domain.classes import notify_opened_phases
 from .domain.errors import RuleError
 from .extensions import db
-from .models import Role
+from .models import Role, utcnow
+from .seed import bench as benchdata
 from .seed import demo as seeding
 
 
@@ -44,8 +46,6 @@ def register(app: Flask) -> None:
     @app.cli.command("notify-phases")
     def notify_phases():
         """Tell class members about debate phases that have opened (run every few minutes)."""
-        from .domain.classes import notify_opened_phases
-        from .models import utcnow
         told = notify_opened_phases(utcnow())
         db.session.commit()
         click.echo(f"Told {told} members about open phases.")
@@ -72,7 +72,6 @@ def register(app: Flask) -> None:
     @click.option("--seed", default=1, show_default=True, help="Same seed, same rows.")
     def seed_bench(posts, seed):
         """Fill an empty database with generated content for benchmarks."""
-        from .seed import bench as benchdata
         try:
             state = benchdata.seed_bench(posts, seed)
         except ValueError as error:

@@ -32,6 +32,26 @@ def _secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+# Trust and flags (forum/domain/trust.py); each can be set as FLASK_<NAME> (JSON for the lists).
+TRUST_SETTINGS = {
+    # What each trust level past 0 (new) needs, all of it: days since joining, reading
+    # (quality votes cast and stance polls answered), public posts, ∆ received, and
+    # flags a moderator upheld. Levels 1, 2, 3: basic, member, regular.
+    "TRUST_LEVELS": [
+        {"days": 1, "reads": 3, "posts": 1, "deltas": 0, "flags_upheld": 0},
+        {"days": 14, "reads": 30, "posts": 10, "deltas": 0, "flags_upheld": 0},
+        {"days": 60, "reads": 100, "posts": 40, "deltas": 3, "flags_upheld": 1},
+    ],
+    "FLAG_WEIGHTS": [0.5, 1.0, 1.5, 2.0, 3.0],  # what a flag weighs at each level; the last: staff
+    "FLAG_UPHELD_BONUS": 0.25,  # added per flag of the member's that a moderator upheld...
+    "FLAG_UPHELD_BONUS_MAX": 1.0,  # ...up to this
+    "FLAG_DISMISSED_PENALTY": 0.5,  # taken off per flag of theirs a moderator dismissed
+    "FLAG_HIDE_THRESHOLD": 3,  # the weighted score of open flags that hides a post pending review
+    "FLAG_NEW_ACCOUNTS_SCORE_MAX": 1.0,  # what the flags of new (level 0) accounts add, all together
+    "SAME_ADDRESS_HOURS": 24,  # accounts registered from one address this close: shown to moderators
+}
+
+
 def load(app) -> None:
     """Fill app.config with the defaults, then the environment on top."""
     redis_url = os.environ.get("REDIS_URL")
@@ -56,11 +76,17 @@ def load(app) -> None:
         SITE_NAME="Counterpoint",
         CENTRAL_QUESTION="How do we balance innovation with intellectual property?",
         # Moderation and limits (any of them: FLASK_<NAME>=... in the environment)
-        FLAG_HIDE_THRESHOLD=3,
+        **TRUST_SETTINGS,
         LIMIT_POSTS="6 per minute;60 per hour",
         LIMIT_FLAGS="20 per hour",
-        LIMIT_LOGIN_IP="10 per 15 minutes",
+        # Failed sign-ins only (a wrong password), per address and per account name.
+        LIMIT_LOGIN_IP="30 per 15 minutes",
         LIMIT_LOGIN_ACCOUNT="10 per 15 minutes",
+        # Accounts made per address: a class of 40 signing up together gets in.
+        LIMIT_REGISTER_IP="60 per hour;300 per day",
+        # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none, the
+        # headers are ignored and the peer's address is the client's).
+        TRUSTED_PROXIES=0,
         NEW_ACCOUNT_HOURS=24,
         NEW_ACCOUNT_MAX_LINKS=2,
         MOD_QUEUE_PER_PAGE=20,
@@ -78,4 +104,8 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "SECRET_KEY": "test-secret",
     "SHARED_COPY_SECONDS": 0,  # tests/test_shared_copies.py turns it on
+    # The factories' accounts are a minute old: here they count as basic members (a
+    # flag weighs 1), as every member did before trust levels; tests of trust itself
+    # put TRUST_SETTINGS back (tests/test_trust.py).
+    "TRUST_LEVELS": [{"days": 0}, *TRUST_SETTINGS["TRUST_LEVELS"][1:]],
 }

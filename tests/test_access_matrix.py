@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from forum.domain import moderation
+from forum.domain import moderation, reactions
 from forum.extensions import db
 from forum.models import Role, WordAction, utcnow
 from tests.conftest import PASSWORD
@@ -161,6 +161,7 @@ ROUTES = {
     ("mod.topic_action", "POST"): (lambda w: f"/mod/t/{w['topic'].id}/pin", MOD_ONLY),
     ("mod.slow_mode", "POST"): (lambda w: f"/mod/t/{w['topic'].id}/slow-mode", MOD_ONLY),
     ("mod.decide_appeal", "POST"): (lambda w: f"/mod/appeals/{w['appeal'].id}/uphold", MOD_ONLY),
+    ("mod.revoke_delta", "POST"): (lambda w: f"/mod/deltas/{w['delta'].id}/revoke", MOD_ONLY),
     ("mod.words", "GET"): (lambda w: "/mod/words", ADMIN_ONLY),
     ("mod.words", "POST"): (lambda w: "/mod/words", ADMIN_ONLY),
     ("mod.delete_word", "POST"): (lambda w: f"/mod/words/{w['word'].id}/delete", ADMIN_ONLY),
@@ -237,7 +238,8 @@ def world(make_user, make_article, make_topic, make_post, make_class, make_class
         stranger=stranger, other_post=make_post(topic=topic, author=stranger), removed=removed,
         appeal=moderation.appeal_removal(removed, owner, "Please read it again, it was on topic."),
         message=moderation.tell(owner, "Hello"),
-        word=moderation.add_watched_word(world["admin"], "forbidden phrase", WordAction.BLOCK))
+        word=moderation.add_watched_word(world["admin"], "forbidden phrase", WordAction.BLOCK),
+        delta=reactions.award_delta(world["argument"], world["member"], "It made me see the testers' side. " * 2))
     db.session.commit()
     return world
 

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from forum.domain import classes
+from forum.domain import class_rules, classes
 from forum.extensions import db
 from forum.models import (Appeal, AppealStatus, ClassDebateSide, ClassMembership, ClassRole, Classroom,
                           DebatePhase, Delta, Flag, FlagStatus, ModAction, PhaseExtension, Post, PostStatus,
@@ -36,7 +36,7 @@ def test_the_class_has_forty_students_with_sides(bench):
     students = set(classes.student_ids(classroom.id))
     assert db.session.scalar(select(User.id).where(User.username == "bench0003")) in students
     assert db.session.scalar(select(User.id).where(User.username == "bench0010")) not in students
-    sides = classes.sides_of(db.session.get(Topic, bench.class_debate))
+    sides = class_rules.sides_of(db.session.get(Topic, bench.class_debate))
     assert set(sides) == students
     assert abs(Counter(sides.values())["pro"] - Counter(sides.values())["con"]) <= 1
 
@@ -49,7 +49,7 @@ def test_class_posts_keep_the_total_and_the_phase_rules(bench):
     assert len(posts) == benchdata.class_post_budget(SIZE) == topic.post_count
     assert topic.root_count == sum(1 for p in posts if p.parent_id is None)
     assert topic.last_activity_at == max(p.created_at for p in posts)
-    sides = classes.sides_of(topic)
+    sides = class_rules.sides_of(topic)
     members = set(classes.student_ids(topic.class_id)) | {topic.author_id}
     by_id = {p.id: p for p in posts}
     phases = {p.kind: p for p in db.session.scalars(select(DebatePhase).where(DebatePhase.topic_id == topic.id))}
@@ -58,7 +58,7 @@ def test_class_posts_keep_the_total_and_the_phase_rules(bench):
     for post in posts:
         assert post.author_id in members
         phase = phases[post.phase]
-        words = classes.count_words(post.body_md)
+        words = class_rules.count_words(post.body_md)
         assert phase.word_limit is None or words <= phase.word_limit
         assert phase.opens_at <= post.created_at
         if post.author_id in sides:
@@ -67,7 +67,7 @@ def test_class_posts_keep_the_total_and_the_phase_rules(bench):
                 assert post.stance == sides[post.author_id] and post.phase in ("opening", "closing")
             else:
                 parent = by_id[post.parent_id]
-                assert classes.post_side(parent, sides) == classes.other_side(sides[post.author_id])
+                assert class_rules.post_side(parent, sides) == class_rules.other_side(sides[post.author_id])
     late = [p for p in posts if p.created_at > phases[p.phase].closes_at]
     assert late and {p.author_id for p in late} <= set(extended)
     for post in posts:

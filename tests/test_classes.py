@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from forum.domain import classes, posting
+from forum.domain import class_rules, classes, posting, visibility
 from forum.domain.errors import RuleError
 from forum.extensions import db
 from forum.models import ClassRole, PhaseKind, Post, Role, SideMode, Stance, User, utcnow
@@ -68,12 +68,12 @@ def test_remove_student_and_add_co_instructor(make_class, make_user, make_class_
     classes.set_sides(topic, {first.id: Stance.PRO, second.id: Stance.CON})
     classes.remove_student(classroom, first)
     assert classes.role_of(first, classroom.id) is None
-    assert first.id not in classes.sides_of(topic)
+    assert first.id not in class_rules.sides_of(topic)
     with pytest.raises(RuleError, match="Only students"):
         classes.remove_student(classroom, classroom.instructor)
     colleague = make_user("colleague")
     classes.add_instructor(classroom, "Colleague")
-    assert classes.is_teacher(colleague, classroom.id)
+    assert visibility.is_teacher(colleague, classroom.id)
     classes.add_instructor(classroom, second.username)  # a student promoted
     assert classes.role_of(second, classroom.id) == ClassRole.INSTRUCTOR
     with pytest.raises(RuleError, match="no member called"):
@@ -101,7 +101,7 @@ def test_assign_random_covers_every_student(make_class, make_class_debate):
     topic = make_class_debate(classroom, side_mode=SideMode.RANDOM)
     sides = classes.assign_random(topic, seed=1)
     db.session.commit()
-    assert classes.sides_of(topic) == sides and len(sides) == 5
+    assert class_rules.sides_of(topic) == sides and len(sides) == 5
 
 
 def test_set_sides_only_for_students_of_the_class(make_class, make_class_debate, make_user):
@@ -147,7 +147,7 @@ def debate(make_class, make_class_debate):
 
 
 def check(topic, user, *, parent=None, stance=None, body="My argument.", now=None):
-    return classes.check_post_allowed(topic, user, parent, stance, body, now or utcnow())
+    return class_rules.check_post_allowed(topic, user, parent, stance, body, now or utcnow())
 
 
 def test_no_post_before_any_phase(debate):
@@ -224,7 +224,7 @@ def test_word_limit_counts_words_of_the_source(debate, open_phase):
     ("[link text](https://example.org/path)", 2), ("Ça va, très bien", 4), ("1,000 people", 3),
 ])
 def test_count_words(text, words):
-    assert classes.count_words(text) == words
+    assert class_rules.count_words(text) == words
 
 
 def test_extension_keeps_a_phase_open_for_one_student(debate, open_phase):
@@ -284,14 +284,14 @@ def test_save_schedule_in_the_class_zone(debate):
 def test_poll_open_before_opening_closes_and_during_final_vote(debate, make_topic):
     topic, *_ = debate
     now = utcnow()
-    assert classes.poll_open(make_topic(), PhaseKind.FINAL_VOTE, now)  # public: always
-    assert classes.poll_open(topic, PhaseKind.FINAL_VOTE, now)  # no phase set: not gated
+    assert class_rules.poll_open(make_topic(), PhaseKind.FINAL_VOTE, now)  # public: always
+    assert class_rules.poll_open(topic, PhaseKind.FINAL_VOTE, now)  # no phase set: not gated
     classes.set_phase(topic, PhaseKind.OPENING, now + timedelta(hours=1), now + timedelta(hours=2))
     classes.set_phase(topic, PhaseKind.FINAL_VOTE, now + timedelta(hours=5), now + timedelta(hours=6))
-    assert classes.poll_open(topic, PhaseKind.OPENING, now)
-    assert not classes.poll_open(topic, PhaseKind.OPENING, now + timedelta(hours=2))
-    assert not classes.poll_open(topic, PhaseKind.FINAL_VOTE, now)
-    assert classes.poll_open(topic, PhaseKind.FINAL_VOTE, now + timedelta(hours=5, minutes=1))
+    assert class_rules.poll_open(topic, PhaseKind.OPENING, now)
+    assert not class_rules.poll_open(topic, PhaseKind.OPENING, now + timedelta(hours=2))
+    assert not class_rules.poll_open(topic, PhaseKind.FINAL_VOTE, now)
+    assert class_rules.poll_open(topic, PhaseKind.FINAL_VOTE, now + timedelta(hours=5, minutes=1))
 
 
 def test_copying_a_public_debate_takes_its_motion_and_sides(make_class, make_topic, make_user):

@@ -48,7 +48,7 @@ def test_a_foreign_form_to_a_login_only_action_keeps_nothing(app, make_user):
 
 def test_the_readers_own_expired_form_comes_back(csrf_app, make_user, make_topic):
     topic = make_topic()
-    client = csrf_app.test_client()  # Sec-Fetch-Site: same-origin, as from the topic page
+    client = csrf_app.test_client().login(make_user())  # Sec-Fetch-Site: same-origin, as from the topic page
     response = client.post(f"/t/{topic.id}/reply", data={"body": "Words I must not lose", "next": "/p/101",
                                                          "stance": "pro", "csrf_token": "stale"})
     page = response.get_data(as_text=True)
@@ -60,9 +60,9 @@ def test_the_readers_own_expired_form_comes_back(csrf_app, make_user, make_topic
     assert db.session.scalar(select(func.count()).select_from(Post)) == 0
 
 
-def test_an_origin_of_this_site_counts_as_its_own(csrf_app, make_topic):
+def test_an_origin_of_this_site_counts_as_its_own(csrf_app, make_user, make_topic):
     topic = make_topic()
-    client = foreign(csrf_app, Origin="http://localhost")
+    client = foreign(csrf_app, Origin="http://localhost").login(make_user())
     response = client.post(f"/t/{topic.id}/reply", data={"body": "Mine", "csrf_token": "stale"})
     assert response.status_code == 400 and "Mine" in response.get_data(as_text=True)
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from forum.domain import classes, moderation, posting, reactions
+from forum.domain import class_rules, classes, moderation, posting, reactions
 from forum.extensions import db
 from forum.models import FlagReason, PhaseKind, PollPhase, Post, Role, Stance, StancePoll, User, utcnow
 from tests.test_views_classes import _class_of
@@ -43,10 +43,10 @@ def test_queue_queries_do_not_grow_with_every_kind_of_item(client, make_topic, m
 def _debate(make_class, make_class_debate, open_phase, students):
     """A debate with arguments (from `_class_of`), an extension, rebuttals, votes, polls and a ∆."""
     classroom, topic, members = _class_of(make_class, make_class_debate, open_phase, students)
-    opening = next(v.phase for v in classes.phases_for(topic.id, classroom.instructor))
+    opening = next(v.phase for v in class_rules.phases_for(topic.id, classroom.instructor))
     classes.extend_phase(opening, members[0], utcnow() + timedelta(hours=2))
     open_phase(topic, PhaseKind.REBUTTAL, opened=timedelta(minutes=30))
-    sides = classes.sides_of(topic)
+    sides = class_rules.sides_of(topic)
     arguments = list(db.session.scalars(select(Post).where(Post.topic_id == topic.id)))
     for member in members:
         target = next(p for p in arguments if sides[p.author_id] != sides[member.id])

@@ -165,10 +165,10 @@ def test_notifications_name_the_actor_by_pseudonym(client, debate_world):
     html = client.login(debate_world["bruno"]).get("/notifications").get_data(as_text=True)
     alias = debate_world["alias"]
     # a reply (with a mention: told once, as the reply), a ∆: each names alice as her pseudonym
-    assert re.search(rf"<strong>{alias}</strong>\s+replied to your post", html), html
-    assert re.search(rf"<strong>{alias}</strong>\s+awarded your post a ∆", html), html
-    assert re.search(rf"<strong>{alias}</strong>\s+mentioned you", html), html
-    assert re.search(rf"<strong>{alias}</strong>\s+posted in a topic you watch", html), html
+    assert re.search(rf"<strong><bdi>{alias}</bdi></strong>\s+replied to your post", html), html
+    assert re.search(rf"<strong><bdi>{alias}</bdi></strong>\s+awarded your post a ∆", html), html
+    assert re.search(rf"<strong><bdi>{alias}</bdi></strong>\s+mentioned you", html), html
+    assert re.search(rf"<strong><bdi>{alias}</bdi></strong>\s+posted in a topic you watch", html), html
     assert not _leaks(html)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from forum.domain import anonymity, classes, moderation, posting
 from forum.extensions import db
 from forum.models import Post, Role, Stance, User, utcnow
-from forum.web import caching
+from forum.web import caching, shared_threads
 
 
 @pytest.fixture
@@ -285,20 +285,20 @@ def test_who_may_share_a_tree_in_a_class(app, scene, make_user, make_post, make_
     private = make_class_debate(classroom)
     make_post(topic=private, author=classroom.instructor, stance=Stance.PRO)
     with app.test_request_context():
-        assert caching.thread_key(student, topic, "old", 1)
-        assert caching.thread_key(student, private, "old", 1)
-        assert caching.thread_key(classroom.instructor, private, "old", 1) is None
-        assert caching.thread_key(make_user(role=Role.ADMIN), private, "old", 1) is None
-        assert caching.thread_key(AnonymousUserMixin(), topic, "old", 1) is None
+        assert shared_threads.thread_key(student, topic, "old", 1)
+        assert shared_threads.thread_key(student, private, "old", 1)
+        assert shared_threads.thread_key(classroom.instructor, private, "old", 1) is None
+        assert shared_threads.thread_key(make_user(role=Role.ADMIN), private, "old", 1) is None
+        assert shared_threads.thread_key(AnonymousUserMixin(), topic, "old", 1) is None
         # Other pseudonyms (someone joined, a name moved on): another tree.
-        assert (caching.thread_key(student, private, "old", 1, {7: anonymity.Shown("Amber Heron")})
-                != caching.thread_key(student, private, "old", 1, {7: anonymity.Shown("Azure Heron")}))
+        assert (shared_threads.thread_key(student, private, "old", 1, {7: anonymity.Shown("Amber Heron")})
+                != shared_threads.thread_key(student, private, "old", 1, {7: anonymity.Shown("Azure Heron")}))
         # A phase opened or closed since (class_pages.schedule_passed): another tree.
-        before = caching.thread_key(student, private, "old", 1)
+        before = shared_threads.thread_key(student, private, "old", 1)
         private.schedule_passed = 3
-        assert caching.thread_key(student, private, "old", 1) != before
+        assert shared_threads.thread_key(student, private, "old", 1) != before
         student.suspended_until = utcnow() + timedelta(days=1)  # reads, cannot write: their own page
-        assert caching.thread_key(student, private, "old", 1) is None
+        assert shared_threads.thread_key(student, private, "old", 1) is None
 
 
 def _family(root_id, authors, html):
@@ -311,23 +311,23 @@ def test_only_what_every_reader_gets_is_kept(app, copies, make_user):
     with app.test_request_context():
         # A family holding a form (a CSRF token), the reader's own, or one they
         # collapsed (a muted author) stays out: the copy is not complete.
-        caching.keep_thread("thread:x", reader, plain + [_family(3, {writer.id}, '<input name="csrf_token">')], None)
-        caching.keep_thread("thread:y", reader, plain + [_family(3, {reader.id}, "<li>theirs</li>")], None)
+        shared_threads.keep_thread("thread:x", reader, plain + [_family(3, {writer.id}, '<input name="csrf_token">')], None)
+        shared_threads.keep_thread("thread:y", reader, plain + [_family(3, {reader.id}, "<li>theirs</li>")], None)
         for key in ("thread:x", "thread:y"):
-            partial = caching.shared_thread(key, make_user())
+            partial = shared_threads.shared_thread(key, make_user())
             assert not partial.whole and set(partial.reusable()) == {1, 2}
             assert b"csrf_token" not in copies.get(key) and b"theirs" not in copies.get(key)
-        caching.keep_thread("thread:z", reader, plain, None)
-        assert caching.shared_thread("thread:z", reader).html == "<li>one</li><li>two</li>"
-        assert caching.shared_thread("thread:z", reader).whole
+        shared_threads.keep_thread("thread:z", reader, plain, None)
+        assert shared_threads.shared_thread("thread:z", reader).html == "<li>one</li><li>two</li>"
+        assert shared_threads.shared_thread("thread:z", reader).whole
         # A writer of one family gets the others from the copy, and theirs to render.
-        for_writer = caching.shared_thread("thread:z", writer)
+        for_writer = shared_threads.shared_thread("thread:z", writer)
         assert for_writer.mine == {1} and for_writer.reusable() == {2: (frozenset({other.id}), "<li>two</li>")}
         moderation.mute_member(reader, other)
-        assert caching.shared_thread("thread:z", reader).mine == {2}
+        assert shared_threads.shared_thread("thread:z", reader).mine == {2}
         # What a muter saw of the family they collapsed is not kept.
-        caching.keep_thread("thread:m", reader, plain, None)
-        assert set(caching.shared_thread("thread:m", make_user()).families) == {1}
+        shared_threads.keep_thread("thread:m", reader, plain, None)
+        assert set(shared_threads.shared_thread("thread:m", make_user()).families) == {1}
 
 
 def test_readers_who_wrote_on_the_page_complete_the_copy(app, copies, make_user):
@@ -336,10 +336,10 @@ def test_readers_who_wrote_on_the_page_complete_the_copy(app, copies, make_user)
     first, second = make_user(), make_user()
     one, two = _family(1, {first.id}, "<li>one</li>"), _family(2, {second.id}, "<li>two</li>")
     with app.test_request_context():
-        caching.keep_thread("thread:c", first, [one, two], None)
-        assert set(caching.shared_thread("thread:c", second).families) == {2}
-        caching.keep_thread("thread:c", second, [one, two], caching.shared_thread("thread:c", second))
-        complete = caching.shared_thread("thread:c", make_user())
+        shared_threads.keep_thread("thread:c", first, [one, two], None)
+        assert set(shared_threads.shared_thread("thread:c", second).families) == {2}
+        shared_threads.keep_thread("thread:c", second, [one, two], shared_threads.shared_thread("thread:c", second))
+        complete = shared_threads.shared_thread("thread:c", make_user())
         assert complete.whole and complete.html == "<li>one</li><li>two</li>"
 
 

@@ -3,13 +3,12 @@ import re
 import unicodedata
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Role, User
-from . import sessions
-from .errors import RuleError
+from . import names, sessions
+from .errors import RuleError, unique_or
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_-]{3,30}")
 PASSWORD_MIN = 8
@@ -34,7 +33,9 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username_key == username_key(username)))
 
 
-def create_user(username: str, email: str, password: str, role: Role = Role.MEMBER) -> User:
+def create_user(username: str, email: str, password: str, role: Role = Role.MEMBER, *,
+                registration_tag: str | None = None) -> User:
+    """Every rule on the name is checked before the password is hashed (the costly part)."""
     check_username(username)
     if len(password) < PASSWORD_MIN:
         raise RuleError(f"A password needs at least {PASSWORD_MIN} characters.")
@@ -42,14 +43,13 @@ def create_user(username: str, email: str, password: str, role: Role = Role.MEMB
         raise RuleError(f"Unknown role {role!r}; choose one of {', '.join(Role)}.")
     if find_user(username) is not None:
         raise RuleError("That username is taken.")
-    user = User(username=username, username_key=username_key(username), email=email.strip(),
-                password_hash=generate_password_hash(password, HASH_METHOD), role=Role(role))
-    try:
-        with db.session.begin_nested():
-            db.session.add(user)
-            db.session.flush()
-    except IntegrityError:
-        raise RuleError("That username is taken.") from None
+    skeleton = names.check_name_is_free(username, role=role, what="username")
+    user = User(username=username, username_key=username_key(username), username_skeleton=skeleton,
+                email=email.strip(), password_hash=generate_password_hash(password, HASH_METHOD), role=Role(role),
+                registration_tag=registration_tag)
+    with unique_or("That username is taken."):
+        db.session.add(user)
+        db.session.flush()
     return user
 
 

@@ -18,9 +18,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, true
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import ClassDebate, ClassMembership, ClassRole, Post, Topic, User
+from . import visibility
 
 ADJECTIVES = [
     "Amber", "Azure", "Bold", "Brisk", "Calm", "Cedar", "Clever", "Coral", "Crimson", "Dawn",
@@ -119,9 +121,8 @@ def names_for_topic(viewer, topic) -> dict[int, Shown]:
     debate = db.session.get(ClassDebate, topic.id)
     if debate is None or not debate.anonymous:
         return {}
-    from . import classes
     return names_for(viewer, topic, debate, students_of(topic.class_id),
-                     teacher=classes.is_teacher(viewer, topic.class_id))
+                     teacher=visibility.is_teacher(viewer, topic.class_id))
 
 
 def names_by_topic(viewer, topic_ids: Iterable[int]) -> dict[int, dict[int, Shown]]:
@@ -178,7 +179,6 @@ def roster_of(class_id: int) -> list[ClassMembership]:
 @functools.cache
 def _roster_statement():
     """Built once (every class page asks for it): putting it together cost more than running it."""
-    from sqlalchemy.orm import joinedload
     return (select(ClassMembership).where(ClassMembership.class_id == bindparam("class_id"))
             .options(joinedload(ClassMembership.user)).order_by(ClassMembership.role, ClassMembership.user_id))
 

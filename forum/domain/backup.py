@@ -3,6 +3,11 @@
 Every table the models define is written, so a new area's tables are backed up
 without touching this module. Values are typed in JSON (dates as ISO 8601 UTC)
 and rows sorted by primary key, so two exports of the same data are identical.
+
+A topic's version is not data but what cached pages are versions of
+(web/caching.py): the export keeps only the highest, and an import gives every
+topic a version above it, so no copy kept from the old site (in a shared Redis)
+can be taken for a page of the restored one.
 """
 import json
 from datetime import date, datetime, timezone
@@ -48,14 +53,20 @@ def _tables():
     return [t for t in db.metadata.sorted_tables]
 
 
+def _columns(table) -> list:
+    """The columns an export holds: all but the topics' versions."""
+    return [column for column in table.columns if (table.name, column.name) != ("topics", "version")]
+
+
 def export_data() -> dict:
     tables = {}
     for table in _tables():
         order = list(table.primary_key.columns) or list(table.columns)
-        rows = db.session.execute(select(table).order_by(*order)).mappings()
+        rows = db.session.execute(select(*_columns(table)).order_by(*order)).mappings()
         tables[table.name] = [{key: _encode(value) for key, value in row.items()} for row in rows]
     revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    return {"format": FORMAT, "version": VERSION, "schema_revision": revision, "tables": tables}
+    return {"format": FORMAT, "version": VERSION, "schema_revision": revision, "tables": tables,
+            "topic_versions_below": _highest_topic_version() + 1}
 
 
 def write_export(stream: IO[str]) -> dict[str, int]:
@@ -89,7 +100,20 @@ def import_data(data: dict) -> dict[str, int]:
             db.session.execute(insert(table), decoded[start:start + 1000])
         counts[table.name] = len(rows)
     _reset_sequences()
+    _versions_above(data.get("topic_versions_below", 0))
     return counts
+
+
+def _highest_topic_version() -> int:
+    return db.session.scalar(text("SELECT coalesce(max(version), 0) FROM topics"))
+
+
+def _versions_above(floor: int) -> None:
+    """Move every topic's version (and the counter new ones are drawn from) past
+    `floor`. A changed version is kept by the triggers (migration 0015_topic_version)."""
+    db.session.execute(text("UPDATE topics SET version = version + :floor"), {"floor": floor})
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT setval('topic_versions', :next)"), {"next": _highest_topic_version() + 1})
 
 
 def _reset_sequences() -> None:

@@ -1,44 +1,30 @@
 """Classes: membership, join codes, class debates, sides and phases.
 
-The phase rules are plain functions: `check_post_allowed` is called by
-`posting.create_post` for every class topic, and `poll_open` is the hook the
-stance polls call.
+The verbs that change them. What the state allows (the phases each member sees,
+the sides, the checks `posting.create_post` runs for every class topic) is read
+in `class_rules`, below `posting`, since these verbs create topics through it.
 """
 import random
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from datetime import datetime
+from zoneinfo import available_timezones
 
-from sqlalchemy import and_, delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (Article, ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom,
-                      DebatePhase, PhaseExtension, PhaseKind, Post, SideMode, Stance, Topic, TopicKind, User,
-                      utcnow)
-from . import posting, visibility
+                      DebatePhase, Notification, NotificationKind, PhaseExtension, PhaseKind, SideMode, Stance,
+                      Topic, TopicKind, User, utcnow)
+from . import class_rules, grading, notifications, posting, visibility
 from .accounts import username_key
-from .errors import RuleError
+from .errors import RuleError, unique_or
 
 # No 0/O, 1/I/L: a code read aloud or copied from a projector still works.
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 8
 NAME_MAX, TERM_MAX, DESCRIPTION_MAX = 120, 60, 2000
-
-PHASE_LABELS = {
-    PhaseKind.OPENING: "Opening statements",
-    PhaseKind.REBUTTAL: "Rebuttals",
-    PhaseKind.CLOSING: "Closing statements",
-    PhaseKind.FINAL_VOTE: "Final vote",
-}
-PHASE_ORDER = list(PHASE_LABELS)
-
-
-def other_side(side: str) -> str:
-    return Stance.CON if side == Stance.PRO else Stance.PRO
 
 
 # --- Classes and members ---------------------------------------------------------------
@@ -93,21 +79,9 @@ def regenerate_code(classroom: Classroom) -> str:
     return classroom.join_code
 
 
-def class_changed(class_id: int) -> None:
-    """`posting.touch_topic` for every topic of the class: its roster or its state
-    changed, which its debates' pages (pseudonyms, panel, dashboard) show."""
-    posting.touch_topics(Topic.class_id == class_id)
-
-
-def check_writable(classroom: Classroom) -> None:
-    if classroom.is_archived:
-        raise RuleError("This class is archived: it is read-only.")
-
-
 def archive_class(classroom: Classroom) -> Classroom:
-    check_writable(classroom)
+    class_rules.check_writable(classroom)
     classroom.archived_at = utcnow()
-    class_changed(classroom.id)
     return classroom
 
 
@@ -115,22 +89,16 @@ def role_of(user, class_id: int) -> str | None:
     return visibility.class_role(user, class_id)
 
 
-def is_teacher(user, class_id: int) -> bool:
-    """Instructors of the class, and admins: they run it."""
-    return user.is_authenticated and (user.is_admin or role_of(user, class_id) == ClassRole.INSTRUCTOR)
-
-
 def join_class(user: User, code: str) -> ClassMembership:
     classroom = db.session.scalar(select(Classroom).where(Classroom.join_code == normalise_code(code)))
     if classroom is None:
         raise RuleError("No class has that code. Check it with your instructor (codes have 8 characters).")
-    check_writable(classroom)
+    class_rules.check_writable(classroom)
     if role_of(user, classroom.id) is not None:
         raise RuleError(f"You are already in {classroom.name}.")
     membership = ClassMembership(class_id=classroom.id, user_id=user.id, role=ClassRole.STUDENT)
     db.session.add(membership)
     db.session.flush()
-    class_changed(classroom.id)
     return membership
 
 
@@ -145,11 +113,10 @@ def remove_student(classroom: Classroom, student: User) -> None:
     db.session.execute(delete(ClassDebateSide).where(
         ClassDebateSide.user_id == student.id,
         ClassDebateSide.topic_id.in_(select(Topic.id).where(Topic.class_id == classroom.id))))
-    class_changed(classroom.id)
 
 
 def add_instructor(classroom: Classroom, username: str) -> ClassMembership:
-    check_writable(classroom)
+    class_rules.check_writable(classroom)
     user = db.session.scalar(select(User).where(User.username_key == username_key(username or "")))
     if user is None:
         raise RuleError(f"There is no member called “{(username or '').strip()}”.")
@@ -162,7 +129,6 @@ def add_instructor(classroom: Classroom, username: str) -> ClassMembership:
         raise RuleError(f"{user.username} is already an instructor here.")
     membership.role = ClassRole.INSTRUCTOR
     db.session.flush()
-    class_changed(classroom.id)
     return membership
 
 
@@ -179,8 +145,7 @@ def create_class_debate(classroom: Classroom, author: User, article: Article, *,
                         anonymous: bool = False, side_mode: str = SideMode.MANUAL,
                         side_cap: int | None = None, copy_from: Topic | None = None) -> Topic:
     """A debate private to `classroom`; `copy_from` (a public debate) gives its motion and sides."""
-    from . import grading
-    check_writable(classroom)
+    class_rules.check_writable(classroom)
     if copy_from is not None:
         if copy_from.class_id is not None or not copy_from.is_debate:
             raise RuleError("Only a public debate's motion can be copied.")
@@ -209,8 +174,6 @@ def notify_opened_phases(now: datetime) -> int:
     Idempotent: whoever was told since the phase opened is not told again.
     Returns how many were told.
     """
-    from ..models import Notification, NotificationKind
-    from . import notifications
     told = 0
     for phase in db.session.scalars(select(DebatePhase).where(DebatePhase.opens_at <= now,
                                                               DebatePhase.closes_at > now)):
@@ -240,9 +203,7 @@ def class_announcements(class_id: int) -> list[Topic]:
 def post_announcement(classroom: Classroom, author: User, *, title: str, body: str) -> Topic:
     """An announcement to the class: a pinned topic only its members see, closed to
     replies, and a notification to every member."""
-    from ..models import NotificationKind
-    from . import notifications
-    check_writable(classroom)
+    class_rules.check_writable(classroom)
     article = db.session.scalar(select(Article).order_by(Article.created_at, Article.id).limit(1))
     if article is None:
         raise RuleError("There is no article to attach the announcement to yet.")
@@ -271,18 +232,6 @@ def balanced_sides(user_ids: list[int], seed: int | str | None = None) -> dict[i
     return {user_id: (first if i % 2 == 0 else second) for i, user_id in enumerate(ids)}
 
 
-def sides_of(topic: Topic) -> dict[int, str]:
-    return dict(db.session.execute(select(ClassDebateSide.user_id, ClassDebateSide.side)
-                                   .where(ClassDebateSide.topic_id == topic.id)).all())
-
-
-def side_of(topic: Topic, user) -> str | None:
-    if not user.is_authenticated:
-        return None
-    return db.session.scalar(select(ClassDebateSide.side).where(
-        ClassDebateSide.topic_id == topic.id, ClassDebateSide.user_id == user.id))
-
-
 def set_sides(topic: Topic, sides: dict[int, str | None]) -> None:
     """Replace the assignment of the students in `sides` (None: no side)."""
     enrolled = set(student_ids(topic.class_id))
@@ -296,7 +245,6 @@ def set_sides(topic: Topic, sides: dict[int, str | None]) -> None:
     db.session.add_all([ClassDebateSide(topic_id=topic.id, user_id=u, side=s)
                         for u, s in sides.items() if s is not None])
     db.session.flush()
-    posting.touch_topic(topic.id)
 
 
 def assign_random(topic: Topic, seed: int | str | None = None) -> dict[int, str]:
@@ -312,38 +260,20 @@ def choose_side(topic: Topic, debate: ClassDebate, student: User, side: str) -> 
         raise RuleError("Choose one of the two sides.")
     if role_of(student, topic.class_id) != ClassRole.STUDENT:
         raise RuleError("Only the class's students choose a side.")
-    if side_of(topic, student) is not None:
+    if class_rules.side_of(topic, student) is not None:
         raise RuleError("You have already chosen a side; ask your instructor to change it.")
-    taken = list(sides_of(topic).values()).count(side)
+    taken = list(class_rules.sides_of(topic).values()).count(side)
     if debate.side_cap is not None and taken >= debate.side_cap:
         label = topic.pro_label if side == Stance.PRO else topic.con_label
         raise RuleError(f"“{label}” is full ({debate.side_cap} students); choose the other side.")
     row = ClassDebateSide(topic_id=topic.id, user_id=student.id, side=side)
-    db.session.add(row)
-    try:
+    with unique_or("You have already chosen a side."):
+        db.session.add(row)
         db.session.flush()
-    except IntegrityError:
-        raise RuleError("You have already chosen a side.") from None
-    posting.touch_topic(topic.id)
     return row
 
 
 # --- Phases --------------------------------------------------------------------------
-
-def to_utc(local: datetime, zone: str) -> datetime:
-    """A wall-clock time in the class's zone (naive) as an aware UTC datetime."""
-    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
-
-
-def in_zone(moment: datetime, zone: str) -> datetime:
-    try:
-        return moment.astimezone(ZoneInfo(zone))
-    except ZoneInfoNotFoundError:
-        return moment
-
-
-def format_in_zone(moment: datetime, zone: str) -> str:
-    return in_zone(moment, zone).strftime("%-d %b %Y %H:%M")
 
 
 def set_phase(topic: Topic, kind: str, opens_at: datetime, closes_at: datetime,
@@ -351,7 +281,7 @@ def set_phase(topic: Topic, kind: str, opens_at: datetime, closes_at: datetime,
     if kind not in set(PhaseKind):
         raise RuleError("Unknown phase.")
     if closes_at <= opens_at:
-        raise RuleError(f"{PHASE_LABELS[kind]} must close after it opens.")
+        raise RuleError(f"{class_rules.PHASE_LABELS[kind]} must close after it opens.")
     if word_limit is not None and word_limit < 1:
         raise RuleError("A word limit must be at least 1.")
     phase = db.session.scalar(select(DebatePhase).where(DebatePhase.topic_id == topic.id,
@@ -361,7 +291,6 @@ def set_phase(topic: Topic, kind: str, opens_at: datetime, closes_at: datetime,
         db.session.add(phase)
     phase.opens_at, phase.closes_at, phase.word_limit = opens_at, closes_at, word_limit
     db.session.flush()
-    posting.touch_topic(topic.id)
     return phase
 
 
@@ -371,22 +300,21 @@ def save_schedule(topic: Topic, zone: str,
 
     Phases run one after another, in order, without overlapping.
     """
-    check_writable(db.session.get(Classroom, topic.class_id))
+    class_rules.check_writable(db.session.get(Classroom, topic.class_id))
     chosen = []
-    for kind in PHASE_ORDER:
+    for kind in class_rules.PHASE_ORDER:
         opens, closes, words = entries.get(kind, (None, None, None))
         if opens is None and closes is None:
             db.session.execute(delete(DebatePhase).where(DebatePhase.topic_id == topic.id,
                                                          DebatePhase.kind == kind))
-            posting.touch_topic(topic.id)
             continue
         if opens is None or closes is None:
-            raise RuleError(f"{PHASE_LABELS[kind]} needs both an opening and a closing time.")
-        chosen.append((kind, to_utc(opens, zone), to_utc(closes, zone), words))
+            raise RuleError(f"{class_rules.PHASE_LABELS[kind]} needs both an opening and a closing time.")
+        chosen.append((kind, class_rules.to_utc(opens, zone), class_rules.to_utc(closes, zone), words))
     for (kind, opens, _, _), (previous, _, closes_before, _) in zip(chosen[1:], chosen):
         if opens < closes_before:
-            raise RuleError(f"{PHASE_LABELS[kind]} opens before {PHASE_LABELS[previous]} closes; "
-                            "phases run one after another.")
+            raise RuleError(f"{class_rules.PHASE_LABELS[kind]} opens before "
+                            f"{class_rules.PHASE_LABELS[previous]} closes; phases run one after another.")
     return [set_phase(topic, kind, opens, closes, words) for kind, opens, closes, words in chosen]
 
 
@@ -400,147 +328,6 @@ def extend_phase(phase: DebatePhase, student: User, closes_at: datetime) -> Phas
         db.session.add(extension)
     extension.closes_at = closes_at
     db.session.flush()
-    posting.touch_topic(phase.topic_id)
     return extension
 
 
-@dataclass
-class PhaseView:
-    """A phase as one person sees it: with their own extension, if any."""
-
-    phase: DebatePhase
-    closes_for_me: datetime
-
-    @property
-    def kind(self) -> str:
-        return self.phase.kind
-
-    @property
-    def label(self) -> str:
-        return PHASE_LABELS[self.phase.kind]
-
-    @property
-    def extended(self) -> bool:
-        return self.closes_for_me != self.phase.closes_at
-
-    def is_open(self, now: datetime) -> bool:
-        return self.phase.opens_at <= now < self.closes_for_me
-
-
-def phases_for(topic_id: int, user) -> list[PhaseView]:
-    """The debate's phases in order, with `user`'s extensions (one query)."""
-    user_id = user.id if user.is_authenticated else -1
-    rows = db.session.execute(
-        select(DebatePhase, PhaseExtension.closes_at)
-        .outerjoin(PhaseExtension, and_(PhaseExtension.phase_id == DebatePhase.id,
-                                        PhaseExtension.user_id == user_id))
-        .where(DebatePhase.topic_id == topic_id)).all()
-    views = [PhaseView(phase, max(extended or phase.closes_at, phase.closes_at)) for phase, extended in rows]
-    return sorted(views, key=lambda v: (v.phase.opens_at, PHASE_ORDER.index(v.kind)))
-
-
-def open_phase(views: list[PhaseView], now: datetime) -> PhaseView | None:
-    return next((v for v in views if v.is_open(now)), None)
-
-
-def describe(view: PhaseView, zone: str) -> str:
-    return (f"{view.label} ({format_in_zone(view.phase.opens_at, zone)} – "
-            f"{format_in_zone(view.closes_for_me, zone)}, {zone})")
-
-
-def count_words(markdown_source: str) -> int:
-    """Words as a reader counts them: runs of letters or digits in the Markdown source,
-    with link targets and markup left out."""
-    text = re.sub(r"\]\([^)]*\)", "]", markdown_source or "")
-    return len(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text))
-
-
-def _closed_message(views: list[PhaseView], zone: str, now: datetime) -> str:
-    if not views:
-        return "The instructor has not opened any phase of this debate yet."
-    upcoming = [v for v in views if v.phase.opens_at > now]
-    if upcoming:
-        return f"No phase is open right now. Next: {describe(upcoming[0], zone)}."
-    return f"This debate's phases are over; the last was {describe(views[-1], zone)}."
-
-
-def check_post_allowed(topic: Topic, user: User, parent: Post | None, stance: str | None,
-                       body: str, now: datetime) -> str | None:
-    """Raise RuleError unless `user` may write this post in class topic `topic` now.
-
-    Returns the phase the post is written in (None outside phases, for instructors).
-    """
-    classroom = db.session.get(Classroom, topic.class_id)
-    check_writable(classroom)
-    role = role_of(user, classroom.id)
-    views = phases_for(topic.id, user) if topic.is_debate else []
-    current = open_phase(views, now)
-    if user.is_admin or role == ClassRole.INSTRUCTOR:
-        return current.kind if current else None  # instructors are not bound by phases
-    if role is None:
-        raise RuleError("Only members of this class can post here.")
-    if not topic.is_debate:
-        return None
-    zone = classroom.time_zone
-    if current is None:
-        raise RuleError(_closed_message(views, zone, now))
-    where = describe(current, zone)
-    if current.kind == PhaseKind.FINAL_VOTE:
-        raise RuleError(f"{where} is for the final stance poll only: no new posts.")
-    side = side_of(topic, user)
-    if side is None:
-        raise RuleError("You have no side in this debate yet; your instructor assigns it.")
-    if current.kind in (PhaseKind.OPENING, PhaseKind.CLOSING):
-        if parent is not None:
-            raise RuleError(f"During {where} you post top-level statements only; replies wait for the rebuttals.")
-        if stance != side:
-            label = topic.pro_label if side == Stance.PRO else topic.con_label
-            raise RuleError(f"Your side is “{label}”: your arguments must be for it.")
-    elif current.kind == PhaseKind.REBUTTAL:
-        if parent is None or post_side(parent, sides_of(topic)) != other_side(side):
-            raise RuleError(f"During {where} you answer the other side: reply to one of its posts.")
-    limit = current.phase.word_limit
-    if limit is not None and (words := count_words(body)) > limit:
-        raise RuleError(f"{where} allows {limit} words per post; yours has {words}. Shorten it and post again.")
-    return current.kind
-
-
-def post_side(post: Post, sides: dict[int, str]) -> str | None:
-    """The side a post argues for: its author's assigned side, else a top-level post's stance."""
-    return sides.get(post.author_id) or (post.stance if post.parent_id is None else None)
-
-
-def check_edit_allowed(post: Post, editor: User, body: str, now: datetime) -> None:
-    """A student edits a class post only while its phase is open for them, within its word
-    limit, so an edit cannot dodge a deadline or a limit. Instructors are not bound."""
-    topic = post.topic
-    classroom = db.session.get(Classroom, topic.class_id)
-    check_writable(classroom)
-    if editor.is_admin or role_of(editor, classroom.id) == ClassRole.INSTRUCTOR or post.phase is None:
-        return
-    view = next((v for v in phases_for(topic.id, editor) if v.kind == post.phase), None)
-    if view is None or not view.is_open(now):
-        label = PHASE_LABELS.get(post.phase, post.phase)
-        raise RuleError(f"{label} is closed: posts written in it can no longer be edited.")
-    limit = view.phase.word_limit
-    if limit is not None and (words := count_words(body)) > limit:
-        raise RuleError(f"{describe(view, classroom.time_zone)} allows {limit} words per post; "
-                        f"yours has {words}. Shorten it and save again.")
-
-
-def poll_open(topic: Topic, phase_kind: str, now: datetime) -> bool:
-    """Whether a stance poll may be answered now.
-
-    The "before" poll (phase_kind "opening") is open until the opening phase
-    closes; the "after" poll (phase_kind "final_vote") while the final vote is
-    open. A public topic, or a class debate without that phase, leaves polls open.
-    """
-    if topic.class_id is None:
-        return True
-    phase = db.session.scalar(select(DebatePhase).where(DebatePhase.topic_id == topic.id,
-                                                        DebatePhase.kind == phase_kind))
-    if phase is None:
-        return True
-    if phase_kind == PhaseKind.OPENING:
-        return now < phase.closes_at
-    return phase.opens_at <= now < phase.closes_at

@@ -2,13 +2,13 @@
 from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, case, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Article, Passage, PollPhase, Post, Stance, StancePoll, Topic, TopicKind, User, utcnow
-from . import posting, reactions
-from .errors import RuleError
+from ..models import (Article, Passage, PhaseKind, PollPhase, Post, Stance, StancePoll, Topic, TopicKind, User,
+                      utcnow)
+from . import class_rules, posting, reactions
+from .errors import RuleError, unique_or
 
 POLL_VALUES = (-2, -1, 0, 1, 2)
 
@@ -24,14 +24,6 @@ def start_debate(author: User, article: Article, *, title: str, description: str
 def check_debate(topic: Topic) -> None:
     if not topic.is_debate:
         raise RuleError("Only a debate has sides, polls and results.")
-
-
-def check_open(topic: Topic) -> None:
-    """Closed means read-only everywhere: posts, votes, ∆, polls and sources."""
-    if topic.closed_at is not None:
-        raise RuleError("This debate is closed: it is read-only and its results are final.")
-    if topic.is_locked:
-        raise RuleError("This topic is locked: nothing can be added to it.")
 
 
 def close_debate(topic: Topic, actor: User) -> Topic:
@@ -86,11 +78,9 @@ def check_poll_phase(topic: Topic, phase: str) -> None:
     the "after" poll is the final vote; public debates leave both open."""
     if topic.class_id is None:
         return
-    from ..models import PhaseKind
-    from . import classes
-    if phase == PollPhase.BEFORE and not classes.poll_open(topic, PhaseKind.OPENING, utcnow()):
+    if phase == PollPhase.BEFORE and not class_rules.poll_open(topic, PhaseKind.OPENING, utcnow()):
         raise RuleError("The “before” poll closed with the opening statements.")
-    if phase == PollPhase.AFTER and not classes.poll_open(topic, PhaseKind.FINAL_VOTE, utcnow()):
+    if phase == PollPhase.AFTER and not class_rules.poll_open(topic, PhaseKind.FINAL_VOTE, utcnow()):
         raise RuleError("The “after” poll is the final vote: it opens in the final-vote phase.")
 
 
@@ -98,7 +88,7 @@ def answer_poll(topic: Topic, user: User, phase: str, value) -> StancePoll:
     """Record a stance. "Before" is asked once, before reading on; "after" can
     change until the debate closes."""
     check_debate(topic)
-    check_open(topic)
+    posting.check_open(topic)
     if phase not in (PollPhase.BEFORE, PollPhase.AFTER):
         raise RuleError("There are only two polls: before and after.")
     check_poll_phase(topic, phase)
@@ -109,15 +99,11 @@ def answer_poll(topic: Topic, user: User, phase: str, value) -> StancePoll:
         if phase == PollPhase.BEFORE:
             raise RuleError("Your “before” answer is already recorded; it stays as it was.")
         answer.value, answer.answered_at = value, utcnow()
-        posting.touch_topic(topic.id)
         return answer
     answer = StancePoll(topic_id=topic.id, user_id=user.id, phase=phase, value=value)
-    db.session.add(answer)
-    try:
+    with unique_or("Your answer was already recorded."):
+        db.session.add(answer)
         db.session.flush()
-    except IntegrityError:
-        raise RuleError("Your answer was already recorded.") from None
-    posting.touch_topic(topic.id)
     return answer
 
 

@@ -78,13 +78,11 @@ def save_grades(topic: Topic, student: User, marks: dict[int, tuple[int | None, 
         grade.points, grade.comment, grade.graded_at = points, comment, utcnow()
         saved.append(grade)
     db.session.flush()
-    posting.touch_topic(topic.id)  # released grades show on the student's page of the debate
     return saved
 
 
 def set_released(debate: ClassDebate, released: bool) -> ClassDebate:
     debate.grades_released = released
-    posting.touch_topic(debate.topic_id)
     return debate
 
 

@@ -12,6 +12,9 @@ from flask import has_app_context
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..extensions import db
+from ..models import User
+from .accounts import username_key
 from .errors import RuleError
 
 MAX_NESTING = 20
@@ -96,9 +99,6 @@ def _known_usernames(names: set[str]) -> dict[str, str]:
     """{typed name: username} for the names that are accounts."""
     if not names or not has_app_context():
         return {}
-    from ..extensions import db
-    from ..models import User
-    from .accounts import username_key
     keys = {username_key(n): n for n in names}
     rows = db.session.execute(db.select(User.username, User.username_key)
                               .where(User.username_key.in_(keys))).all()

@@ -11,15 +11,14 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import (Appeal, AppealStatus, ClassMembership, ClassRole, Classroom, Flag, FlagReason,
+from ..models import (Appeal, AppealStatus, ClassMembership, ClassRole, Classroom, Delta, Flag, FlagReason,
                       FlagStatus, MemberMessage, ModAction, Mute, NotificationKind, Post, PostStatus, Role,
                       Topic, User, WatchedWord, WordAction, utcnow)
-from . import classes, notifications, permissions, posting
-from .errors import RuleError
+from . import classes, notifications, permissions, posting, trust, visibility
+from .errors import RuleError, unique_or
 
 NOTE_MAX = 500
 REASON_MAX = 500
@@ -36,17 +35,15 @@ ACTIONS = {
     "unpin": "unpinned a topic", "slow_mode": "set slow mode",
     "appeal_upheld": "upheld a removal", "appeal_restored": "restored on appeal",
     "word_added": "added a watched word", "word_removed": "removed a watched word",
+    "revoke_delta": "revoked a ∆",
 }
 
 
 def _insert_once(row, refusal: str):
     """Add `row`; a uniqueness rule of the database refuses a second one with `refusal`."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise RuleError(refusal) from None
+    with unique_or(refusal):
+        db.session.add(row)
+        db.session.flush()
     return row
 
 
@@ -70,9 +67,6 @@ def log(actor: User | None, action: str, *, post: Post | None = None, topic: Top
                       post_id=post.id if post else None, topic_id=topic.id if topic else None,
                       user_id=user.id if user else None, reason=reason, created_at=utcnow())
     db.session.add(entry)
-    if topic is not None:
-        # What readers see changed: their cached copy of the topic must not be reused.
-        posting.touch_topic(topic.id, entry.created_at)
     return entry
 
 
@@ -124,16 +118,14 @@ def flag_post(post: Post, flagger: User, reason: FlagReason, note: str = "") -> 
         if permissions.can_moderate(flagger, post.topic):
             _set_status(post, PostStatus.HIDDEN)
             log(flagger, "hide", post=post, reason=f"Flagged by a moderator: {flag.reason_label}. {note}".strip())
-        elif _open_flaggers(post) >= current_app.config["FLAG_HIDE_THRESHOLD"]:
-            _set_status(post, PostStatus.HIDDEN)
-            log(None, "auto_hide", post=post,
-                reason=f"{current_app.config['FLAG_HIDE_THRESHOLD']} members flagged it")
+        elif not post.author.is_moderator:  # a moderator's post waits for another moderator
+            # The flags' weighted score (domain/trust.py): new accounts' flags alone never hide.
+            score = trust.flag_score(trust.records_of_flaggers(post), utcnow(), current_app.config)
+            if score.hides:
+                _set_status(post, PostStatus.HIDDEN)
+                log(None, "auto_hide", post=post,
+                    reason=f"Flags weighing {score.score:g} reached {current_app.config['FLAG_HIDE_THRESHOLD']:g}")
     return flag
-
-
-def _open_flaggers(post: Post) -> int:
-    return db.session.scalar(select(func.count(func.distinct(Flag.flagger_id)))
-                             .where(Flag.post_id == post.id, Flag.status == FlagStatus.OPEN))
 
 
 def _resolve_flags(post: Post, moderator: User, status: FlagStatus) -> int:
@@ -218,6 +210,22 @@ def edit_topic(topic: Topic, moderator: User, *, title: str, body: str, reason: 
     return topic
 
 
+def revoke_delta(delta: Delta, moderator: User, reason: str) -> None:
+    """Take back a ∆ that should not count (given for a friend, by a second account,
+    or with an explanation that says nothing): it goes, the post's count with it, the
+    log keeps what it said, and its giver is told why. They cannot give it again."""
+    reason = _reason(reason, required=True, what="the reason for revoking this ∆")
+    post, giver = delta.post, delta.awarder
+    if not permissions.can_moderate(moderator, post.topic):
+        raise RuleError("Only a moderator of this post's topic can revoke its ∆.")
+    explanation = " ".join(delta.explanation.split())
+    log(moderator, "revoke_delta", post=post, user=giver,
+        reason=f"{reason} (∆ by {giver.username}: “{explanation[:300]}”)")
+    db.session.delete(delta)
+    db.session.execute(update(Post).where(Post.id == post.id).values(delta_count=Post.delta_count - 1))
+    tell(giver, f"A moderator revoked the ∆ you gave: {reason}", post)
+
+
 # --- Actions on a member ------------------------------------------------------
 
 def warn_member(member: User, moderator: User, reason: str, post: Post | None = None) -> ModAction:
@@ -235,7 +243,7 @@ def warn_member(member: User, moderator: User, reason: str, post: Post | None = 
             raise RuleError("Only a moderator can warn a member about a post outside your classes.")
         tell(member, f"A moderator warned you: {reason}", post)
         return log(moderator, "warn", post=post, user=member, reason=reason)
-    if not classes.is_teacher(moderator, classroom.id):
+    if not visibility.is_teacher(moderator, classroom.id):
         raise RuleError("Only the instructors of this class can warn about its posts.")
     if classes.role_of(member, classroom.id) is None:
         raise RuleError(f"{member.name} is not a member of {classroom.name}: "

@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import has_request_context, request
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
@@ -19,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import (FollowSettings, Notification, NotificationKind, NotificationOptOut, Post, Topic,
                       TopicWatch, User, WatchLevel, utcnow)
-from . import anonymity, markup, visibility
+from . import anonymity, markup, per_request, visibility
 from .accounts import username_key
 from .errors import RuleError
 
@@ -211,18 +210,16 @@ def unread_count_of_a_member():
 
 def remember_unread_count(count: int) -> None:
     """The signed-in member's count, loaded with them, for this request's header."""
-    if has_request_context():
-        request.environ["counterpoint.unread"] = count
+    per_request.loaded().unread_count = count
 
 
 def header_unread_count(user) -> int:
     """The header's count: loaded with the member where it could be, else counted
     once a request (a page that renders a part of itself first counts once)."""
-    if not has_request_context():
-        return unread_count(user)
-    if "counterpoint.unread" not in request.environ:
-        request.environ["counterpoint.unread"] = unread_count(user)
-    return request.environ["counterpoint.unread"]
+    loaded = per_request.loaded()
+    if loaded.unread_count is None:
+        loaded.unread_count = unread_count(user)
+    return loaded.unread_count
 
 
 @dataclass

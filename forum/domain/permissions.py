@@ -7,6 +7,7 @@ Templates call the same functions (they are Jinja globals).
 from flask import abort
 
 from ..models import Post, Topic
+from . import visibility
 
 
 def require(allowed: bool) -> None:
@@ -76,7 +77,7 @@ def can_watch_topic(user, topic: Topic) -> bool:
 
 
 # --- Debates: closing, reactions, evidence ----------------------------------
-# (Whether the debate is open right now is the domain's rule: debates.check_open.)
+# (Whether the debate is open right now is the domain's rule: posting.check_open.)
 
 def can_close_debate(user, topic: Topic) -> bool:
     if not can_write(user) or not topic.is_debate:
@@ -155,12 +156,11 @@ def can_moderate_class_topic(user, topic: Topic) -> bool:
     The lead can fold this into `can_moderate(user, topic)`: for a topic with a
     class_id, that answer is this one.
     """
-    from . import classes
     if topic.class_id is None or not user.is_authenticated:
         return False
     if user.is_admin:
         return True
-    return not user.is_suspended and classes.is_teacher(user, topic.class_id)
+    return not user.is_suspended and visibility.is_teacher(user, topic.class_id)
 
 
 JINJA_GLOBALS.update(can_create_class=can_create_class)

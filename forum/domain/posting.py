@@ -3,7 +3,7 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Article, Passage, Post, PostStatus, Revision, Stance, Topic, TopicKind, User, utcnow
-from . import classes, markup, notifications, screening
+from . import class_rules, markup, notifications, screening
 from .errors import RuleError
 
 TITLE_MAX = 200
@@ -64,6 +64,14 @@ def check_can_post_in(topic: Topic) -> None:
         raise RuleError("This debate is closed; its results are final.")
 
 
+def check_open(topic: Topic) -> None:
+    """Closed means read-only everywhere: posts, votes, ∆, polls and sources."""
+    if topic.closed_at is not None:
+        raise RuleError("This debate is closed: it is read-only and its results are final.")
+    if topic.is_locked:
+        raise RuleError("This topic is locked: nothing can be added to it.")
+
+
 def parse_stance(value: str | None) -> Stance | None:
     if value in (None, "", "none", "comment"):
         return None
@@ -77,7 +85,7 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
                 stance: Stance | None = None) -> Post:
     """A top-level post in `topic`, or a reply to `parent` (which must be in it)."""
     check_can_post_in(topic)
-    phase = classes.check_post_allowed(topic, author, parent, stance, body, utcnow()) if topic.class_id else None
+    phase = class_rules.check_post_allowed(topic, author, parent, stance, body, utcnow()) if topic.class_id else None
     if parent is not None and parent.topic_id != topic.id:
         raise RuleError("You can only reply to a post in the same topic.")
     if topic.is_debate and parent is None and stance is None:
@@ -88,7 +96,7 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
     status = screening.check_new_post(author, topic, body_md)
     now = utcnow()
     post = Post(topic=topic, author=author, body_md=body_md, body_html=body_html,
-                word_count=classes.count_words(body_md), stance=stance, created_at=now, phase=phase,
+                word_count=class_rules.count_words(body_md), stance=stance, created_at=now, phase=phase,
                 status=status)
     if parent is not None:
         post.parent = parent
@@ -130,7 +138,7 @@ def edit_post(post: Post, editor: User, body: str, reason: str | None = None) ->
         raise RuleError("This post is hidden pending review, so it can't be edited until a moderator decides.")
     check_can_post_in(post.topic)
     if post.topic.class_id:
-        classes.check_edit_allowed(post, editor, body, utcnow())
+        class_rules.check_edit_allowed(post, editor, body, utcnow())
     body_md, body_html = render_body(body)
     if body_md == post.body_md:
         raise RuleError("Nothing changed.")
@@ -142,9 +150,8 @@ def edit_post(post: Post, editor: User, body: str, reason: str | None = None) ->
     db.session.add(Revision(post_id=post.id, body_md=post.body_md, body_html=post.body_html,
                             created_at=post.edited_at or post.created_at,
                             editor_id=post.edited_by_id or post.author_id, reason=post.edit_reason))
-    post.body_md, post.body_html, post.word_count = body_md, body_html, classes.count_words(body_md)
+    post.body_md, post.body_html, post.word_count = body_md, body_html, class_rules.count_words(body_md)
     post.edited_at, post.edited_by_id, post.edit_reason = utcnow(), editor.id, reason or None
-    touch_topic(post.topic_id, post.edited_at)
     return post
 
 
@@ -166,7 +173,6 @@ def edit_topic(topic: Topic, editor: User, *, title: str, body: str) -> Topic:
                             editor_id=topic.edited_by_id or topic.author_id))
     topic.title, topic.body_md, topic.body_html = title, body_md, body_html
     topic.edited_at, topic.edited_by_id = utcnow(), editor.id
-    touch_topic(topic.id, topic.edited_at)  # its title shows on the home page and profiles
     return topic
 
 
@@ -181,7 +187,6 @@ def delete_post(post: Post, actor: User) -> Post:
     was_public = is_public(post)
     post.deleted_at = utcnow()
     count_public(post, was_public)
-    touch_topic(post.topic_id, post.deleted_at)
     return post
 
 
@@ -205,21 +210,6 @@ def recount_public_posts() -> None:
               .where(Post.author_id == User.id, Topic.class_id.is_(None), Post.deleted_at.is_(None),
                      Post.status == PostStatus.VISIBLE).scalar_subquery())
     db.session.execute(update(User).values(post_count=public))
-
-
-def touch_topic(topic_id: int, when=None) -> None:
-    """Something the topic's pages show changed: a post's or the topic's text, a
-    vote, ∆, source or poll answer, a moderator's action, and in a class debate its
-    phases, sides, grades or roster. Move the topic's last activity (to `when`, or
-    now), which is what the topic pages' ETag and the shared and own copies
-    (forum/caching.py) are versions of, so no reader keeps a stale page."""
-    touch_topics(Topic.id == topic_id, when=when)
-
-
-def touch_topics(where, *, when=None) -> None:
-    """`touch_topic` for every topic `where` holds (a class's: `classes.class_changed`);
-    in SQL, no read-then-write."""
-    db.session.execute(update(Topic).where(where).values(last_activity_at=when or utcnow()))
 
 
 def history(post_or_topic) -> list[Revision]:

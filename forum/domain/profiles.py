@@ -2,24 +2,24 @@
 from werkzeug.security import check_password_hash
 
 from ..models import User
-from . import accounts
+from . import accounts, names
 from .errors import RuleError
 
-DISPLAY_NAME_MAX = 60
+DISPLAY_NAME_MAX = names.DISPLAY_NAME_MAX
 BIO_MAX = 500
 
 
 def update_profile(user: User, *, display_name: str, bio: str, email: str) -> User:
-    display_name = " ".join((display_name or "").split())
+    """All checked first, then all changed: a refusal changes nothing. The display
+    name's own rules (cleaning, look-alikes, staff words) are domain/names.py's."""
     bio = (bio or "").replace("\r\n", "\n").strip()
     email = (email or "").strip()
-    if len(display_name) > DISPLAY_NAME_MAX:
-        raise RuleError(f"A display name is at most {DISPLAY_NAME_MAX} characters.")
     if len(bio) > BIO_MAX:
         raise RuleError(f"The bio is {len(bio):,} characters; the limit is {BIO_MAX}.")
     if "@" not in email or len(email) > 254:
         raise RuleError("Give an email address like name@example.org.")
-    user.display_name, user.bio, user.email = display_name, bio, email
+    names.set_display_name(user, display_name)
+    user.bio, user.email = bio, email
     return user
 
 

@@ -2,18 +2,17 @@
 sources and "needs a source" marks.
 
 Uniqueness (one vote, one ∆, one mark per member per post) is a constraint in
-the database; an IntegrityError becomes a RuleError, and the counters on the
-post change in SQL in the same transaction, so concurrent voters never race.
+the database, whose refusal `errors.unique_or` turns into a RuleError; the counters
+on the post change in SQL in the same transaction, so concurrent voters never race.
 """
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Delta, NotificationKind, Post, Source, SourceRequest, User, Vote
-from . import debates, notifications, posting
-from .errors import RuleError
+from ..models import Delta, ModAction, NotificationKind, Post, Source, SourceRequest, User, Vote
+from . import notifications, posting
+from .errors import RuleError, unique_or
 
 DELTA_MIN_EXPLANATION = 50
 DELTA_MAX_EXPLANATION = 2_000
@@ -23,7 +22,7 @@ SOURCES_PER_POST = 10
 
 
 def check_can_react(post: Post) -> None:
-    debates.check_open(post.topic)
+    posting.check_open(post.topic)
     if post.is_deleted:
         raise RuleError("This post was deleted.")
     # Votes and ∆ rank what people read: not what moderators took down (or hold).
@@ -34,18 +33,14 @@ def check_can_react(post: Post) -> None:
 
 
 def _insert_unique(row, message: str) -> None:
-    db.session.add(row)
-    try:
+    with unique_or(message):
+        db.session.add(row)
         db.session.flush()
-    except IntegrityError:
-        # The caller's transaction is rolled back by the view (attempt/refuse).
-        raise RuleError(message) from None
 
 
 def _bump(post: Post, counter: str, by: int) -> None:
     column = getattr(Post, counter)
     db.session.execute(update(Post).where(Post.id == post.id).values({counter: column + by}))
-    posting.touch_topic(post.topic_id)
 
 
 def _mark(model, post: Post, user: User, *, counter: str, own: str, twice: str):
@@ -99,6 +94,9 @@ def award_delta(post: Post, awarder: User, explanation: str) -> Delta:
                         f"(you wrote {len(explanation)}).")
     if len(explanation) > DELTA_MAX_EXPLANATION:
         raise RuleError(f"Keep the explanation under {DELTA_MAX_EXPLANATION:,} characters.")
+    if db.session.scalar(select(ModAction.id).where(ModAction.post_id == post.id, ModAction.user_id == awarder.id,
+                                                    ModAction.action == "revoke_delta").limit(1)):
+        raise RuleError("A moderator revoked the ∆ you gave this post; it can't be given again.")
     row = Delta(post_id=post.id, awarder_id=awarder.id, recipient_id=post.author_id,
                 explanation=explanation)
     _insert_unique(row, "You already awarded a ∆ to this post.")
@@ -156,6 +154,5 @@ def add_source(post: Post, actor: User, title: str, url: str) -> Source:
         raise RuleError(f"At most {SOURCES_PER_POST} sources per post.")
     source = Source(post_id=post.id, title=title, url=url, added_by_id=actor.id)
     db.session.add(source)
-    posting.touch_topic(post.topic_id)
     db.session.flush()
     return source

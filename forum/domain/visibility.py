@@ -10,11 +10,12 @@ instructors) and admins see it. Site moderators get no exception.
 """
 from dataclasses import dataclass
 
-from flask import abort, has_request_context, request
+from flask import abort
 from sqlalchemy import Select, bindparam, false, or_, select, true
 
 from ..extensions import db
-from ..models import ClassMembership, Classroom, Post, PostStatus, Topic
+from ..models import ClassMembership, ClassRole, Classroom, Post, PostStatus, Topic
+from . import per_request
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ def class_role(user, class_id: int) -> str | None:
     return memo[key]
 
 
+def is_teacher(user, class_id: int) -> bool:
+    """Instructors of the class, and admins: they run it."""
+    return user.is_authenticated and (user.is_admin or class_role(user, class_id) == ClassRole.INSTRUCTOR)
+
+
 def remember_class_role(user, class_id: int | None, role: str | None) -> None:
     """`class_role`'s answer, read with something else (`class_role_column`): for a
     signed-in member and a class topic's `class_id`; nothing otherwise."""
@@ -119,9 +125,7 @@ def _role_select(class_id, user_id):
 
 def _class_roles() -> dict:
     """This GET's answers; a write request keeps none."""
-    if has_request_context() and request.method == "GET":
-        return request.environ.setdefault("counterpoint.class_roles", {})
-    return {}
+    return per_request.class_roles()
 
 
 def can_see_class(user, class_id: int) -> bool:

@@ -1,7 +1,17 @@
 """Forms for registering and signing in."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+
+def _left_empty(form, field):
+    # People never see this field (it is off screen and skipped by Tab); programs
+    # that fill in every field they find do. Refused before anything costly.
+    if field.data:
+        field.data = ""  # a person whose browser filled it in can send the form again
+        raise ValidationError("The form was sent with the hidden field “Leave this empty” filled in, "
+                              "as programs that sign up in bulk do; nothing was created. "
+                              "If you are a person, send the form again.")
 
 
 class RegisterForm(FlaskForm):
@@ -13,6 +23,8 @@ class RegisterForm(FlaskForm):
                              description="At least 8 characters.")
     confirm = PasswordField("Repeat the password",
                             validators=[DataRequired(), EqualTo("password", "The passwords don't match.")])
+    # The honeypot (see templates/auth/register.html).
+    website = StringField("Leave this empty", validators=[_left_empty])
 
 
 class LoginForm(FlaskForm):

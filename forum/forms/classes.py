@@ -1,4 +1,4 @@
-"""Forms of the class pages (shape checks only; the rules are in classes.py and grading.py)."""
+"""Forms of the class pages (shape checks only; the rules are in domain/classes.py, class_rules.py and grading.py)."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -9,7 +9,8 @@ except ImportError:  # pragma: no cover
     def SelectChoice(value, label):  # noqa: N802
         return (value, label)
 
-from ..domain.classes import DESCRIPTION_MAX, NAME_MAX, PHASE_LABELS, TERM_MAX
+from ..domain.class_rules import PHASE_LABELS
+from ..domain.classes import DESCRIPTION_MAX, NAME_MAX, TERM_MAX
 from ..models import SideMode
 from .posts import _body
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, CheckConstraint, FetchedValue, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
@@ -35,8 +35,11 @@ class Topic(db.Model):
         # The topic lists: pinned first, then by activity, read in index order.
         Index("ix_topics_article_pinned_activity", "article_id", "is_pinned", "last_activity_at"),
         Index("ix_topics_author_created", "author_id", "created_at"),
-        # The newest activity, anywhere or in public topics: what versions of shared copies are made of.
         Index("ix_topics_activity", "last_activity_at"),
+        # The newest version, anywhere or in public topics: what the queue's and the
+        # guests' shared copies are versions of (web/caching.py).
+        Index("ix_topics_version", "version"),
+        Index("ix_topics_class_version", "class_id", "version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +67,10 @@ class Topic(db.Model):
                                                  index=True)
     # Moderation: one post per member per this many seconds (0: off).
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What every cached or conditional page of the topic is a version of: the
+    # database moves it, in the same transaction, on every change its pages show
+    # (triggers, migration 0015_topic_version). Never set by the application.
+    version: Mapped[int] = mapped_column(BigInteger, server_default="0", server_onupdate=FetchedValue())
 
     # Filled in by the topic page's single query (topic_pages.fetch_topic), else None.
     last_post_id: Mapped[int | None] = query_expression()
@@ -72,7 +79,7 @@ class Topic(db.Model):
     # expiry would not have, so they are not loader options stored on it. The
     # reader's watch level; how many of a class debate's phase openings and
     # closings (extensions too) have passed, for the clock changes its pages
-    # (forum/caching.py; `caching.topic_of_post` fills that one in too).
+    # (web/caching.py; `topic_pages.fetch_topic_of_post` fills them in too).
     viewer_watch = None  # str | None
     schedule_passed = None  # int | None
 
@@ -161,7 +168,7 @@ class Post(ModerationState, db.Model):
     edit_reason: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
-    # classes.count_words(body_md), kept by posting.create_post / edit_post for the class
+    # class_rules.count_words(body_md), kept by posting.create_post / edit_post for the class
     # dashboard; NULL for posts written before revision 0006 (counted from the text then).
     word_count: Mapped[int | None] = mapped_column(Integer)
     # Class debates: the phase (opening, rebuttal, ...) the post was written in.

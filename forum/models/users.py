@@ -17,6 +17,10 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# The badge beside the name of each kind of staff (templates/_macros/names.html has the same).
+STAFF_BADGES = {Role.MODERATOR: "Moderator", Role.ADMIN: "Admin", Role.INSTRUCTOR: "Instructor"}
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -28,6 +32,13 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER)
     display_name: Mapped[str] = mapped_column(String(60), default="")
+    # What the username and display name look like (domain/names.py): another
+    # member's name may not look the same. NULL: no display name.
+    username_skeleton: Mapped[str] = mapped_column(String(255), index=True, default="", server_default="")
+    display_skeleton: Mapped[str | None] = mapped_column(String(255), index=True)
+    # Where the account was registered from, as a keyed hash of the address (web/limits.py
+    # address_tag): moderators see accounts made from one address within a day. NULL: unknown.
+    registration_tag: Mapped[str | None] = mapped_column(String(32))
     bio: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -45,6 +56,11 @@ class User(UserMixin, db.Model):
     @classmethod
     def _name_expression(cls):
         return func.coalesce(func.nullif(cls.display_name, ""), cls.username)
+
+    @property
+    def staff_badge(self) -> str | None:
+        """The badge shown beside a staff member's name wherever it appears."""
+        return STAFF_BADGES.get(self.role)
 
     @property
     def is_suspended(self) -> bool:

@@ -1,7 +1,7 @@
 """Exports of a class debate: grades and participation as CSV, the transcript as Markdown."""
 from collections import defaultdict
 
-from ..domain import classes, permissions
+from ..domain import class_rules, permissions
 from ..models import Post, PostStatus, Stance, Topic
 from .csv_export import write_csv
 
@@ -88,8 +88,8 @@ def transcript(context, posts: list[Post], reader) -> str:
         post, depth = stack.pop()
         quote = "> " * min(depth, QUOTE_DEPTH_MAX)
         author = context.shown(post.author_id, post.author.name)
-        phase = classes.PHASE_LABELS.get(post.phase, "outside the phases") if post.phase else "outside the phases"
-        when = classes.format_in_zone(post.created_at, zone)
+        phase = class_rules.PHASE_LABELS.get(post.phase, "outside the phases") if post.phase else "outside the phases"
+        when = class_rules.format_in_zone(post.created_at, zone)
         answers = f", answering post {post.parent_id}" if depth > QUOTE_DEPTH_MAX else ""
         lines.append(f"{quote}**{author}** — {_stance_text(topic, post)} · {phase} · {when} (post {post.id}{answers})")
         lines.append(quote.rstrip())

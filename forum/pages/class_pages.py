@@ -13,7 +13,7 @@ from flask import abort
 from sqlalchemy import bindparam, case, func, literal_column, null, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
-from ..domain import anonymity, classes, debates, grading, visibility
+from ..domain import anonymity, class_rules, classes, debates, grading, visibility
 from ..extensions import db
 from ..models import (ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom, DebatePhase, Delta,
                       PhaseExtension, Post, RubricCriterion, Stance, Topic, utcnow)
@@ -143,8 +143,11 @@ def debate_access(user, topic_id: int, *, teacher_only: bool = False, topic: Top
     if row is None:
         abort(404)
     debate, classroom, passed, role = row
+    visibility.remember_class_role(user, classroom.id, role)
     teacher = _reach(user, role, classroom.id, class_id=class_id, teacher_only=teacher_only)
-    return DebateAccess(topic or debate.topic, debate, classroom, role, teacher, passed)
+    topic = topic or debate.topic
+    topic.schedule_passed = passed  # as `fetch_topic` sets it: what the clock did to its pages
+    return DebateAccess(topic, debate, classroom, role, teacher, passed)
 
 
 def _access_params(user, topic_id: int) -> dict:
@@ -184,35 +187,6 @@ def context_of(user, access: DebateAccess) -> DebateContext:
     return _debate_context(user, access.topic.id, access=access)
 
 
-def dashboard_version(user, class_id: int, topic_id: int) -> tuple:
-    """What the dashboard of the class debate at this URL shows changes only with
-    these: its posts, edits, votes, ∆ and poll answers, and the instructor's
-    changes to its phases, sides and roster, move the topic's last activity
-    (`posting.touch_topic`); the clock opens and closes its phases. Not seen: a
-    student renaming themselves, "3 minutes ago" ageing.
-
-    One query of plain columns, which is also the access check (`_reach`, as in
-    `debate_access`): a dashboard kept whole is served without loading the
-    debate, its class and its topic as objects, which cost more than the rest of
-    the request's own work (bench/RESULTS.md)."""
-    row = db.session.execute(_version_statement(), _access_params(user, topic_id)).first()
-    if row is None:
-        abort(404)
-    in_class, role, *version = row
-    _reach(user, role, in_class, class_id=class_id, teacher_only=True)
-    return tuple(version)
-
-
-@functools.cache
-def _version_statement():
-    """`dashboard_version`'s query. Built once."""
-    return (select(Topic.class_id, visibility.class_role_column(Topic.class_id, bindparam("viewer_id")),
-                   Topic.post_count, Topic.last_activity_at, Topic.edited_at, Topic.closed_at,
-                   schedule_passed(ClassDebate.topic_id))
-            .select_from(ClassDebate).join(Topic, Topic.id == ClassDebate.topic_id)
-            .where(ClassDebate.topic_id == bindparam("topic_id")))
-
-
 # --- The panel on a class debate's topic page ------------------------------------------
 
 @dataclass
@@ -221,8 +195,8 @@ class DebatePanel:
     names: dict  # the page's pseudonyms (anonymity.names_for)
     my_side: str | None
     side_counts: Counter
-    phases: list[classes.PhaseView]
-    current: classes.PhaseView | None
+    phases: list[class_rules.PhaseView]
+    current: class_rules.PhaseView | None
     now: datetime
     grades: grading.StudentGrades | None = None
     rubric: list[RubricCriterion] = field(default_factory=list)
@@ -249,11 +223,11 @@ def debate_panel(user, topic: Topic) -> DebatePanel | None:
     context = debate_access(user, topic.id, topic=topic)
     students = anonymity.students_of(context.classroom.id) if context.debate.anonymous else []
     names = anonymity.names_for(user, topic, context.debate, students, teacher=context.is_teacher)
-    sides = classes.sides_of(topic)
-    phases = classes.phases_for(topic.id, user)
+    sides = class_rules.sides_of(topic)
+    phases = class_rules.phases_for(topic.id, user)
     now = utcnow()
     panel = DebatePanel(context, names, sides.get(user.id) if user.is_authenticated else None,
-                        Counter(sides.values()), phases, classes.open_phase(phases, now), now)
+                        Counter(sides.values()), phases, class_rules.open_phase(phases, now), now)
     if context.role == ClassRole.STUDENT and context.debate.grades_released:
         panel.grades = grading.released_grades_for(context.debate, user)
         panel.rubric = grading.rubric(topic.id)
@@ -302,7 +276,7 @@ class Dashboard:
 
     @property
     def phase_labels(self) -> list[tuple[str, str]]:
-        return [(p.kind, classes.PHASE_LABELS[p.kind]) for p in self.phases]
+        return [(p.kind, class_rules.PHASE_LABELS[p.kind]) for p in self.phases]
 
 
 @functools.cache
@@ -312,7 +286,7 @@ def _participation_query():
     class, not with the debate.
 
     A reply is a rebuttal when its author has a side and the post it answers argues for
-    the other one (`classes.post_side`: its author's side, else a top-level post's
+    the other one (`class_rules.post_side`: its author's side, else a top-level post's
     stance); any other reply is a comment. A post is late when it was written after its
     phase closed by a student with an extension of that phase.
 
@@ -401,7 +375,7 @@ def _phases_and_extensions(topic_id: int):
         phases[phase.id] = phase
         if extension is not None:
             extensions[(extension.phase_id, extension.user_id)] = extension.closes_at
-    return sorted(phases.values(), key=lambda p: classes.PHASE_ORDER.index(p.kind)), extensions
+    return sorted(phases.values(), key=lambda p: class_rules.PHASE_ORDER.index(p.kind)), extensions
 
 
 def dashboard(user, topic_id: int, sort: str = "name", context: DebateContext | None = None) -> Dashboard:
@@ -410,7 +384,7 @@ def dashboard(user, topic_id: int, sort: str = "name", context: DebateContext | 
     sort = sort if sort in DASHBOARD_SORTS else "name"
     phases, _ = _phases_and_extensions(topic_id)
     rows = activity(context, _participation(topic_id))
-    sides = classes.sides_of(context.topic)
+    sides = class_rules.sides_of(context.topic)
     for row in rows:
         row.side = sides.get(row.membership.user_id)
     usernames = {m.user_id: m.user.username for m in context.roster}
@@ -439,7 +413,7 @@ def grading_page(user, topic_id: int, student_id: int) -> GradingPage:
                                     .order_by(Post.created_at, Post.id)))
     grades = grading.grades_by_student(topic_id, student_id).get(student_id, grading.StudentGrades(student_id))
     return GradingPage(context, student, posts, grading.rubric(topic_id), grades,
-                       classes.side_of(context.topic, student.user))
+                       class_rules.side_of(context.topic, student.user))
 
 
 @dataclass
@@ -453,7 +427,7 @@ class GradesOverview:
 def grades_overview(user, topic_id: int) -> GradesOverview:
     context = _debate_context(user, topic_id, teacher_only=True)
     return GradesOverview(context, grading.rubric(topic_id), grading.grades_by_student(topic_id),
-                          classes.sides_of(context.topic))
+                          class_rules.sides_of(context.topic))
 
 
 def transcript_posts(topic_id: int) -> list[Post]:
@@ -477,5 +451,5 @@ def phases_page(user, topic_id: int) -> PhasesPage:
     by_id = {p.id: p for p in phases}
     members = {m.user_id: m for m in context.roster}
     listed = [(by_id[pid], members[uid], closes) for (pid, uid), closes in extensions.items() if uid in members]
-    return PhasesPage(context, {p.kind: p for p in phases}, listed, classes.sides_of(context.topic))
+    return PhasesPage(context, {p.kind: p for p in phases}, listed, class_rules.sides_of(context.topic))
 

@@ -68,12 +68,13 @@ class Card(NamedTuple):
     vote_count: int
     delta_count: int
     needs_source_count: int
+    author_role: str  # for the staff badge beside the name
 
 
 _CARD_COLUMNS = (Post.id, Post.stance, Post.author_id, User.display_name, User.username, Post.created_at,
                  Post.body_html, Post.deleted_at, Post.status, Post.removal_reason,
                  Post.pro_count, Post.con_count, Post.comment_count,
-                 Post.vote_count, Post.delta_count, Post.needs_source_count)
+                 Post.vote_count, Post.delta_count, Post.needs_source_count, User.role)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class Reader:
         html, notice = self.text(row)
         return Card(row.id, row.display_name or row.username, row.username, row.created_at, html, notice,
                     row.pro_count, row.con_count, row.comment_count, row.vote_count, row.delta_count,
-                    row.needs_source_count)
+                    row.needs_source_count, row.role)
 
 
 def _stance_is(side: str):

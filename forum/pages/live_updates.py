@@ -1,10 +1,10 @@
 """Live updates of a topic page: which posts are new since the reader's last one.
 
-The validator (ETag) comes from the topic's counters in the database, so any
-worker answers an idle topic with a 304 without loading a post.
+Their validator is the topic's version and the viewer's state (views/live.py,
+through web/caching.py), so any worker answers an idle topic with a 304
+without loading a post.
 """
 import functools
-import hashlib
 
 from sqlalchemy import bindparam, select
 
@@ -15,14 +15,6 @@ from . import post_presenter
 from .post_presenter import PostView
 
 BATCH = 100
-
-
-def etag(topic: Topic, after: int, user) -> str:
-    # The fragment shows the reader's own actions (edit, delete), so who asks is part of it.
-    reader = user.id if user.is_authenticated else "guest"
-    stamp = topic.last_activity_at.isoformat() if topic.last_activity_at else ""
-    key = f"{topic.id}:{topic.post_count}:{stamp}:{after}:{reader}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 @functools.cache

@@ -4,15 +4,16 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import bindparam, case, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import aliased, joinedload
 
-from ..domain import visibility
+from ..domain import trust, visibility
 from ..domain.accounts import username_key
 from ..domain.moderation import member_histories
 from ..extensions import db
 from ..models import (Appeal, AppealStatus, Flag, FlagReason, FlagStatus, ModAction, Post, PostStatus, Topic,
-                      User)
+                      User, utcnow)
 from .post_presenter import SENTINEL, profile_url_pattern, url_pattern
 from .topic_pages import Pagination
 
@@ -34,6 +35,7 @@ class QueueLinks:
                        for action in ("dismiss", "hide", "remove", "restore")}
         self.appeal = {decision: url_pattern("mod.decide_appeal", appeal_id=SENTINEL, decision=decision)
                        for decision in ("restore", "uphold")}
+        self.revoke_delta = url_pattern("mod.revoke_delta", delta_id=SENTINEL)
         self.user = profile_url_pattern()
 
 
@@ -44,6 +46,8 @@ class QueueItem:
     appeal: Appeal | None = None
     history: dict[str, int] = field(default_factory=dict)
     links: QueueLinks | None = None
+    # Its ∆, what its flags weigh, accounts registered from one address (domain/trust.py).
+    involved: trust.Involvement | None = None
 
     @property
     def open_flags(self) -> list[Flag]:
@@ -142,7 +146,7 @@ def queue_filters(reason: str, status: str) -> tuple[str, str]:
 
 @functools.cache
 def _queue_version_statement():
-    return select(select(func.max(Topic.last_activity_at)).scalar_subquery(),
+    return select(select(func.max(Topic.version)).scalar_subquery(),
                   select(func.max(Flag.id)).scalar_subquery(),
                   select(func.max(Appeal.id)).scalar_subquery(),
                   select(func.max(ModAction.id)).scalar_subquery())
@@ -150,7 +154,7 @@ def _queue_version_statement():
 
 def queue_version() -> tuple:
     """What any moderator's queue shows changes only with these: the newest
-    activity in any topic (a post, an edit, a deletion, a vote, and every
+    version of any topic (a post, an edit, a deletion, a vote, a flag and every
     moderator's action on a post or a topic move it), the newest flag, appeal and
     moderator's action (a warning or a suspension has no topic). One query, from
     indexes. Not seen: a member renaming themselves, a suspension running out."""
@@ -178,8 +182,10 @@ def queue_page(user, *, reason: str = "", status: str = "open", page: int = 1, p
     for appeal in db.session.scalars(appeals_of_page, {"ids": ids}):
         items[appeal.post_id].appeal = appeal
     histories = member_histories({p.author_id for p in posts.values()})
+    involved = trust.involvement(ids, utcnow(), current_app.config)
     for item in items.values():
         item.history = histories[item.post.author_id]
+        item.involved = involved[item.post.id]
     return QueuePage([items[i] for i in ids], reason, status, pagination)
 
 
@@ -188,7 +194,8 @@ def queue_item(post: Post) -> QueueItem:
     flags = list(db.session.scalars(select(Flag).where(Flag.post_id == post.id)
                                     .order_by(Flag.created_at.desc()).options(joinedload(Flag.flagger))))
     appeal = db.session.scalar(select(Appeal).where(Appeal.post_id == post.id))
-    return QueueItem(post, flags, appeal, member_histories({post.author_id})[post.author_id], QueueLinks())
+    return QueueItem(post, flags, appeal, member_histories({post.author_id})[post.author_id], QueueLinks(),
+                     trust.involvement([post.id], utcnow(), current_app.config)[post.id])
 
 
 # --- The audit log --------------------------------------------------------------

@@ -38,7 +38,7 @@ COLUMNS = (posts.c.id, posts.c.parent_id, posts.c.root_id, posts.c.depth, posts.
            posts.c.stance, posts.c.phase, posts.c.status, posts.c.body_html, posts.c.created_at,
            posts.c.edited_at.is_not(None), posts.c.deleted_at.is_not(None), posts.c.removal_reason,
            posts.c.reply_count, posts.c.vote_count, posts.c.delta_count, users.c.username,
-           users.c.display_name)
+           users.c.display_name, users.c.role)
 
 
 def url_pattern(endpoint: str, **values) -> Callable[[object], str]:
@@ -60,7 +60,7 @@ class PostView(ModerationState):
     __slots__ = (
         "id", "parent_id", "root_id", "depth", "author_id", "stance", "phase", "status", "body_html",
         "created_at", "edited", "deleted", "removal_reason", "reply_count", "vote_count",
-        "delta_count", "username", "topic", "children", "muted",
+        "delta_count", "username", "author_role", "topic", "children", "muted",
         # what the page prints, worked out once
         "author_label", "author_real", "author_is_you", "author_url", "stance_class", "stance_label",
         "phase_label", "time_iso", "time_full", "time_ago", "url", "reply_url", "history_url",
@@ -69,12 +69,22 @@ class PostView(ModerationState):
     def __init__(self, row, topic: Topic, muted: bool):
         (self.id, self.parent_id, self.root_id, self.depth, self.author_id, self.stance, self.phase,
          self.status, body_html, self.created_at, self.edited, self.deleted, self.removal_reason,
-         self.reply_count, self.vote_count, self.delta_count, self.username, display_name) = row[:18]
+         self.reply_count, self.vote_count, self.delta_count, self.username, display_name,
+         self.author_role) = row[:19]
         self.body_html = Markup(body_html)
         self.author_label = display_name or self.username
         self.topic = topic
         self.muted = muted
         self.children: list[PostView] = []
+
+    @classmethod
+    def of(cls, post: Post, topic: Topic) -> "PostView":
+        """A post loaded whole (an argument page's own post, its author loaded), as a view."""
+        author = post.author
+        return cls((post.id, post.parent_id, post.root_id, post.depth, post.author_id, post.stance, post.phase,
+                    post.status, post.body_html, post.created_at, post.edited_at is not None,
+                    post.deleted_at is not None, post.removal_reason, post.reply_count, post.vote_count,
+                    post.delta_count, author.username, author.display_name, author.role), topic, False)
 
     @property
     def is_deleted(self) -> bool:  # as on `Post`, which has the time itself
@@ -113,7 +123,7 @@ def fetch(user, topic: Topic, statements: Callable[[bool], object], **params) ->
                                            {**params, "viewer_id": user.id if user.is_authenticated else None})
     if not user.is_authenticated:
         return [PostView(row, topic, False) for row in rows.all()]
-    return [PostView(row, topic, row[18] is not None) for row in rows.all()]
+    return [PostView(row, topic, row[19] is not None) for row in rows.all()]
 
 
 def tree(posts: list[PostView], top_ids: list[int], *, newest_first: bool = False,
@@ -148,8 +158,9 @@ class Presenter:
         self.guest = not user.is_authenticated
         self.post_url = url_pattern("posts.show", post_id=SENTINEL)
         self.reply_url = url_pattern("posts.reply", post_id=SENTINEL) if self.replier else None
-        # A guest's Reply signs in first, then comes back to the reply form.
+        # A guest's Reply and Flag sign in first, then come back to the reply or flag form.
         self.login_reply_url = url_pattern("auth.login", next=url_for("posts.reply", post_id=SENTINEL)) if self.guest else None
+        self.login_flag_url = url_pattern("auth.login", next=url_for("safety.flag", post_id=SENTINEL)) if self.guest else None
         self.history_url = url_pattern("posts.history", post_id=SENTINEL)
         if self.writer:  # a guest or a suspended member gets none of these links
             self.edit_url = url_pattern("posts.edit", post_id=SENTINEL)
@@ -167,7 +178,7 @@ class Presenter:
             alias = self.names.get(post.author_id)
             if alias:
                 post.author_label, post.author_real, post.author_is_you = alias.label, alias.real, alias.is_you
-                post.author_url = None
+                post.author_url = post.author_role = None  # a pseudonym carries no badge
                 if alias.real is None:
                     post.muted = False  # a mute would single out the pseudonym of the member muted
             else:
@@ -186,7 +197,7 @@ class Presenter:
             live = not post.deleted
             if live and self.replier:
                 post.reply_url = self.reply_url(post.id)
-            elif self.guest:
+            elif live and self.guest:
                 post.reply_url = self.login_reply_url(post.id)
             else:
                 post.reply_url = None
@@ -195,9 +206,20 @@ class Presenter:
             post.edit_url = self.edit_url(post.id) if editor else None
             post.delete_url = (self.delete_url(post.id)
                                if writer and permissions.can_delete_post(user, post) else None)
-            post.flag_url = (self.flag_url(post.id) if writer and not post.is_removed
-                             and permissions.can_flag_post(user, post) else None)
+            if writer and not post.is_removed and permissions.can_flag_post(user, post):
+                post.flag_url = self.flag_url(post.id)
+            elif live and self.guest and not post.is_removed:
+                post.flag_url = self.login_flag_url(post.id)
+            else:
+                post.flag_url = None
             post.mod_url = self.mod_url(post.id) if self.moderator else None
+
+    def present_post(self, post: Post) -> PostView:
+        """One post loaded whole (an argument page's own), decided as every other:
+        its template shows what was decided here and asks no predicate."""
+        view = PostView.of(post, self.topic)
+        self.present([view])
+        return view
 
     def _stance(self, post: PostView) -> tuple[str, str]:
         if post.stance in (Stance.PRO, Stance.CON):

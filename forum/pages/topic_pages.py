@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import abort, current_app, has_request_context, request
+from flask import abort, current_app
 from markupsafe import Markup
 from sqlalchemy import Integer, and_, bindparam, func, literal, null, or_, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload, with_expression
@@ -49,11 +49,12 @@ class Pagination:
 
 
 @functools.cache
-def _topic_statement(member: bool):
+def _topic_statement(member: bool, by_post: bool = False):
     """A topic page's topic with its article, author, passage, newest post id (where
     live updates start), the reader's watch level, their role in its class (a class
     debate's visibility check then costs no query) and its phase boundaries passed
-    (class debates): one query, built once."""
+    (class debates): one query, built once. By `:topic_id`, or `by_post`, the
+    topic of `:post_id` (a permalink's)."""
     if member:
         viewer = bindparam("viewer_id")
         watch = (select(TopicWatch.level).where(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == viewer)
@@ -61,17 +62,31 @@ def _topic_statement(member: bool):
         role = visibility.class_role_column(Topic.class_id, viewer)
     else:
         watch = role = null()
-    return select(Topic, watch, role, class_pages.schedule_passed()).where(Topic.id == bindparam("topic_id")).options(
+    topic_id = (select(Post.topic_id).where(Post.id == bindparam("post_id")).scalar_subquery() if by_post
+                else bindparam("topic_id"))
+    return select(Topic, watch, role, class_pages.schedule_passed()).where(Topic.id == topic_id).options(
         joinedload(Topic.article), joinedload(Topic.author), joinedload(Topic.passage),
         with_expression(Topic.last_post_id,
                         select(func.max(Post.id)).where(Post.topic_id == Topic.id).scalar_subquery()))
 
 
 def fetch_topic(user, topic_id: int) -> Topic | None:
-    params = {"topic_id": topic_id, "now": utcnow()}
+    """A topic as its pages show it (`_topic_statement`), or None. Whether `user`
+    may see it is the caller's check (`visibility.can_see_topic`, which asks the
+    database nothing more)."""
+    return _fetch(user, {"topic_id": topic_id}, by_post=False)
+
+
+def fetch_topic_of_post(user, post_id: int) -> Topic | None:
+    """The topic of a post, as `fetch_topic` loads it (a permalink's page)."""
+    return _fetch(user, {"post_id": post_id}, by_post=True)
+
+
+def _fetch(user, params: dict, *, by_post: bool) -> Topic | None:
+    params["now"] = utcnow()
     if user.is_authenticated:
         params["viewer_id"] = user.id
-    row = db.session.execute(_topic_statement(user.is_authenticated), params).first()
+    row = db.session.execute(_topic_statement(user.is_authenticated, by_post), params).first()
     if row is None:
         return None
     topic, topic.viewer_watch, role, topic.schedule_passed = row
@@ -79,10 +94,9 @@ def fetch_topic(user, topic_id: int) -> Topic | None:
     return topic
 
 
-def _load_topic(user, topic_id: int) -> Topic:
-    topic = request.environ.get("counterpoint.topic") if has_request_context() else None
-    if topic is None or topic.id != topic_id:  # not already loaded for this request's ETag
-        topic = fetch_topic(user, topic_id)
+def load_topic(user, topic_id: int) -> Topic:
+    """`fetch_topic`, or a 404 for a topic that isn't there or that `user` may not see."""
+    topic = fetch_topic(user, topic_id)
     if topic is None or not visibility.can_see_topic(user, topic):
         abort(404)
     return topic
@@ -106,7 +120,6 @@ class TopicPage:
     replies_until: tuple | None = None
 
 
-load_topic = _load_topic
 
 
 @functools.cache
@@ -138,7 +151,7 @@ def topic_page(user, topic_id: int, *, sort: str = "old", page: int = 1, per_pag
     (deeper ones are a "Continue this thread" link away) and up to REPLIES_PER_PAGE
     of them: three queries with the topic. With `posts=False`, all but the posts
     (`load_thread` adds them)."""
-    topic = topic or _load_topic(user, topic_id)
+    topic = topic or load_topic(user, topic_id)
     sort = thread_sort(sort)
     pagination = Pagination(page=max(page, 1), per_page=per_page, total=topic.root_count)
     page = TopicPage(topic, [], sort, pagination, topic.last_post_id or 0, topic.viewer_watch)

@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, insert, select, text, update
 from werkzeug.security import generate_password_hash
 
-from ..domain import articles, classes, grading, markup, posting, search
+from ..domain import articles, class_rules, classes, grading, markup, names, posting, search
 from ..domain.accounts import username_key
 from ..extensions import db
 from ..models import (Appeal, AppealStatus, ClassDebate, ClassDebateSide, ClassMembership, ClassRole,
@@ -154,9 +154,11 @@ def fill_users(state: BenchState) -> None:
     rows = []
     for n, role in enumerate(roles):
         name = f"bench{n:04d}"
+        display_name = f"Bench Person {n}" if n % 3 == 0 else ""
         rows.append(dict(id=first + n, username=name, username_key=username_key(name),
+                         username_skeleton=names.skeleton(name), display_skeleton=names.skeleton(display_name) or None,
                          email=f"{name}@bench.invalid", password_hash=password_hash, role=role,
-                         display_name=f"Bench Person {n}" if n % 3 == 0 else "",
+                         display_name=display_name,
                          bio=_sentence(state.rng) if n % 4 == 0 else "",
                          created_at=EPOCH - timedelta(days=90 - n % 90)))
     state.insert(User.__table__, rows)
@@ -487,9 +489,9 @@ def fill_class(state: BenchState) -> None:
 
 def _class_posts(state: BenchState, topic_id: int, budget: int, instructor: int, active: list[int],
                  sides: dict[int, str], phases: dict, late: list[int], extended_to: datetime) -> list[dict]:
-    """`budget` posts in phase order, each as the phase rules allow (see classes.check_post_allowed)."""
+    """`budget` posts in phase order, each as the phase rules allow (see class_rules.check_post_allowed)."""
     rng = state.rng
-    fits = {kind: [b for b in state.bodies if classes.count_words(b[0]) <= limit]
+    fits = {kind: [b for b in state.bodies if class_rules.count_words(b[0]) <= limit]
             for kind, limit in WORD_LIMITS.items()}
     closing_n = min(len(active), budget // 5)
     opening_n = min(len(active) + len(active) // 3, budget // 3)
@@ -519,7 +521,7 @@ def _class_posts(state: BenchState, topic_id: int, budget: int, instructor: int,
         for author, moment in sorted(zip(in_phase, moments), key=lambda pair: pair[1]):
             parent, stance = None, sides.get(author)
             if kind == PhaseKind.REBUTTAL:
-                pool = (posts if author == instructor else side_posts[classes.other_side(sides[author])])[-40:]
+                pool = (posts if author == instructor else side_posts[class_rules.other_side(sides[author])])[-40:]
                 parent = next((p for p in (rng.choice(pool) for _ in range(4)) if rng.random() < 0.75 ** p["depth"]),
                               pool[-1])
                 stance = None if author == instructor else rng.choices((Stance.CON, Stance.PRO, None), (70, 10, 20))[0]
@@ -527,7 +529,8 @@ def _class_posts(state: BenchState, topic_id: int, budget: int, instructor: int,
             row = dict(id=first + len(posts), topic_id=topic_id, author_id=author,
                        parent_id=parent and parent["id"], depth=parent["depth"] + 1 if parent else 0,
                        root_id=(parent["root_id"] or parent["id"]) if parent else None,
-                       stance=stance and stance.value, body_md=md, body_html=html, word_count=classes.count_words(md),
+                       stance=stance and stance.value, body_md=md, body_html=html,
+                       word_count=class_rules.count_words(md),
                        created_at=max(moment, parent["created_at"] + timedelta(seconds=30)) if parent else moment,
                        edited_at=None, edited_by_id=None, edit_reason=None, deleted_at=None, phase=kind.value,
                        reply_count=0, pro_count=0, con_count=0, comment_count=0, vote_count=0, delta_count=0,

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ..domain import articles, debates, posting, reactions
+from ..domain import articles, debates, names, posting, reactions
 from ..domain.accounts import create_user, find_user
 from ..extensions import db
 from ..models import Article, Role, Stance, Topic, TopicKind, User, utcnow
@@ -67,7 +67,8 @@ def _seed_users(report: SeedReport) -> dict[str, User]:
         if user is None:
             user = create_user(spec["username"], f"{spec['username']}@demo.invalid",
                                passwords.get(spec["username"], OTHER_AUTHORS_PASSWORD), Role(spec["role"]))
-            user.display_name, user.bio = spec.get("display_name", ""), spec.get("bio", "")
+            names.set_display_name(user, spec.get("display_name", ""))
+            user.bio = spec.get("bio", "")
             report.add("accounts")
         users[spec["username"]] = user
     return users

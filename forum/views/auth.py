@@ -2,28 +2,29 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain import accounts, sessions
-from ..domain.errors import RuleError
 from ..extensions import db
 from ..forms import EmptyForm
 from ..forms.accounts import LoginForm, RegisterForm
 from ..web import limits
+from ..web.form_actions import attempt
 from ..web.navigation import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limits.registering
 def register():
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(form.username.data.strip(), form.email.data, form.password.data)
-        except RuleError as error:
-            form.username.errors.append(str(error))
-        else:
-            _sign_in(user, remember=False)
-            flash(f"Welcome to Counterpoint, {user.username}.", "success")
-            return redirect(safe_next(request.args.get("next")))
+    # The form's checks (the honeypot among them) and the limit come first: the
+    # password is hashed only for an account about to be made.
+    user = attempt(form, lambda: accounts.create_user(form.username.data.strip(), form.email.data, form.password.data,
+                                                      registration_tag=limits.address_tag()), field=form.username)
+    if user:
+        limits.account_made()
+        _sign_in(user, remember=False)
+        flash(f"Welcome to Counterpoint, {user.username}.", "success")
+        return redirect(safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
 
@@ -37,6 +38,7 @@ def login():
         if user is not None:
             _sign_in(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data))
+        limits.failed_sign_in()
         form.password.errors.append("That username and password don't match an account.")
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
@@ -44,9 +46,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    if EmptyForm().validate_on_submit():
-        sessions.end_this_session(current_user)
-        db.session.commit()
+    if attempt(EmptyForm(), lambda: sessions.end_this_session(current_user)):
         logout_user()
         _renew_csrf_secret()
         flash("You are signed out.", "info")

@@ -3,7 +3,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..domain import classes, grading, moderation, visibility
+from ..domain import class_rules, classes, grading, moderation, visibility
 from ..domain.errors import RuleError
 from ..domain.permissions import can_create_class, can_moderate_class_topic, can_write, require
 from ..extensions import db
@@ -21,7 +21,7 @@ DEBATE = "/<int:class_id>/debates/<int:topic_id>"
 
 def _teacher_class(class_id: int) -> Classroom:
     classroom = visibility.get_visible_or_404(current_user, Classroom, class_id)
-    require(can_write(current_user) and classes.is_teacher(current_user, class_id))
+    require(can_write(current_user) and visibility.is_teacher(current_user, class_id))
     return classroom
 
 
@@ -40,22 +40,6 @@ def _teacher_debate(class_id: int, topic_id: int) -> class_pages.DebateContext:
     context = _debate(class_id, topic_id)
     require(can_write(current_user))
     return context
-
-
-def _act(action, success: str | None = None) -> bool:
-    """A bare button (CSRF only): run `action`, commit, flash; a RuleError is flashed."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        action()
-    except RuleError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False
-    db.session.commit()
-    if success:
-        flash(success, "success")
-    return True
 
 
 # --- Classes and members ----------------------------------------------------------------
@@ -119,7 +103,8 @@ def announce(class_id):
 @login_required
 def regenerate_code(class_id):
     classroom = _teacher_class(class_id)
-    _act(lambda: classes.regenerate_code(classroom), "A new join code is ready; the old one no longer works.")
+    attempt(EmptyForm(), lambda: classes.regenerate_code(classroom),
+            done="A new join code is ready; the old one no longer works.")
     return redirect(url_for("classes.show", class_id=class_id))
 
 
@@ -127,7 +112,8 @@ def regenerate_code(class_id):
 @login_required
 def archive(class_id):
     classroom = _teacher_class(class_id)
-    _act(lambda: classes.archive_class(classroom), "The class is archived: it stays readable, nothing more can be posted.")
+    attempt(EmptyForm(), lambda: classes.archive_class(classroom),
+            done="The class is archived: it stays readable, nothing more can be posted.")
     return redirect(url_for("classes.show", class_id=class_id))
 
 
@@ -136,7 +122,7 @@ def archive(class_id):
 def remove_student(class_id, user_id):
     classroom = _teacher_class(class_id)
     student = db.session.get(User, user_id) or abort(404)
-    _act(lambda: classes.remove_student(classroom, student), f"{student.username} left the class.")
+    attempt(EmptyForm(), lambda: classes.remove_student(classroom, student), done=f"{student.username} left the class.")
     return redirect(url_for("classes.show", class_id=class_id))
 
 
@@ -186,21 +172,15 @@ def new_debate(class_id):
 @login_required
 def sides(class_id, topic_id):
     context = _teacher_debate(class_id, topic_id)
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        chosen = {m.user_id: request.form.get(f"side_{m.user_id}") or None for m in context.students}
-        try:
-            if "random" in request.form:
-                classes.assign_random(context.topic)
-            else:
-                classes.set_sides(context.topic, chosen)
-        except RuleError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("Sides saved.", "success")
-            return redirect(url_for("classes.sides", class_id=class_id, topic_id=topic_id))
-    return render_template("classes/sides.html", context=context, assigned=classes.sides_of(context.topic))
+    chosen = {m.user_id: request.form.get(f"side_{m.user_id}") or None for m in context.students}
+
+    def save():
+        if "random" in request.form:
+            return classes.assign_random(context.topic)
+        return classes.set_sides(context.topic, chosen)
+    if attempt(EmptyForm(), save, done="Sides saved."):
+        return redirect(url_for("classes.sides", class_id=class_id, topic_id=topic_id))
+    return render_template("classes/sides.html", context=context, assigned=class_rules.sides_of(context.topic))
 
 
 @bp.post(DEBATE + "/side")
@@ -208,8 +188,8 @@ def sides(class_id, topic_id):
 def choose_side(class_id, topic_id):
     context = _debate(class_id, topic_id, teacher_only=False)
     require(can_write(current_user))
-    _act(lambda: classes.choose_side(context.topic, context.debate, current_user, request.form.get("side", "")),
-         "Your side is chosen.")
+    attempt(EmptyForm(), lambda: classes.choose_side(context.topic, context.debate, current_user,
+                                                     request.form.get("side", "")), done="Your side is chosen.")
     return redirect(url_for("topics.show", topic_id=topic_id))
 
 
@@ -219,9 +199,9 @@ def phases(class_id, topic_id):
     context = _teacher_debate(class_id, topic_id)
     page = class_pages.phases_page(current_user, topic_id)
     zone = context.classroom.time_zone
-    form = phases_form(page.phases, lambda moment: classes.in_zone(moment, zone).replace(tzinfo=None))
+    form = phases_form(page.phases, lambda moment: class_rules.in_zone(moment, zone).replace(tzinfo=None))
     entries = {kind: (form[f"{kind}_opens"].data, form[f"{kind}_closes"].data, form[f"{kind}_words"].data)
-               for kind in classes.PHASE_ORDER}
+               for kind in class_rules.PHASE_ORDER}
     if attempt(form, lambda: classes.save_schedule(context.topic, zone, entries), field=form["opening_opens"]):
         flash("Phases saved.", "success")
         return redirect(url_for("classes.phases", class_id=class_id, topic_id=topic_id))
@@ -248,11 +228,11 @@ def extend(class_id, topic_id):
         if phase is None:
             raise RuleError("Set that phase's times before extending it.")
         return classes.extend_phase(phase, db.session.get(User, form.student.data),
-                                    classes.to_utc(form.closes.data, zone))
+                                    class_rules.to_utc(form.closes.data, zone))
     if attempt(form, grant, field=form.closes):
         flash("Extension granted.", "success")
         return redirect(url_for("classes.phases", class_id=class_id, topic_id=topic_id))
-    return render_form("classes/phases.html", phases_form(page.phases, lambda m: classes.in_zone(m, zone)
+    return render_form("classes/phases.html", phases_form(page.phases, lambda m: class_rules.in_zone(m, zone)
                                                           .replace(tzinfo=None)),
                        page=page, extension_form=form)
 
@@ -265,7 +245,8 @@ def lock(class_id, topic_id):
     # The moderation tools do it, so it is in the audit log like any other lock.
     locked = not context.topic.is_locked
     change = moderation.lock_topic if locked else moderation.unlock_topic
-    _act(lambda: change(context.topic, current_user), "Debate locked." if locked else "Debate unlocked.")
+    attempt(EmptyForm(), lambda: change(context.topic, current_user),
+            done="Debate locked." if locked else "Debate unlocked.")
     return redirect(url_for("topics.show", topic_id=topic_id))
 
 
@@ -274,14 +255,13 @@ def lock(class_id, topic_id):
 @bp.get(DEBATE + "/dashboard")
 @login_required
 def dashboard(class_id, topic_id):
-    version = class_pages.dashboard_version(current_user, class_id, topic_id)  # which checks who asks
+    access = _access(class_id, topic_id)  # who may see it: decided before any copy is looked for
 
     def load():
-        access = _access(class_id, topic_id)
         return {"topic": access.topic,
                 "page": class_pages.dashboard(current_user, topic_id, request.args.get("sort", "name"),
                                              context=class_pages.context_of(current_user, access))}
-    return caching.own_page(version, "classes/dashboard.html", load)
+    return caching.own_page(caching.topic_version(access.topic), "classes/dashboard.html", load, topic=access.topic)
 
 
 @bp.get(DEBATE + "/grades")
@@ -309,7 +289,8 @@ def add_criterion(class_id, topic_id):
 def remove_criterion(class_id, topic_id, criterion_id):
     context = _teacher_debate(class_id, topic_id)
     criterion = db.session.get(RubricCriterion, criterion_id) or abort(404)
-    _act(lambda: grading.remove_criterion(context.topic, criterion), f"“{criterion.name}” removed from the rubric.")
+    attempt(EmptyForm(), lambda: grading.remove_criterion(context.topic, criterion),
+            done=f"“{criterion.name}” removed from the rubric.")
     return redirect(url_for("classes.grades", class_id=class_id, topic_id=topic_id))
 
 
@@ -318,8 +299,8 @@ def remove_criterion(class_id, topic_id, criterion_id):
 def release(class_id, topic_id):
     context = _teacher_debate(class_id, topic_id)
     released = not context.debate.grades_released
-    _act(lambda: grading.set_released(context.debate, released),
-         "Grades released: each student now sees their own." if released else "Grades hidden from students again.")
+    attempt(EmptyForm(), lambda: grading.set_released(context.debate, released),
+            done="Grades released: each student now sees their own." if released else "Grades hidden from students again.")
     return redirect(url_for("classes.grades", class_id=class_id, topic_id=topic_id))
 
 
@@ -371,9 +352,9 @@ def transcript(class_id, topic_id):
 @bp.app_template_filter("zoned")
 def zoned(moment, zone: str) -> str:
     """A UTC moment as wall-clock time in a class's zone."""
-    return classes.format_in_zone(moment, zone) if moment else ""
+    return class_rules.format_in_zone(moment, zone) if moment else ""
 
 
 @bp.app_template_filter("words")
 def words(markdown_source: str) -> int:
-    return classes.count_words(markdown_source)
+    return class_rules.count_words(markdown_source)

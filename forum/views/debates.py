@@ -1,37 +1,21 @@
 """Debates: starting and closing motions, stance polls, votes, ∆, sources."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..domain import anonymity, debates, reactions, visibility
-from ..domain.errors import RuleError
 from ..domain.permissions import (can_add_source, can_answer_poll, can_close_debate, can_react,
                                   can_start_debate, require)
-from ..extensions import db
 from ..forms import EmptyForm
 from ..forms.posts import DebateForm, DeltaForm, PollForm, SourceForm
 from ..models import Post, Topic
 from ..pages import debate_pages, topic_pages
+from ..web import kept_forms
 from ..web.form_actions import attempt, render_form
 from ..web.navigation import safe_next
 from .topics import article_and_passage
 
 bp = Blueprint("debates", __name__)
-
-
-def _apply(form, action, done: str) -> None:
-    """A bare button: run `action`, commit, and say how it went (flash)."""
-    if not form.validate_on_submit():
-        flash("That form had expired; please try again.", "error")
-        return
-    try:
-        action()
-    except RuleError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
 
 
 def _back(post: Post):
@@ -43,7 +27,7 @@ def _back(post: Post):
 def new():
     require(can_start_debate(current_user))
     article, passage = article_and_passage(request.args.get("article"), request.args.get("passage"))
-    form = DebateForm(passage=passage.anchor if passage else "")
+    form = kept_forms.form(DebateForm, passage=passage.anchor if passage else "")
     form.passage.choices += [SelectChoice(p.anchor, p.heading) for p in article.passages]
     chosen = next((p for p in article.passages if p.anchor == form.passage.data), None)
     topic = attempt(form, lambda: debates.start_debate(
@@ -57,7 +41,7 @@ def new():
 def _open_or_close(topic_id: int, action, done: str):
     topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
     require(can_close_debate(current_user, topic))
-    _apply(EmptyForm(), lambda: action(topic, current_user), done)
+    attempt(EmptyForm(), lambda: action(topic, current_user), done=done)
     return redirect(url_for("topics.show", topic_id=topic.id))
 
 
@@ -80,8 +64,8 @@ def poll(topic_id, phase):
     topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
     require(can_answer_poll(current_user, topic))
     form = PollForm()
-    _apply(form, lambda: debates.answer_poll(topic, current_user, phase, form.value.data),
-           "Thank you: your answer is recorded.")
+    attempt(form, lambda: debates.answer_poll(topic, current_user, phase, form.value.data),
+            done="Thank you: your answer is recorded.")
     if topic.class_id is not None:  # class debates answer on the poll page
         return redirect(url_for("debates.poll_page", topic_id=topic.id))
     anchor = "results" if phase == "after" else "arguments"
@@ -103,7 +87,7 @@ def poll_page(topic_id):
 def _react(post_id: int, action, done: str):
     post = visibility.get_visible_or_404(current_user, Post, post_id)
     require(can_react(current_user, post))
-    _apply(EmptyForm(), lambda: action(post, current_user), done)
+    attempt(EmptyForm(), lambda: action(post, current_user), done=done)
     return _back(post)
 
 
@@ -140,7 +124,8 @@ def _deltas_page(post: Post, form):
 @bp.get("/p/<int:post_id>/deltas")
 def deltas(post_id):
     """The ∆ explanations of a post, and the form to award one."""
-    return _deltas_page(debate_pages.load_post(current_user, post_id), DeltaForm(formdata=None))
+    post = debate_pages.load_post(current_user, post_id)
+    return _deltas_page(post, kept_forms.form(DeltaForm, url_for("debates.award_delta", post_id=post.id)))
 
 
 @bp.post("/p/<int:post_id>/deltas")
@@ -150,8 +135,7 @@ def award_delta(post_id):
     require(can_react(current_user, post))
     form = DeltaForm()
     if attempt(form, lambda: reactions.award_delta(post, current_user, form.explanation.data),
-               field=form.explanation):
-        flash("∆ awarded: thank you for saying what changed your mind.", "success")
+               field=form.explanation, done="∆ awarded: thank you for saying what changed your mind."):
         return redirect(url_for("posts.show", post_id=post.id))
     return _deltas_page(post, form)
 
@@ -163,7 +147,6 @@ def sources(post_id):
     require(can_add_source(current_user, post))
     form = SourceForm()
     if attempt(form, lambda: reactions.add_source(post, current_user, form.title.data, form.url.data),
-               field=form.url):
-        flash("Source added.", "success")
+               field=form.url, done="Source added."):
         return redirect(url_for("posts.show", post_id=post.id))
     return render_form("debates/sources.html", form, post=post)

@@ -6,14 +6,13 @@ from sqlalchemy import select
 
 from ..domain import anonymity, moderation, visibility
 from ..domain.accounts import find_user
-from ..domain.errors import RuleError
 from ..domain.permissions import (can_appeal_post, can_flag_post, can_manage_watched_words, can_moderate,
                                   can_mute, can_suspend_members, require)
 from ..extensions import db
 from ..forms import EmptyForm
 from ..forms.moderation import (AppealForm, FlagForm, ModEditForm, ReasonForm, SlowModeForm, SuspendForm,
                                 WarnForm, WatchedWordForm)
-from ..models import Appeal, MemberMessage, Post, Topic, User, WatchedWord
+from ..models import Appeal, Delta, MemberMessage, Post, Topic, User, WatchedWord
 from ..models.moderation import FLAG_REASON_LABELS
 from ..pages import mod_pages
 from ..pages.csv_export import csv_response
@@ -84,19 +83,8 @@ def _post_page(post: Post, status: int = 200, **forms):
 def _act(form, action, back: str, refused_page):
     """Run a moderator action (it logs itself), commit, and go back; a refusal shows
     `refused_page(form)` with the reason and what was typed, and stores nothing."""
-    if not form.validate_on_submit():
-        error = "; ".join(e for errs in form.errors.values() for e in errs)
-    else:
-        try:
-            action()
-        except RuleError as refusal:
-            db.session.rollback()
-            error = str(refusal)
-        else:
-            db.session.commit()
-            flash("Done; it is in the moderation log.", "success")
-            return redirect(safe_next(form.next.data, back))
-    flash(error, "error")
+    if attempt(form, action, done="Done; it is in the moderation log."):
+        return redirect(safe_next(form.next.data, back))
     return refused_page(form)
 
 
@@ -125,6 +113,15 @@ def edit(post_id):
         flash("Edited; the earlier text stays in the post's history.", "success")
         return redirect(url_for("mod.post", post_id=post.id))
     return render_form("mod/edit.html", form, post=post)
+
+
+@bp.post("/deltas/<int:delta_id>/revoke")
+def revoke_delta(delta_id):
+    delta = db.session.get(Delta, delta_id) or abort(404)
+    post = _post_for_mod(delta.post_id)
+    form = ReasonForm()
+    return _act(form, lambda: moderation.revoke_delta(delta, current_user, form.reason.data),
+                url_for("mod.post", post_id=post.id), lambda form: _post_page(post, 400, form=form))
 
 
 # --- Actions on a member ----------------------------------------------------------
@@ -232,10 +229,8 @@ def words():
 def delete_word(word_id):
     require(can_manage_watched_words(current_user))
     entry = db.session.get(WatchedWord, word_id) or abort(404)
-    if EmptyForm().validate_on_submit():
-        moderation.remove_watched_word(current_user, entry)
-        db.session.commit()
-        flash("Removed from the watched words.", "info")
+    attempt(EmptyForm(), lambda: moderation.remove_watched_word(current_user, entry),
+            done="Removed from the watched words.")
     return redirect(url_for("mod.words"))
 
 
@@ -280,15 +275,7 @@ def appeal(post_id):
 def _mute_action(username: str, action, done: str):
     person = find_user(username) or abort(404)
     require(can_mute(current_user, person))
-    if EmptyForm().validate_on_submit():
-        try:
-            action(current_user, person)
-        except RuleError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(done.format(name=person.name), "info")
+    attempt(EmptyForm(), lambda: action(current_user, person), done=done.format(name=person.name))
     return redirect(url_for("users.show", username=person.username))
 
 
@@ -311,9 +298,7 @@ def dismiss_message(message_id):
     message = db.session.get(MemberMessage, message_id)
     if message is None or message.user_id != current_user.id:
         abort(404)
-    if EmptyForm().validate_on_submit():
-        moderation.dismiss_message(message, current_user)
-        db.session.commit()
+    attempt(EmptyForm(), lambda: moderation.dismiss_message(message, current_user))
     return redirect(safe_next(request.form.get("next")))
 
 

@@ -2,11 +2,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..domain import notifications, visibility
-from ..domain.errors import RuleError
 from ..domain.permissions import can_watch_topic, require
-from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Topic, WatchLevel
+from ..web.form_actions import attempt
 
 bp = Blueprint("notifications", __name__)
 
@@ -31,18 +30,15 @@ def _ids() -> list[int]:
 @bp.post("/notifications/read")
 @login_required
 def read():
-    if EmptyForm().validate_on_submit():
-        notifications.mark_read(current_user, _ids())
-        db.session.commit()
+    attempt(EmptyForm(), lambda: notifications.mark_read(current_user, _ids()))
     return redirect(url_for("notifications.index"))
 
 
 @bp.post("/notifications/read-all")
 @login_required
 def read_all():
-    if EmptyForm().validate_on_submit():
-        count = notifications.mark_all_read(current_user)
-        db.session.commit()
+    count = attempt(EmptyForm(), lambda: notifications.mark_all_read(current_user))
+    if count is not None:
         flash(f"Marked {count} notification{'s' if count != 1 else ''} read.", "info")
     return redirect(url_for("notifications.index"))
 
@@ -54,14 +50,7 @@ def watch(topic_id):
     require(can_watch_topic(current_user, topic))
     level = request.form.get("level")
     level = WatchLevel(level) if level in tuple(WatchLevel) else None
-    if EmptyForm().validate_on_submit():
-        try:
-            notifications.set_watch(current_user, topic, level)
-        except RuleError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(WATCH_MESSAGES[level], "info")
+    attempt(EmptyForm(), lambda: notifications.set_watch(current_user, topic, level), done=WATCH_MESSAGES[level])
     return redirect(url_for("topics.show", topic_id=topic.id))
 
 

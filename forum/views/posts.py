@@ -1,31 +1,36 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..domain import anonymity, debates, moderation, posting, visibility
-from ..domain.errors import RuleError
 from ..domain.permissions import can_delete_post, can_edit_post, can_reply, require
-from ..extensions import db
 from ..forms import EmptyForm
 from ..forms.posts import DeltaForm, EditPostForm, ReplyForm
 from ..models import Post
-from ..pages import debate_pages, topic_pages
-from ..web import caching, limits
+from ..pages import debate_pages, post_presenter, topic_pages
+from ..web import caching, kept_forms, limits
 from ..web.form_actions import attempt, render_form
 
 bp = Blueprint("posts", __name__, url_prefix="/p")
 
 
 @bp.get("/<int:post_id>")
-@caching.conditional(caching.topic_of_post)
 def show(post_id):
+    return caching.topic_page(lambda: topic_pages.fetch_topic_of_post(current_user, post_id),
+                              lambda topic: _show(post_id))
+
+
+def _show(post_id: int):
     """In a debate, the argument with its pro and con answers side by side (`?view=thread` nests them)."""
     post = debate_pages.load_post(current_user, post_id)
     if post.topic.is_debate and post.topic.class_id is None and request.args.get("view") != "thread":
         page = debate_pages.argument_page(current_user, post, sort=request.args.get("sort"),
                                           numbers=debate_pages.page_numbers(request.args))
-        return render_form("debates/argument.html", ReplyForm(formdata=None), page=page,
-                           delta_form=DeltaForm(formdata=None))
-    return render_form("posts/show.html", ReplyForm(formdata=None),
+        # What the reader may do with the argument, decided as for every post of a thread.
+        focus = post_presenter.Presenter(current_user, post.topic).present_post(post)
+        return render_form("debates/argument.html", kept_forms.form(ReplyForm, url_for("posts.reply", post_id=post.id)),
+                           page=page, focus=focus,
+                           delta_form=kept_forms.form(DeltaForm, url_for("debates.award_delta", post_id=post.id)))
+    return render_form("posts/show.html", kept_forms.form(ReplyForm, url_for("posts.reply", post_id=post_id)),
                        page=topic_pages.post_page(current_user, post_id, post=post))
 
 
@@ -35,7 +40,7 @@ def show(post_id):
 def reply(post_id):
     parent = visibility.get_visible_or_404(current_user, Post, post_id)
     require(can_reply(current_user, parent.topic))
-    form = ReplyForm(stance=request.args.get("stance"))
+    form = kept_forms.form(ReplyForm, stance=request.args.get("stance"))
     # The new post's id, read before the commit expires it (after, it is a query).
     new_id = attempt(form, lambda: debates.post_argument(
         current_user, parent.topic, form.body.data, parent=parent, stance_value=form.stance.data,
@@ -51,7 +56,7 @@ def reply(post_id):
 def edit(post_id):
     post = visibility.get_visible_or_404(current_user, Post, post_id)
     require(can_edit_post(current_user, post))
-    form = EditPostForm(data={"body": post.body_md})
+    form = kept_forms.form(EditPostForm, data={"body": post.body_md})
     # Someone else's post is a moderator's edit: a reason is required and it is logged.
     edit = posting.edit_post if post.author_id == current_user.id else moderation.edit_post
     if attempt(form, lambda: edit(post, current_user, form.body.data, form.reason.data)):
@@ -64,14 +69,8 @@ def edit(post_id):
 def delete(post_id):
     post = visibility.get_visible_or_404(current_user, Post, post_id)
     require(can_delete_post(current_user, post))
-    if EmptyForm().validate_on_submit():
-        try:
-            posting.delete_post(post, current_user)
-        except RuleError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("Your post is deleted; the replies to it stay.", "info")
+    attempt(EmptyForm(), lambda: posting.delete_post(post, current_user),
+            done="Your post is deleted; the replies to it stay.")
     return redirect(url_for("posts.show", post_id=post.id))
 
 

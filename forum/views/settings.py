@@ -1,10 +1,8 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..domain import notifications, profiles, sessions
-from ..domain.errors import RuleError
+from ..domain import names, notifications, profiles, sessions
 from ..domain.permissions import can_write, require
-from ..extensions import db
 from ..forms import EmptyForm
 from ..forms.settings import NotificationSettingsForm, PasswordForm, ProfileForm, kind_fields
 from ..web.form_actions import attempt
@@ -46,9 +44,13 @@ def profile():
     # A display name and bio are shown to everyone: writing, which a suspension stops.
     require(can_write(current_user))
     form = ProfileForm()
+    # A refusal of the display name (names.py) is shown under it, any other under the email.
+    field = (form.display_name if form.is_submitted() and names.display_name_refusal(current_user,
+                                                                                     form.display_name.data)
+             else form.email)
     return _submit(form, lambda: profiles.update_profile(
         current_user, display_name=form.display_name.data, bio=form.bio.data, email=form.email.data),
-        form.email, "Your profile is saved.", profile=form)
+        field, "Your profile is saved.", profile=form)
 
 
 @bp.post("/password")
@@ -75,22 +77,14 @@ def notify():
 @bp.post("/sessions/<int:session_id>/end")
 @login_required
 def end_session(session_id):
-    if EmptyForm().validate_on_submit():
-        try:
-            sessions.end_session(current_user, session_id)
-        except RuleError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("That session has ended: its browser is signed out.", "success")
+    attempt(EmptyForm(), lambda: sessions.end_session(current_user, session_id),
+            done="That session has ended: its browser is signed out.")
     return redirect(url_for("settings.index"))
 
 
 @bp.post("/sessions/end-others")
 @login_required
 def end_other_sessions():
-    if EmptyForm().validate_on_submit():
-        sessions.end_other_sessions(current_user)
-        db.session.commit()
-        flash("Every other session has ended; this browser stays signed in.", "success")
+    attempt(EmptyForm(), lambda: sessions.end_other_sessions(current_user),
+            done="Every other session has ended; this browser stays signed in.")
     return redirect(url_for("settings.index"))

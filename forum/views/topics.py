@@ -1,15 +1,14 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
 from ..domain import debates, moderation, posting, visibility
 from ..domain.permissions import can_edit_topic, can_reply, can_start_topic, require
 from ..extensions import db
 from ..forms.posts import EditTopicForm, ReplyForm, TopicForm
-from ..models import Article, Passage, Topic
+from ..models import Article, Passage, PollPhase, Topic
 from ..pages import debate_pages, topic_pages
-from ..web import caching, limits
+from ..web import caching, kept_forms, limits, shared_threads
 from ..web.form_actions import attempt, render_form
 from ..web.navigation import page_arg
 
@@ -31,7 +30,7 @@ def article_and_passage(slug: str | None, anchor: str | None) -> tuple[Article, 
 def new():
     require(can_start_topic(current_user))
     article, passage = article_and_passage(request.args.get("article"), request.args.get("passage"))
-    form = TopicForm()
+    form = kept_forms.form(TopicForm)
     topic = attempt(form, lambda: posting.create_topic(
         current_user, article, title=form.title.data, body=form.body.data, passage=passage))
     if topic:
@@ -46,53 +45,30 @@ def _show(topic: Topic, form):
         page = debate_pages.columns_page(current_user, topic, sort=request.args.get("sort"),
                                          numbers=debate_pages.page_numbers(request.args))
         return render_form("debates/columns.html", form, page=page,
-                           poll_choices=debates.poll_choices(topic))
-    return render_form("topics/show.html", form, page=_thread_page(topic))
+                           poll_choices=debates.poll_choices(topic), kept_polls=_kept_poll_answers(topic))
+    page = shared_threads.thread_page(current_user, topic, sort=request.args.get("sort"), number=page_arg(),
+                                      per_page=current_app.config["POSTS_PER_PAGE"])
+    return render_form("topics/show.html", form, page=page)
 
 
-def _thread_page(topic: Topic) -> topic_pages.TopicPage:
-    """The thread view. Its reply tree is rendered family by family (a top-level post
-    and its replies); a member who may share it (caching.thread_key) gets the
-    families they have no part in from the shared copy, and a plain reader gets it
-    whole, without a query for posts."""
-    sort, number = topic_pages.thread_sort(request.args.get("sort")), page_arg()
-    page = topic_pages.topic_page(current_user, topic.id, sort=sort, page=number, topic=topic,
-                            per_page=current_app.config["POSTS_PER_PAGE"], posts=False)
-    key = caching.thread_key(current_user, topic, sort, number, page.names)
-    shared = caching.shared_thread(key, current_user)
-    if shared is not None and shared.whole:
-        page.thread_html = Markup(shared.html)
-        return page
-    reused = shared.reusable() if shared is not None else {}
-    topic_pages.load_thread(current_user, page, rendered=frozenset(reused),
-                      replies_until=shared.replies_until if shared is not None else None)
-    families = _render_families(page, reused)
-    page.thread_html = Markup("".join(html for _, _, html in families))
-    if key:
-        caching.keep_thread(key, current_user, families, shared, page.replies_until)
-    return page
-
-
-def _render_families(page: topic_pages.TopicPage, reused: dict) -> list[tuple[int, frozenset, str]]:
-    """(root id, authors, html) for each family of the page: `reused[root id]` if
-    there, else rendered with just what the tree reads (not through render_template,
-    whose context processors would run, and query, a second time)."""
-    module = current_app.jinja_env.get_template("topics/_thread.html").make_module(
-        {"page": page, "names": page.names, "current_user": current_user._get_current_object(),
-         "config": current_app.config})
-    families = []
-    for root in page.roots:
-        if root.id in reused:
-            families.append((root.id, *reused[root.id]))
-        else:
-            families.append((root.id, root.family_authors(), str(module.family(root))))
-    return families
+def _kept_poll_answers(topic: Topic) -> dict[str, int]:
+    """A stance poll answered before signing in, to check again: {phase: value}."""
+    answers = {}
+    for phase in (PollPhase.BEFORE, PollPhase.AFTER):
+        kept = kept_forms.put_back(url_for("debates.poll", topic_id=topic.id, phase=phase))
+        if kept is not None:
+            try:
+                answers[phase] = int(kept.get("value", ""))
+            except ValueError:
+                pass
+    return answers
 
 
 @bp.get("/<int:topic_id>")
-@caching.conditional(caching.topic_by_id)
 def show(topic_id):
-    return _show(topic_pages.load_topic(current_user, topic_id), ReplyForm(formdata=None))
+    return caching.topic_page(
+        lambda: topic_pages.fetch_topic(current_user, topic_id),
+        lambda topic: _show(topic, kept_forms.form(ReplyForm, url_for("topics.reply", topic_id=topic.id))))
 
 
 @bp.post("/<int:topic_id>/reply")

@@ -3,16 +3,15 @@ is told when a page needs an account."""
 import functools
 from datetime import timedelta
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, redirect, request, url_for
 from sqlalchemy import bindparam, null, select
 from sqlalchemy.orm import undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain import notifications, sessions
 from ..extensions import db, login_manager
-from ..forms.accounts import LoginForm
 from ..models import User, UserSession, UTCDateTime, utcnow
-from . import errors, security, transactions
+from . import kept_forms, transactions
 
 
 def init_app(app: Flask) -> None:
@@ -20,6 +19,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to do that."
     login_manager.login_message_category = "info"
+    kept_forms.init_app(app)
     # The cookie lasts as long as the session it names (forum/sessions.py).
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=sessions.REMEMBER_DAYS)
 
@@ -49,14 +49,8 @@ def init_app(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         if request.method == "POST":
-            if not security.from_this_site():
-                return errors.refuse_cross_site()
-            # Signed out mid-post (an expired session): keep the text on screen.
-            back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
-            form = LoginForm(formdata=None, next=back and back[len(request.host_url) - 1:])
-            # A session that ended still names its member in the cookie; a guest's never did.
-            return render_template("auth/login.html", form=form, signed_out="_user_id" in session,
-                                   kept=errors.kept_fields()), 401
+            # Signed out mid-post (an expired session), or a guest: sign in, the text kept.
+            return kept_forms.ask_to_sign_in()
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

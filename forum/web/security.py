@@ -1,11 +1,12 @@
-"""Security headers on every response.
+"""Security headers on every response; whether a form came from this site's own
+pages, and the refusal of one that did not.
 
 The Content-Security-Policy forbids inline script and style, which is why
 templates carry no `<script>` bodies, `style=` or `on*=` attributes.
 """
 from urllib.parse import urlsplit
 
-from flask import Flask, request, session
+from flask import Flask, after_this_request, render_template, request, session
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -49,3 +50,16 @@ def from_this_site() -> bool:
         return fetch_site == "same-origin"
     sender = request.headers.get("Origin") or request.headers.get("Referer")
     return bool(sender) and urlsplit(sender).netloc == request.host
+
+
+def refuse_cross_site():
+    """A form sent from another site, with no valid token: done nothing, kept
+    nothing, and left this browser's cookies as they were. A cross-site POST
+    arrives without the session cookie (SameSite=Lax), so a new session here
+    would sign the person out; a page offering to "send again" would let one
+    click apply another site's form in their name."""
+    @after_this_request
+    def leave_the_session_alone(response):
+        session.modified = False
+        return response
+    return render_template("errors/cross_site.html"), 403

@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from forum.domain import classes
+from forum.domain import class_rules
 from forum.extensions import db
 from forum.models import Classroom, Post, Role, Topic, User
 from tests.browser.conftest import sign_in
@@ -63,7 +63,7 @@ def test_a_class_debate_from_start_to_grades(new_page, make_article, make_user, 
     teacher.wait_for_selector("text=Sides saved.")
     db.session.expire_all()
     topic = db.session.query(Topic).filter(Topic.class_id.is_not(None)).one()
-    sides = {db.session.get(User, uid).username: side for uid, side in classes.sides_of(topic).items()}
+    sides = {db.session.get(User, uid).username: side for uid, side in class_rules.sides_of(topic).items()}
     assert sorted(sides) == ["ana", "ben", "chloe"]
     assert abs(list(sides.values()).count("pro") - list(sides.values()).count("con")) <= 1
 
