@@ -10,11 +10,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 
 from forum.domain import classes, moderation, notifications, posting, profiles, reactions
 from forum.extensions import db
-from forum.models import ClassMembership, ClassRole, PhaseKind, Post, Role, Stance, Topic, WatchLevel
+from forum.models import ClassMembership, ClassRole, PhaseKind, Post, Role, Stance, Topic, Vote, WatchLevel
 from forum.web import caching
 
 
@@ -100,16 +100,18 @@ PAGES = {
     "thread": lambda s: f"/t/{s['discussion'].id}",
     "columns": lambda s: f"/t/{s['debate'].id}",
     "permalink": lambda s: f"/p/{s['theirs'].id}?view=thread",
-    "class debate": lambda s: f"/t/{s['class_debate'].id}",
+    "class debate": lambda s: f"/t/{s['class_debate'].id}?view=thread",
+    "class columns": lambda s: f"/t/{s['class_debate'].id}",
     "live updates": lambda s: f"/t/{s['discussion'].id}/updates?after=0",
 }
 HEADER = ("gets_a_notification", "becomes_a_moderator", "is_suspended", "gets_a_moderators_message")
 # Where a page shows a change: it must then be a 200 that shows it.
-SHOWN = ({(page, change) for page in ("thread", "columns", "permalink", "class debate") for change in HEADER}
+SHOWN = ({(page, change) for page in ("thread", "columns", "permalink", "class debate", "class columns")
+          for change in HEADER}
          | {("thread", "mutes_an_author"), ("permalink", "mutes_an_author"), ("class debate", "mutes_an_author"),
             ("live updates", "mutes_an_author"), ("thread", "renames_themselves"),
             ("thread", "mutes_the_topic"), ("class debate", "mutes_the_topic"),
-            ("class debate", "teaches_the_class")})
+            ("class debate", "teaches_the_class"), ("class columns", "teaches_the_class")})
 
 
 def _same_page(html: str) -> str:
@@ -198,6 +200,25 @@ def test_every_change_a_page_shows_moves_the_version_in_the_database(scene, make
         change()
         db.session.commit()
         assert _topic(s["class_debate"].id).version > before
+
+
+def test_bulk_statements_move_every_topic_they_touch(scene):
+    """A statement that writes many rows (a command, a shell, the bench data) moves
+    each topic it touches, and only those: on PostgreSQL once a statement."""
+    s = scene
+    versions = lambda: dict(db.session.execute(select(Topic.id, Topic.version)).all())  # noqa: E731
+    touched = {s["discussion"].id, s["debate"].id}
+    assert not db.session.scalar(select(Vote.id))
+    for statement in (insert(Vote).from_select(["post_id", "user_id", "created_at"], select(
+                          Post.id, Post.author_id, Post.created_at).where(Post.topic_id.in_(touched))),
+                      update(Post).where(Post.topic_id.in_(touched)).values(vote_count=Post.vote_count),
+                      delete(Vote)):
+        before = versions()
+        db.session.execute(statement)
+        db.session.commit()
+        after = versions()
+        moved = {topic_id for topic_id in after if after[topic_id] != before[topic_id]}
+        assert moved == touched, statement
 
 
 def test_a_vote_shows_at_once_but_leaves_the_activity_and_the_home_order(client, scene, make_user, make_debate,

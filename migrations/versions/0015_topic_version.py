@@ -75,6 +75,30 @@ def _sqlite_down() -> list[str]:
             names + ["topics_update_moves_version", "topics_insert_takes_version"]]
 
 
+def _topic_ids_of(table: str, rows: str) -> str:
+    """PostgreSQL: the ids of the topics the rows of a transition table `rows` are shown on."""
+    if table in BY_TOPIC_ID:
+        return f"SELECT topic_id FROM {rows}"
+    if table in BY_POST_ID:
+        return f"SELECT p.topic_id FROM posts p JOIN {rows} r ON p.id = r.post_id"
+    if table == "phase_extensions":
+        return f"SELECT d.topic_id FROM debate_phases d JOIN {rows} r ON d.id = r.phase_id"
+    if table == "classrooms":
+        return f"SELECT t.id FROM topics t JOIN {rows} r ON t.class_id = r.id"
+    assert table == "class_memberships"
+    return f"SELECT t.id FROM topics t JOIN {rows} r ON t.class_id = r.class_id"
+
+
+# PostgreSQL fires these once per statement, with the statement's rows as
+# transition tables, so a bulk UPDATE of a hundred thousand posts moves each of
+# their topics once, not once a post (a row trigger there updated the same topic
+# rows over and over in one transaction, and the bench data took minutes). A
+# transition table belongs to one event, hence a trigger per event.
+EVENTS = (("INSERT", "REFERENCING NEW TABLE AS new_rows", ("new_rows",)),
+          ("UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows", ("old_rows", "new_rows")),
+          ("DELETE", "REFERENCING OLD TABLE AS old_rows", ("old_rows",)))
+
+
 def _postgresql_up() -> list[str]:
     statements = ["CREATE SEQUENCE topic_versions",
                   "SELECT setval('topic_versions', coalesce((SELECT max(version) FROM topics), 0) + 1)",
@@ -88,27 +112,25 @@ def _postgresql_up() -> list[str]:
                   """CREATE TRIGGER topics_take_version BEFORE INSERT OR UPDATE ON topics
                       FOR EACH ROW EXECUTE FUNCTION topic_takes_version()"""]
     for table in TABLES:
-        new, old = _topics_of(table, "NEW"), _topics_of(table, "OLD")
-        statements.append(f"""CREATE FUNCTION {table}_move_topic_version() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP <> 'DELETE' THEN
-                UPDATE topics SET version = nextval('topic_versions') WHERE {new};
-            END IF;
-            IF TG_OP <> 'INSERT' THEN
-                UPDATE topics SET version = nextval('topic_versions') WHERE {old};
-            END IF;
-            RETURN NULL;
-        END $$""")
-        statements.append(f"""CREATE TRIGGER {table}_move_topic_version AFTER INSERT OR UPDATE OR DELETE
-            ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_move_topic_version()""")
+        for event, referencing, transition_tables in EVENTS:
+            topic_ids = " UNION ".join(_topic_ids_of(table, rows) for rows in transition_tables)
+            name = f"{table}_{event.lower()}_moves_topic_version"
+            statements.append(f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE topics SET version = nextval('topic_versions') WHERE id IN ({topic_ids});
+                RETURN NULL;
+            END $$""")
+            statements.append(f"""CREATE TRIGGER {name} AFTER {event} ON {table} {referencing}
+                FOR EACH STATEMENT EXECUTE FUNCTION {name}()""")
     return statements
 
 
 def _postgresql_down() -> list[str]:
     statements = []
     for table in TABLES:
-        statements += [f"DROP TRIGGER IF EXISTS {table}_move_topic_version ON {table}",
-                       f"DROP FUNCTION IF EXISTS {table}_move_topic_version()"]
+        for event, _, _ in EVENTS:
+            name = f"{table}_{event.lower()}_moves_topic_version"
+            statements += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
     return statements + ["DROP TRIGGER IF EXISTS topics_take_version ON topics",
                          "DROP FUNCTION IF EXISTS topic_takes_version()", "DROP SEQUENCE IF EXISTS topic_versions"]
 
