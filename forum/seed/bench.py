@@ -1,7 +1,7 @@
 """Generated data at scale for benchmarks: `flask --app app seed-bench`.
 
 Deterministic for a seed: the same `--posts` and `--seed` on an empty database
-give the same rows. Rows go in with SQLAlchemy Core `insert()` in batches, ids
+give the same rows. Rows go in as multi-row INSERTs (`backup.insert_rows`), ids
 assigned here so that parents, roots and counters are known without a round
 trip; every counter the write path keeps (post_count, root_count, reply_count,
 last_activity_at, root_id, depth) is computed from the generated rows.
@@ -22,11 +22,12 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, NamedTuple
 
 from flask import current_app
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from werkzeug.security import generate_password_hash
 
 from ..domain import articles, class_rules, classes, grading, markup, names, posting, search
 from ..domain.accounts import username_key
+from ..domain.backup import insert_rows
 from ..extensions import db
 from ..models import (Appeal, AppealStatus, ClassDebate, ClassDebateSide, ClassMembership, ClassRole,
                       Classroom, DebatePhase, Delta, Flag, FlagReason, FlagStatus, Grade, MemberMessage,
@@ -91,9 +92,8 @@ class BenchState:
     timings: dict[str, float] = field(default_factory=dict)
 
     def insert(self, table, rows: list[dict]) -> None:
-        """Bulk insert in batches (executemany), counting rows per table."""
-        for start in range(0, len(rows), BATCH):
-            db.session.execute(insert(table), rows[start:start + BATCH])
+        """Bulk insert in multi-row statements (`backup.insert_rows`), counting rows per table."""
+        insert_rows(table, rows)
         self.rows[table.name] = self.rows.get(table.name, 0) + len(rows)
 
     def body(self) -> tuple[str, str]:
