@@ -3,6 +3,7 @@ from datetime import datetime
 
 from ..domain.anonymity import shown
 from ..models import utcnow
+from ..models.users import STAFF_BADGES
 
 
 def timeago(moment: datetime | None, now: datetime | None = None) -> str:
@@ -45,9 +46,16 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
-FILTERS = {"timeago": timeago, "isotime": isotime, "fulltime": fulltime, "plural": plural}
+def isolate(name: str) -> str:
+    """A name inside plain text that takes no tags (a <title>, an aria-label, a
+    confirm dialog): the Unicode isolates FSI … PDI do what <bdi> does."""
+    return f"\u2068{name}\u2069"
+
+
+FILTERS = {"timeago": timeago, "isotime": isotime, "fulltime": fulltime, "plural": plural, "isolate": isolate}
 # `shown(names, user_id, name, username)`: how a person is named on the page (anonymity.py).
-GLOBALS = {"phase_label": phase_label, "shown": shown}
+# `staff_badges`: the badge beside a staff member's name, by role (_macros/names.html).
+GLOBALS = {"phase_label": phase_label, "shown": shown, "staff_badges": STAFF_BADGES}
 
 
 def field_attrs(field, *, hint: bool | None = None, **extra) -> dict:
