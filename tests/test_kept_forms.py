@@ -117,12 +117,13 @@ def test_the_buttons_with_nothing_typed_open_the_sign_in_page(csrf_app, debate, 
     page = client.get(f"/p/{argument.id}").text
     # Vote and "needs a source": a plain GET of the sign-in page, coming back here.
     buttons = re.findall(r'<form method="get" action="/auth/login" class="inline-form">\s*'
-                         r'<input type="hidden" name="next" value="([^"]+)">\s*<button[^>]*>([^<]+)</button>', page)
+                         r'<input type="hidden" name="next" value="([^"]+)">\s*'
+                         r'<input type="hidden" name="asked" value="1">\s*<button[^>]*>([^<]+)</button>', page)
     assert (f"/p/{argument.id}", "▲ Strong argument") in buttons
     assert (f"/p/{argument.id}", "⚑ Needs a source") in buttons
     # Flag and Reply: links to the sign-in page that come back to the flag and reply forms.
-    assert f'href="/auth/login?next=/p/{argument.id}/flag"' in page.replace("%2F", "/")
-    assert f'href="/auth/login?next=/p/{argument.id}/reply"' in page.replace("%2F", "/")
+    assert f'href="/auth/login?next=/p/{argument.id}/flag&amp;asked=1"' in page.replace("%2F", "/")
+    assert f'href="/auth/login?next=/p/{argument.id}/reply&amp;asked=1"' in page.replace("%2F", "/")
     discussion = make_topic()
     make_post(topic=discussion)
     thread = client.get(f"/t/{discussion.id}").text
@@ -130,6 +131,13 @@ def test_the_buttons_with_nothing_typed_open_the_sign_in_page(csrf_app, debate, 
     assert "/flag" in thread.replace("%2F", "/")
     sign_in = client.get(f"/auth/login?next=/p/{argument.id}")
     assert sign_in.status_code == 200 and f'value="/p/{argument.id}"' in sign_in.text
+    assert "to do that" not in sign_in.text  # the header's "Sign in" asks nothing
+    # A button's sign-in page says why the guest is there, and where they will be back.
+    asked = client.get(f"/auth/login?next=/p/{argument.id}&asked=1").text
+    assert "Sign in or create an account to do that. You will come back to the page you were on." in asked
+    # So does a members' page opened as a guest.
+    reply = client.get(f"/p/{argument.id}/reply")
+    assert reply.status_code == 302 and "asked=1" in reply.headers["Location"]
 
 
 @pytest.mark.parametrize("action", ["vote", "needs-source", "watch", "close"])

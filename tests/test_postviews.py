@@ -52,14 +52,14 @@ def test_presenter_allows_what_the_predicates_allow(app, thread, make_user, who)
             assert bool(view.edit_url) == permissions.can_edit_post(user, post)
             assert bool(view.delete_url) == permissions.can_delete_post(user, post)
             if who == "guest":  # a guest's Flag, as their Reply, signs in first and comes back
-                assert view.flag_url == url_for("auth.login", next=url_for("safety.flag", post_id=post.id))
+                assert view.flag_url == url_for("auth.login", next=url_for("safety.flag", post_id=post.id), asked=1)
             else:
                 assert bool(view.flag_url) == permissions.can_flag_post(user, post)
             assert bool(view.mod_url) == permissions.can_moderate(user, topic)
             if permissions.can_reply(user, topic):
                 assert view.reply_url == url_for("posts.reply", post_id=post.id)
             elif who == "guest":
-                assert view.reply_url == url_for("auth.login", next=url_for("posts.reply", post_id=post.id))
+                assert view.reply_url == url_for("auth.login", next=url_for("posts.reply", post_id=post.id), asked=1)
             else:
                 assert view.reply_url is None
             assert view.url == url_for("posts.show", post_id=post.id)

@@ -159,8 +159,10 @@ class Presenter:
         self.post_url = url_pattern("posts.show", post_id=SENTINEL)
         self.reply_url = url_pattern("posts.reply", post_id=SENTINEL) if self.replier else None
         # A guest's Reply and Flag sign in first, then come back to the reply or flag form.
-        self.login_reply_url = url_pattern("auth.login", next=url_for("posts.reply", post_id=SENTINEL)) if self.guest else None
-        self.login_flag_url = url_pattern("auth.login", next=url_for("safety.flag", post_id=SENTINEL)) if self.guest else None
+        self.login_reply_url = (url_pattern("auth.login", next=url_for("posts.reply", post_id=SENTINEL), asked=1)
+                                if self.guest else None)
+        self.login_flag_url = (url_pattern("auth.login", next=url_for("safety.flag", post_id=SENTINEL), asked=1)
+                               if self.guest else None)
         self.history_url = url_pattern("posts.history", post_id=SENTINEL)
         if self.writer:  # a guest or a suspended member gets none of these links
             self.edit_url = url_pattern("posts.edit", post_id=SENTINEL)

@@ -40,7 +40,9 @@ def login():
             return redirect(safe_next(form.next.data))
         limits.failed_sign_in()
         form.password.errors.append("That username and password don't match an account.")
-    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    # `asked`: sent by a members' button a guest pressed (_macros/forms.html sign_in_button).
+    return render_template("auth/login.html", form=form, asked=request.args.get("asked") == "1"), \
+        400 if form.errors else 200
 
 
 @bp.post("/logout")

@@ -51,7 +51,7 @@ def init_app(app: Flask) -> None:
         if request.method == "POST":
             # Signed out mid-post (an expired session), or a guest: sign in, the text kept.
             return kept_forms.ask_to_sign_in()
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), asked=1))
 
 
 @functools.cache
