@@ -323,7 +323,10 @@ def fill_reactions(state: BenchState) -> None:
     the topics' `last_activity_at` stays what it is.
     """
     rng, users = state.rng, state.users
-    public = dict(db.session.execute(select(Topic.id, Topic.kind).where(Topic.class_id.is_(None))).all())
+    # In id order: the debates' polls draw from the generator in this order, and an
+    # unordered SELECT's order is the table's layout (which earlier writes change).
+    public = dict(db.session.execute(select(Topic.id, Topic.kind).where(Topic.class_id.is_(None))
+                                     .order_by(Topic.id)).all())
     last = dict(db.session.execute(select(Topic.id, Topic.last_activity_at)).all())
     created = dict(db.session.execute(select(Post.id, Post.created_at)
                                       .where(Post.topic_id.in_(list(public)))).all())
