@@ -33,8 +33,10 @@ migrate: install
 seed: migrate
 	$(BIN)/flask seed-demo
 
-## Serve the demo forum on http://127.0.0.1:5000 (SQLite under instance/).
+## Serve the demo forum on http://127.0.0.1:5000 (SQLite under instance/), with the
+## mail worker beside it: without FLASK_MAIL_HOST, mail becomes .eml files in instance/mail/.
 run: seed
+	@$(BIN)/flask mail run & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## The whole suite on SQLite, browser tests included when Chromium is there

@@ -1,11 +1,14 @@
-"""Command-line tools: `flask --app app seed-demo`, `flask --app app users create`."""
+"""Command-line tools: `flask --app app seed-demo`, `flask --app app users create`,
+`flask --app app mail send` / `mail run`."""
 import json
+import secrets
+import signal
 
 import click
 from flask import Flask
 
-from .domain import backup
-from .domain.accounts import create_user
+from .domain import backup, mail, password_reset
+from .domain.accounts import create_user, find_user, set_password
 from .domain.classes import notify_opened_phases
 from .domain.errors import RuleError
 from .extensions import db
@@ -66,6 +69,49 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(error)) from None
         db.session.commit()
         click.echo(f"Created {user.username} ({user.role}).")
+
+    @users.command("reset-password")
+    @click.argument("name")
+    @click.option("--lock-out", is_flag=True,
+                  help="Also replace the password with a random one now, signing the account out everywhere.")
+    def users_reset_password(name, lock_out):
+        """Print a one-time link that sets a new password for NAME (valid for an hour)."""
+        user = find_user(name)
+        if user is None:
+            raise click.ClickException(f"No account is named {name!r}.")
+        if lock_out:
+            user.session_row_id = None  # no session is this one: every one ends
+            set_password(user, secrets.token_urlsafe(32))
+        token = password_reset.issue_token(user)
+        db.session.commit()
+        click.echo(f"A one-time link for {user.username}, valid for {password_reset.RESET_SECONDS // 60} minutes "
+                   f"(it stops working once used or when the password changes):")
+        click.echo(f"  {password_reset.link(token)}")
+        if lock_out:
+            click.echo("The old password no longer works and every session of the account has ended.")
+
+    mail_group = click.Group("mail", help="Deliver the mail outbox.")
+    app.cli.add_command(mail_group)
+
+    @mail_group.command("send")
+    def mail_send():
+        """Deliver what is due in the outbox, once (for cron)."""
+        report = mail.deliver_due()
+        click.echo(report.summary())
+        if report.errors and not report.sent:
+            raise SystemExit(1)
+
+    @mail_group.command("run")
+    def mail_run():
+        """Deliver the outbox as mail arrives in it, until stopped (SIGTERM or Ctrl-C)."""
+        stopping = []
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stopping.append(True))
+        transport = mail.transport_from_config(app.config)
+        click.echo(f"Delivering mail to {transport.describe()}, looking every "
+                   f"{app.config['MAIL_POLL_SECONDS']} s; stop with Ctrl-C or SIGTERM.")
+        mail.run_worker(lambda: bool(stopping), click.echo, transport=transport)
+        click.echo("Stopped.")
 
     @app.cli.command("seed-bench")
     @click.option("--posts", default=100_000, show_default=True, help="Posts in all.")

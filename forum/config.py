@@ -52,6 +52,27 @@ TRUST_SETTINGS = {
 }
 
 
+# Mail (forum/domain/mail.py); each can be set as FLASK_<NAME>. Without MAIL_HOST
+# nothing is sent: messages are written as .eml files under MAIL_DIR (the demo).
+MAIL_SETTINGS = {
+    "MAIL_HOST": None,
+    "MAIL_PORT": 587,
+    "MAIL_SECURITY": "starttls",  # "starttls" (port 587), "tls" (implicit TLS, port 465) or "none"
+    "MAIL_USER": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_SENDER": "Counterpoint <noreply@localhost>",
+    "MAIL_DIR": None,  # default: instance/mail
+    "MAIL_TIMEOUT": 30,  # seconds for the SMTP server to answer
+    "MAIL_BATCH": 50,  # messages a worker takes at a time
+    "MAIL_LEASE_SECONDS": 600,  # how long a taken message is the worker's alone
+    "MAIL_RETRY_SECONDS": 30,  # first wait after a failure, doubled each time...
+    "MAIL_RETRY_MAX_SECONDS": 3600,  # ...up to this
+    "MAIL_GIVE_UP_HOURS": 72,  # a message not delivered by then is marked failed
+    "MAIL_KEEP_DAYS": 30,  # sent, failed and void messages are deleted after this
+    "MAIL_POLL_SECONDS": 5,  # `flask mail run` looks for new mail this often
+}
+
+
 def load(app) -> None:
     """Fill app.config with the defaults, then the environment on top."""
     redis_url = os.environ.get("REDIS_URL")
@@ -91,6 +112,13 @@ def load(app) -> None:
         NEW_ACCOUNT_MAX_LINKS=2,
         MOD_QUEUE_PER_PAGE=20,
         MOD_LOG_PER_PAGE=50,
+        # Where links in mail point (never the request's Host header, which anyone can set).
+        SITE_URL="http://127.0.0.1:5000",
+        # Password resets asked for per address, and mailed per account (a spent
+        # allowance sends nothing and answers the same: forum/web/limits.py).
+        LIMIT_RESET_IP="20 per hour",
+        LIMIT_RESET_ACCOUNT="3 per hour;10 per day",
+        **MAIL_SETTINGS,
     )
     app.config.from_prefixed_env()
     if os.environ.get("FORUM_HTTPS") == "1":

@@ -53,6 +53,10 @@ ROUTES = {
     ("auth.login", "GET"): (lambda w: "/auth/login", EVERYONE_OK),
     ("auth.login", "POST"): (lambda w: "/auth/login", EVERYONE_OK),
     ("auth.logout", "POST"): (lambda w: "/auth/logout", SIGNED_IN),
+    ("auth.forgot_password", "GET"): (lambda w: "/auth/forgot", EVERYONE_OK),
+    ("auth.forgot_password", "POST"): (lambda w: "/auth/forgot", EVERYONE_OK),
+    ("auth.reset_password", "GET"): (lambda w: "/auth/reset/not-a-token", EVERYONE_OK),
+    ("auth.reset_password", "POST"): (lambda w: "/auth/reset/not-a-token", EVERYONE_OK),
     ("articles.show", "GET"): (lambda w: f"/a/{w['article'].slug}", EVERYONE_OK),
     ("articles.new", "GET"): (lambda w: "/a/new", ADMIN_ONLY),
     ("articles.new", "POST"): (lambda w: "/a/new", ADMIN_ONLY),
@@ -144,6 +148,10 @@ ROUTES = {
     ("safety.my_flags", "GET"): (lambda w: "/flags", SIGNED_IN),
     ("safety.appeal", "GET"): (lambda w: f"/p/{w['removed'].id}/appeal", OWNER_ONLY),
     ("safety.appeal", "POST"): (lambda w: f"/p/{w['removed'].id}/appeal", OWNER_ONLY),
+    ("safety.flag_topic", "GET"): (lambda w: f"/t/{w['other_topic'].id}/flag", WRITERS),
+    ("safety.flag_topic", "POST"): (lambda w: f"/t/{w['other_topic'].id}/flag", WRITERS),
+    ("safety.appeal_topic", "GET"): (lambda w: f"/t/{w['removed_topic'].id}/appeal", OWNER_ONLY),
+    ("safety.appeal_topic", "POST"): (lambda w: f"/t/{w['removed_topic'].id}/appeal", OWNER_ONLY),
     ("safety.mute", "POST"): (lambda w: f"/u/{w['stranger'].username}/mute", WRITERS),
     ("safety.unmute", "POST"): (lambda w: f"/u/{w['stranger'].username}/unmute", WRITERS),
     ("safety.dismiss_message", "POST"): (lambda w: f"/messages/{w['message'].id}/dismiss", OWNER_SEES),
@@ -160,11 +168,15 @@ ROUTES = {
     ("mod.topic", "GET"): (lambda w: f"/mod/t/{w['topic'].id}", MOD_ONLY),
     ("mod.topic_action", "POST"): (lambda w: f"/mod/t/{w['topic'].id}/pin", MOD_ONLY),
     ("mod.slow_mode", "POST"): (lambda w: f"/mod/t/{w['topic'].id}/slow-mode", MOD_ONLY),
+    ("mod.topic_text_action", "POST"): (lambda w: f"/mod/t/{w['topic'].id}/text/hide", MOD_ONLY),
     ("mod.decide_appeal", "POST"): (lambda w: f"/mod/appeals/{w['appeal'].id}/uphold", MOD_ONLY),
     ("mod.revoke_delta", "POST"): (lambda w: f"/mod/deltas/{w['delta'].id}/revoke", MOD_ONLY),
     ("mod.words", "GET"): (lambda w: "/mod/words", ADMIN_ONLY),
     ("mod.words", "POST"): (lambda w: "/mod/words", ADMIN_ONLY),
     ("mod.delete_word", "POST"): (lambda w: f"/mod/words/{w['word'].id}/delete", ADMIN_ONLY),
+    # Admins: people and roles
+    ("admin.people", "GET"): (lambda w: "/admin/people?q=own", ADMIN_ONLY),
+    ("admin.change_role", "POST"): (lambda w: f"/admin/people/{w['owner'].id}/role", ADMIN_ONLY),
 }
 
 
@@ -187,6 +199,9 @@ PRIVATE_DOORS = [
     ("POST", lambda w: f"/t/{w['class_topic'].id}/watch"),
     ("GET", lambda w: f"/t/{w['class_topic'].id}/edit"),
     ("GET", lambda w: f"/t/{w['class_topic'].id}/poll"),
+    ("GET", lambda w: f"/t/{w['class_topic'].id}/flag"),
+    ("POST", lambda w: f"/t/{w['class_topic'].id}/flag"),
+    ("GET", lambda w: f"/t/{w['class_topic'].id}/appeal"),
     ("POST", lambda w: f"/t/{w['class_topic'].id}/poll/before"),
 ]
 OUTSIDERS = ["guest", "owner", "member", "suspended", "moderator", "instructor", "outsider"]
@@ -234,8 +249,11 @@ def world(make_user, make_article, make_topic, make_post, make_class, make_class
     stranger = make_user("stranger")
     removed = make_post(topic=topic, author=owner, body="Removed words")
     moderation.remove_post(removed, world["admin"], "Off-topic")
+    removed_topic = make_topic(author=owner, article=article, title="A removed topic")
+    moderation.remove_topic(removed_topic, world["admin"], "Spam")
     world.update(
         stranger=stranger, other_post=make_post(topic=topic, author=stranger), removed=removed,
+        other_topic=make_topic(author=stranger, article=article), removed_topic=removed_topic,
         appeal=moderation.appeal_removal(removed, owner, "Please read it again, it was on topic."),
         message=moderation.tell(owner, "Hello"),
         word=moderation.add_watched_word(world["admin"], "forbidden phrase", WordAction.BLOCK),
@@ -291,7 +309,7 @@ def test_private_class_doors_are_404_from_outside(app, client, world, visitor):
         with client.open(path_of(world), method=method, data={"body": "x"}) as response:
             answers[f"{method} {path_of(world)}"] = response.status_code
     expected = {door: (401 if visitor == "guest" and door.startswith("POST") else 404) for door in answers}
-    expected.update({d: 302 for d in answers if visitor == "guest" and d.startswith("GET") and d.endswith(("/reply", "/edit"))})
+    expected.update({d: 302 for d in answers if visitor == "guest" and d.startswith("GET") and d.endswith(("/reply", "/edit", "/flag", "/appeal"))})
     assert answers == expected
     for page in ("/", "/a/art", "/search?q=private", "/feeds/topics.atom", f"/u/{world['teacher'].username}"):
         assert "Private" not in client.get(page).get_data(as_text=True), page

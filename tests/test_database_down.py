@@ -3,9 +3,11 @@ nothing of it, with Retry-After, their text kept, and one log line."""
 import logging
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from forum import create_app
 from forum.config import TEST_CONFIG
+from forum.extensions import db
 
 NOWHERE = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere"  # a closed port: refused at once
 
@@ -45,3 +47,25 @@ def test_a_member_posting_keeps_their_text(down):
 @pytest.mark.parametrize("path", ["/t/1", "/p/1", "/search?q=sora", "/u/maya", "/healthz"])
 def test_every_page_is_a_503_not_a_500(down, path):
     assert down.test_client().get(path).status_code == 503
+
+
+@pytest.mark.committing  # a read's own COMMIT, at the end of a real transaction
+def test_a_read_whose_database_goes_away_before_its_commit_keeps_its_page(client, make_topic, monkeypatch,
+                                                                            caplog):
+    """On PostgreSQL a read ends with COMMIT after its page is made (web/transactions.py).
+    The database gone by then (bench/soak.py --outage met it): the reader still gets
+    the page, not the server's bare 500, and one log line, no traceback."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a read ends with COMMIT on PostgreSQL only")
+    topic = make_topic(title="Read before the database went away")
+
+    def gone(self):
+        raise OperationalError("COMMIT", None, Exception("server closed the connection unexpectedly"))
+    monkeypatch.setattr(type(db.session()), "commit", gone)
+    with caplog.at_level(logging.INFO):
+        response = client.get(f"/t/{topic.id}")
+    monkeypatch.undo()
+    assert response.status_code == 200 and "Read before the database went away" in response.get_data(as_text=True)
+    records = [r for r in caplog.records if "database unavailable" in r.getMessage()]
+    assert len(records) == 1 and records[0].levelno == logging.WARNING and records[0].exc_info is None
+    assert "at the end of a read: GET /t/" in records[0].getMessage()

@@ -37,7 +37,7 @@ def test_queue_queries_do_not_grow_with_every_kind_of_item(client, make_topic, m
                 assert client.get(f"/mod{view}").status_code == 200
             counts.setdefault(view, []).append(len(queries))
     for view, (small, big) in counts.items():
-        assert small == big <= 10, (view, small, big)
+        assert small == big <= 8, (view, small, big)  # the last benchmark's count (bench/RESULTS.md)
 
 
 def _debate(make_class, make_class_debate, open_phase, students):

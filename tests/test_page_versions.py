@@ -115,8 +115,9 @@ SHOWN = ({(page, change) for page in ("thread", "columns", "permalink", "class d
 
 
 def _same_page(html: str) -> str:
-    """A page as a reader sees it: its form tokens (signed afresh each time) left out."""
-    return re.sub(r'(name="csrf_token" value=|"csrf_token": ?)"[^"]*"', "", html)
+    """A page as a reader sees it: its form tokens (signed afresh each time) and its
+    forms' one-time keys (drawn afresh each time) left out."""
+    return re.sub(r'(name="csrf_token" value=|"csrf_token": ?|name="form_key" value=)"[^"]*"', "", html)
 
 
 @pytest.mark.parametrize("page", PAGES)

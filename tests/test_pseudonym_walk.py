@@ -11,10 +11,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
-from forum.domain import anonymity, moderation, notifications, posting, reactions
+from forum.domain import anonymity, classes, moderation, notifications, posting, reactions
+from forum.domain.errors import RuleError
 from forum.extensions import db
-from forum.models import FlagReason, NotificationKind, PhaseKind, Stance
+from forum.models import FlagReason, Notification, NotificationKind, PhaseKind, Post, Stance
 
 ALICE_DISPLAY = "Alicia Realname"
 EXPLANATION = "This answer showed me that the licensing question matters more than I had thought."
@@ -39,18 +41,20 @@ def debate_world(make_anonymous_debate, open_phase):
     bruno_post = posting.create_post(bruno, topic, "Bruno argues innovation comes first.", stance=Stance.CON)
     posting.edit_post(alice_post, alice, "Alice argues creators deserve pay, and says why.", "clearer")
     db.session.commit()
-    # The opening closes, the rebuttals open: alice answers bruno, mentioning him.
+    # The opening closes, the rebuttals open: alice answers bruno (an @mention is
+    # refused in an anonymous debate: test_a_mention_in_an_anonymous_debate_is_refused).
     open_phase(topic, PhaseKind.OPENING, opened=timedelta(hours=3), closes_in=-timedelta(hours=2))
     open_phase(topic, PhaseKind.REBUTTAL)
-    reply = posting.create_post(alice, topic, "@bruno_real your point ignores the artists who were paid nothing.",
+    reply = posting.create_post(alice, topic, "Your point ignores the artists who were paid nothing.",
                                 parent=bruno_post)
     reactions.vote(bruno_post, alice)
     reactions.award_delta(bruno_post, alice, EXPLANATION)
     reactions.award_delta(alice_post, bruno, EXPLANATION)
     reactions.mark_needs_source(bruno_post, alice)
     moderation.flag_post(bruno_post, alice, FlagReason.OFF_TOPIC, "alice's note")
-    # What the write path tells bruno about alice's reply is one REPLY (its mention
-    # included); the other kinds that name an actor are made here.
+    # What the write path tells bruno about alice's reply is one REPLY; the other
+    # kinds that name an actor (a mention made before mentions were refused here,
+    # a watched topic) are made here.
     for kind in (NotificationKind.MENTION, NotificationKind.WATCHED):
         notifications.notify(bruno, kind, actor=alice, post=reply)
     db.session.commit()
@@ -85,7 +89,9 @@ def _values(world) -> dict[str, list]:
     topic, alice, bruno = world["topic"], world["alice"], world["bruno"]
     return {"post_id": [p.id for p in world["posts"]], "topic_id": [topic.id],
             "class_id": [world["classroom"].id], "username": [alice.username, bruno.username],
-            "user_id": [alice.id], "student_id": [alice.id], "slug": [topic.article.slug]}
+            "user_id": [alice.id], "student_id": [alice.id], "slug": [topic.article.slug],
+            # A password-reset link the classmate has no mail for: its refusal shows nobody.
+            "token": ["not-a-token"]}
 
 
 def _urls(app, world):
@@ -164,7 +170,7 @@ def test_profile_lists_leave_anonymous_debates_out(client, debate_world):
 def test_notifications_name_the_actor_by_pseudonym(client, debate_world):
     html = client.login(debate_world["bruno"]).get("/notifications").get_data(as_text=True)
     alias = debate_world["alias"]
-    # a reply (with a mention: told once, as the reply), a ∆: each names alice as her pseudonym
+    # a reply, a ∆, a mention, a watched topic: each names alice as her pseudonym
     assert re.search(rf"<strong><bdi>{alias}</bdi></strong>\s+replied to your post", html), html
     assert re.search(rf"<strong><bdi>{alias}</bdi></strong>\s+awarded your post a ∆", html), html
     assert re.search(rf"<strong><bdi>{alias}</bdi></strong>\s+mentioned you", html), html
@@ -232,3 +238,71 @@ def test_muting_a_member_does_not_single_out_their_pseudonym(client, debate_worl
     client.login(bruno)
     for url in (f"/t/{topic.id}", f"/p/{debate_world['posts'][0].id}", f"/t/{topic.id}/updates?after=0"):
         assert "muted-note" not in client.get(url).get_data(as_text=True), url
+
+
+# --- @mentions: refused in an anonymous debate ------------------------------------
+
+MENTION_REFUSED = "can't @mention anyone"
+
+
+@pytest.mark.parametrize("body", ["@bruno_real your point ignores the artists.",  # a classmate
+                                  "As @alice_real, I say so.",  # herself
+                                  "Ask @nobody_at_all about it.",  # no such account: refused alike
+                                  "Silver Owl, see @Silver Owl's post."])  # a pseudonym with an @
+def test_a_mention_in_an_anonymous_debate_is_refused(debate_world, body):
+    alice, bruno_post = debate_world["alice"], debate_world["posts"][1]
+    with pytest.raises(RuleError, match=MENTION_REFUSED):
+        posting.create_post(alice, debate_world["topic"], body, parent=bruno_post)
+
+
+def test_a_mention_is_refused_to_the_instructor_too(debate_world):
+    topic, alice_post = debate_world["topic"], debate_world["posts"][0]
+    instructor = debate_world["classroom"].instructor
+    with pytest.raises(RuleError, match=MENTION_REFUSED):
+        posting.create_post(instructor, topic, "Well argued, @alice_real.", parent=alice_post)
+
+
+def test_the_motion_cannot_gain_a_mention_before_the_debate_opens(make_class, make_class_debate, make_user):
+    classroom = make_class()
+    topic = make_class_debate(classroom, anonymous=True)  # no phase open yet: the motion can be edited
+    with pytest.raises(RuleError, match=MENTION_REFUSED):
+        posting.edit_topic(topic, classroom.instructor, title=topic.title, body="Ask @someone_real about it.")
+
+
+def test_an_edit_cannot_add_a_mention(debate_world):
+    reply = debate_world["posts"][2]  # alice's rebuttal, in the open phase
+    with pytest.raises(RuleError, match=MENTION_REFUSED):
+        posting.edit_post(reply, debate_world["alice"], "@bruno_real " + reply.body_md)
+
+
+def test_the_refusal_keeps_the_text_and_stores_nothing(client, debate_world):
+    alice, bruno, bruno_post = debate_world["alice"], debate_world["bruno"], debate_world["posts"][1]
+    posts_before = db.session.scalar(select(func.count()).select_from(Post))
+    notes_before = db.session.scalar(select(func.count()).select_from(Notification))
+    text = "@bruno_real your point ignores the artists who were paid nothing at all."
+    response = client.login(alice).post(f"/p/{bruno_post.id}/reply", data={"body": text, "stance": "con"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and MENTION_REFUSED in html.replace("&#39;", "'")
+    assert "your point ignores the artists who were paid nothing at all." in html
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Post)) == posts_before
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == notes_before
+    assert bruno.id  # told nothing
+
+
+def test_mentions_still_link_and_notify_outside_anonymous_debates(make_post, make_user, make_class,
+                                                                    make_class_debate, open_phase):
+    named = make_user("named_one")
+    public = make_post(body="Hello @named_one, what do you think?")
+    assert 'href="/u/named_one"' in public.body_html
+    classroom = make_class()
+    classes.join_class(named, classroom.join_code)
+    topic = make_class_debate(classroom, anonymous=False)
+    classes.set_sides(topic, {named.id: Stance.PRO})
+    open_phase(topic, PhaseKind.OPENING)
+    post = posting.create_post(classroom.instructor, topic, "Over to @named_one for the opening.", parent=None,
+                               stance=Stance.PRO)
+    assert 'href="/u/named_one"' in post.body_html
+    told = db.session.scalars(select(Notification.post_id).where(
+        Notification.recipient_id == named.id, Notification.kind == NotificationKind.MENTION)).all()
+    assert set(told) == {public.id, post.id}

@@ -434,7 +434,7 @@ def test_students_share_a_class_debates_tree_and_see_their_own_posts_as_theirs(
     carol = make_user()
     classes.join_class(carol, classroom.join_code)
     db.session.commit()
-    url, students = f"/t/{topic.id}", (alice, bruno, carol)
+    url, students = f"/t/{topic.id}?view=thread", (alice, bruno, carol)
     alone = {}  # each student's tree rendered with no copy at all
     copies.seconds = 0
     for student in students:
@@ -451,8 +451,8 @@ def test_students_share_a_class_debates_tree_and_see_their_own_posts_as_theirs(
     with count_queries() as queries:
         client.get(url)
     # The class page's own (member with unread count, topic with their role in its class,
-    # debate, its students' names for the pseudonyms, sides, phases): no posts.
-    assert len(queries) == 6
+    # debate, its students' names for the pseudonyms with their sides, phases): no posts.
+    assert len(queries) == 5
     # Its instructor sees through the pseudonyms, and never from the copy; an
     # outsider is not let in at all.
     assert "alice_real" in client.login(classroom.instructor).get(url).text
@@ -461,20 +461,21 @@ def test_students_share_a_class_debates_tree_and_see_their_own_posts_as_theirs(
 
 def test_a_class_debate_page_loads_no_roster(client, make_class, make_class_debate, open_phase, make_user,
                                              count_queries):
-    """The panel wants the viewer's role, and in an anonymous debate its students'
-    names: plain rows, no roster objects, and no names at all when it is not anonymous."""
+    """The panel wants the viewer's role, and its students' sides (with their names,
+    for the pseudonyms of an anonymous debate) in the same query: plain rows, no
+    roster objects."""
     classroom = make_class(students=3)
     named, anonymous = make_class_debate(classroom), make_class_debate(classroom, anonymous=True)
     student = db.session.get(User, classes.student_ids(classroom.id)[0])
     client.login(student)
     counts = {}
     for topic in (named, anonymous):
-        url = f"/t/{topic.id}"
+        url = f"/t/{topic.id}?view=thread"
         with count_queries() as queries:
             assert client.get(url).status_code == 200
         assert not [q for q in queries if "class_memberships.joined_at" in q]  # no ClassMembership objects
         counts[topic] = len(queries)
-    assert counts[anonymous] == counts[named] + 1  # the students' names, for their pseudonyms
+    assert counts[anonymous] == counts[named]  # the students' names come with their sides
 
 
 def test_a_member_s_own_families_get_the_replies_the_whole_page_shows(

@@ -22,7 +22,8 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import ClassDebate, ClassMembership, ClassRole, Post, Topic, User
-from . import visibility
+from . import markup, visibility
+from .errors import RuleError
 
 ADJECTIVES = [
     "Amber", "Azure", "Bold", "Brisk", "Calm", "Cedar", "Clever", "Coral", "Crimson", "Dawn",
@@ -170,6 +171,26 @@ def masked_filter(viewer, topic_id=Post.topic_id):
         masked = (masked.join(Topic, Topic.id == ClassDebate.topic_id)
                   .where(Topic.class_id.not_in(_classes_taught_by(viewer))))
     return topic_id.not_in(masked)
+
+
+def check_no_mentions(topic, body: str) -> None:
+    """In an anonymous debate, refuse text that @mentions anyone: "@bruno_real" names
+    a classmate by their username, beside posts signed with pseudonyms, and would
+    link to their profile and tell them who mentioned them. Refused whatever the
+    name (an account or not, so the refusal says nothing of who has one), and for
+    everyone who writes there, instructors included. RuleError says what to remove."""
+    if topic.class_id is None:
+        return
+    typed = markup.mentions(body or "")
+    if not typed:
+        return
+    debate = db.session.get(ClassDebate, topic.id)
+    if debate is None or not debate.anonymous:
+        return
+    names = ", ".join(f"@{name}" for name in typed[:5])
+    raise RuleError(f"This debate is anonymous, so posts here can't @mention anyone: a username would tell "
+                    f"everyone who is behind a pseudonym. Remove the @ from {names}, and name classmates "
+                    f"by their pseudonyms.")
 
 
 def roster_of(class_id: int) -> list[ClassMembership]:

@@ -1,9 +1,11 @@
 """What a class debate allows right now, read from its state: whether the class is
 writable, the sides, the phases each member sees (with their own extensions), and
 the checks that follow from them: `check_post_allowed` and `check_edit_allowed`,
-which `posting` runs on every post in a class topic, and `poll_open`, which the
-stance polls ask. Below `posting`; the verbs that change a class (`classes`) build
-on it.
+which `posting` runs on every post in a class topic, `check_topic_edit_allowed` on
+every edit of a class topic, and `poll_open`, which the
+stance polls ask; and `allowance`, the same answers for the pages to offer only
+what the open phase allows. Below `posting`; the verbs that change a class
+(`classes`) build on it.
 """
 import re
 from dataclasses import dataclass
@@ -124,6 +126,15 @@ def _closed_message(views: list[PhaseView], zone: str, now: datetime) -> str:
     return f"This debate's phases are over; the last was {describe(views[-1], zone)}."
 
 
+def _nothing_open(views: list[PhaseView], now: datetime) -> str:
+    """Why nothing can be posted while no phase is open (the page says when the next opens)."""
+    if not views:
+        return "The instructor has not opened any phase of this debate yet."
+    if any(v.phase.opens_at > now for v in views):
+        return "No phase is open right now."
+    return "This debate's phases are over."
+
+
 def check_post_allowed(topic: Topic, user: User, parent: Post | None, stance: str | None,
                        body: str, now: datetime) -> str | None:
     """Raise RuleError unless `user` may write this post in class topic `topic` now.
@@ -188,6 +199,23 @@ def check_edit_allowed(post: Post, editor: User, body: str, now: datetime) -> No
                         f"yours has {words}. Shorten it and save again.")
 
 
+def check_topic_edit_allowed(topic: Topic, editor: User, now: datetime) -> None:
+    """A class topic is edited only while its class is writable, and a class
+    debate's motion (its title and opening text) by its author only until the
+    first phase opens: from then on students argue for and against its words, and
+    an edit would change what they answered. An instructor or admin correcting
+    someone else's motion does it with a reason, in the log (`moderation.edit_topic`)."""
+    classroom = db.session.get(Classroom, topic.class_id)
+    check_writable(classroom)
+    if not topic.is_debate or editor.id != topic.author_id:
+        return
+    started = [v for v in phases_for(topic.id, editor) if v.phase.opens_at <= now]
+    if started:
+        raise RuleError(f"{describe(started[0], classroom.time_zone)} has opened, so the motion can no longer be "
+                        "edited: students are arguing for and against its words. Post a class announcement to "
+                        "clarify it.")
+
+
 def poll_open(topic: Topic, phase_kind: str, now: datetime) -> bool:
     """Whether a stance poll may be answered now.
 
@@ -204,3 +232,82 @@ def poll_open(topic: Topic, phase_kind: str, now: datetime) -> bool:
     if phase_kind == PhaseKind.OPENING:
         return now < phase.closes_at
     return phase.opens_at <= now < phase.closes_at
+
+
+# --- What a page offers now ------------------------------------------------------------
+
+ANY_SIDE = "any"
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What a class debate's pages offer their reader right now, read from state a
+    page has already loaded (no query): the same answers as `check_post_allowed`
+    and `poll_open`, which the server asks again when the form comes back.
+
+    `statements`: the stances a top-level post may take (their side for a student
+    in openings and closings, both for those who teach); `replies`: whose posts may
+    be answered (the other side, in rebuttals; `ANY_SIDE` for those who teach;
+    None: no replies); `summary`: what the open phase allows, in a sentence;
+    `refusal`: why nothing can be posted, when that is so."""
+    phase: PhaseView | None
+    statements: tuple[str, ...] = ()
+    replies: str | None = None
+    before_poll: bool = False
+    after_poll: bool = False
+    summary: str = ""
+    refusal: str | None = None
+
+    @property
+    def word_limit(self) -> int | None:
+        """The open phase's limit, where the reader is bound by it."""
+        bound = self.replies != ANY_SIDE
+        return self.phase.phase.word_limit if self.phase is not None and bound else None
+
+    @property
+    def may_post(self) -> bool:
+        return bool(self.statements) or self.replies is not None
+
+    def may_reply_to(self, post, sides: dict[int, str]) -> bool:
+        """Whether `post` (a `Post` or a row with author_id, parent_id, stance) may be answered now."""
+        if self.replies is None:
+            return False
+        return self.replies == ANY_SIDE or post_side(post, sides) == self.replies
+
+    @property
+    def key(self) -> tuple:
+        """What decides the Reply links of a page, for a copy readers share (shared_threads):
+        in an opening all students have none, in rebuttals each side its own."""
+        return (self.replies,)
+
+
+def allowance(topic: Topic, views: list[PhaseView], now: datetime, *, side: str | None, teacher: bool,
+              writable: bool) -> Allowance:
+    """What `check_post_allowed` and `poll_open` would let a member do now in class
+    debate `topic`: `views` are the phases as they see them, `side` their side,
+    `teacher` whether they teach the class (or are an admin), `writable` whether
+    they may write at all (signed in, not suspended, a member, the class not
+    archived, the debate neither locked nor closed)."""
+    current = open_phase(views, now)
+    if not writable:
+        return Allowance(current)
+    by_kind = {view.kind: view.phase for view in views}
+    opening, final = by_kind.get(PhaseKind.OPENING), by_kind.get(PhaseKind.FINAL_VOTE)
+    polls = {"before_poll": opening is None or now < opening.closes_at,
+             "after_poll": final is None or final.opens_at <= now < final.closes_at}
+    if teacher:
+        return Allowance(current, (Stance.PRO, Stance.CON), ANY_SIDE, **polls,
+                         summary="You are not bound by the phases: you may post and reply at any time.")
+    if current is None:
+        return Allowance(current, **polls, refusal=_nothing_open(views, now))
+    if current.kind == PhaseKind.FINAL_VOTE:
+        return Allowance(current, **polls, summary="Say where you stand now, in the final vote; no new posts.")
+    if side is None:
+        return Allowance(current, **polls, refusal="You need a side before you can post.")
+    label = topic.pro_label if side == Stance.PRO else topic.con_label
+    if current.kind in (PhaseKind.OPENING, PhaseKind.CLOSING):
+        what = "opening" if current.kind == PhaseKind.OPENING else "closing"
+        return Allowance(current, (side,), None, **polls,
+                         summary=f"Post {what} statements for your side, “{label}”; replies wait for the rebuttals.")
+    return Allowance(current, (), other_side(side), **polls,
+                     summary="Answer the other side: open one of its arguments and reply to it.")

@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime
 from zoneinfo import available_timezones
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -99,6 +99,7 @@ def join_class(user: User, code: str) -> ClassMembership:
     membership = ClassMembership(class_id=classroom.id, user_id=user.id, role=ClassRole.STUDENT)
     db.session.add(membership)
     db.session.flush()
+    seat_latecomer(classroom, user)
     return membership
 
 
@@ -163,6 +164,8 @@ def create_class_debate(classroom: Classroom, author: User, article: Article, *,
                                side_cap=side_cap if side_mode == SideMode.CHOICE else None))
     grading.add_default_rubric(topic)
     db.session.flush()
+    if side_mode == SideMode.RANDOM:  # those already in the class get their sides now, latecomers as they join
+        assign_random(topic)
     return topic
 
 
@@ -251,6 +254,42 @@ def assign_random(topic: Topic, seed: int | str | None = None) -> dict[int, str]
     sides = balanced_sides(student_ids(topic.class_id), seed)
     set_sides(topic, sides)
     return sides
+
+
+def latecomer_side(counts: dict[str, int], rng: random.Random | None = None) -> str:
+    """The side for a student who arrives after the draw: the smaller one, either
+    at random when they are equal. Pure. Sides within one of each other stay so."""
+    pro, con = counts.get(Stance.PRO, 0), counts.get(Stance.CON, 0)
+    if pro != con:
+        return Stance.PRO if pro < con else Stance.CON
+    return (rng or random).choice((Stance.PRO, Stance.CON))
+
+
+def seat_latecomer(classroom: Classroom, student: User) -> dict[int, str]:
+    """Give a student who just joined a side in each open debate of the class whose
+    sides are "balanced at random" ({topic id: side}). Under "student choice"
+    they choose on the debate's page; under "manual" their instructor assigns.
+
+    The debates' rows are locked first (on PostgreSQL; SQLite's writers take turns),
+    so that students joining at the same moment are counted one after another."""
+    debates = list(db.session.scalars(
+        select(ClassDebate.topic_id).join(Topic, Topic.id == ClassDebate.topic_id)
+        .where(Topic.class_id == classroom.id, Topic.closed_at.is_(None), ClassDebate.side_mode == SideMode.RANDOM)
+        .order_by(ClassDebate.topic_id).with_for_update(of=ClassDebate)))
+    if not debates:
+        return {}
+    rows = db.session.execute(
+        select(ClassDebate.topic_id, ClassDebateSide.side, func.count(ClassDebateSide.user_id))
+        .outerjoin(ClassDebateSide, ClassDebateSide.topic_id == ClassDebate.topic_id)
+        .where(ClassDebate.topic_id.in_(debates)).group_by(ClassDebate.topic_id, ClassDebateSide.side)).all()
+    counts: dict[int, dict[str, int]] = {}
+    for topic_id, side, n in rows:
+        counts.setdefault(topic_id, {})[side] = n
+    seats = {topic_id: latecomer_side(sides) for topic_id, sides in sorted(counts.items())}
+    db.session.add_all([ClassDebateSide(topic_id=topic_id, user_id=student.id, side=side)
+                        for topic_id, side in seats.items()])
+    db.session.flush()
+    return seats
 
 
 def choose_side(topic: Topic, debate: ClassDebate, student: User, side: str) -> ClassDebateSide:

@@ -1,5 +1,5 @@
 """Debates: motions, opening and closing, stance polls and their results."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.orm import aliased
@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..models import (Article, Passage, PhaseKind, PollPhase, Post, Stance, StancePoll, Topic, TopicKind, User,
                       utcnow)
-from . import class_rules, posting, reactions
+from . import class_rules, posting, reactions, sent_forms
 from .errors import RuleError, unique_or
 
 POLL_VALUES = (-2, -1, 0, 1, 2)
@@ -15,10 +15,10 @@ POLL_VALUES = (-2, -1, 0, 1, 2)
 
 def start_debate(author: User, article: Article, *, title: str, description: str,
                  pro_label: str | None = None, con_label: str | None = None,
-                 passage: Passage | None = None) -> Topic:
+                 passage: Passage | None = None, key: str | None = None) -> Topic:
     """A motion: its title is the proposition, with a description and two named sides."""
     return posting.create_topic(author, article, title=title, body=description, passage=passage,
-                                kind=TopicKind.DEBATE, pro_label=pro_label, con_label=con_label)
+                                kind=TopicKind.DEBATE, pro_label=pro_label, con_label=con_label, key=key)
 
 
 def check_debate(topic: Topic) -> None:
@@ -43,8 +43,13 @@ def reopen_debate(topic: Topic, actor: User) -> Topic:
 
 
 def post_argument(author: User, topic: Topic, body: str, *, stance_value: str | None,
-                  parent: Post | None = None, sources_text: str = "") -> Post:
-    """A post or reply with its stance, and in a debate the sources given with it."""
+                  parent: Post | None = None, sources_text: str = "", key: str | None = None) -> Post:
+    """A post or reply with its stance, and in a debate the sources given with it.
+    `key`: the form's one-time key (sent_forms.py): sent again, the post it made."""
+    earlier = sent_forms.claim(author, key, "post", topic.id, parent.id if parent else None, stance_value,
+                               body, sources_text)
+    if earlier is not None:
+        return earlier
     stance = posting.parse_stance(stance_value)
     if topic.is_debate and stance_value in (None, "") and parent is not None:
         raise RuleError("Say whether your reply supports, challenges, or comments on the post.")
@@ -52,6 +57,7 @@ def post_argument(author: User, topic: Topic, body: str, *, stance_value: str | 
     post = posting.create_post(author, topic, body, parent=parent, stance=stance)
     for title, url in sources:
         reactions.add_source(post, author, title, url)
+    sent_forms.made(author, key, post)
     return post
 
 
@@ -137,6 +143,7 @@ class PollResults:
     moved_pro: int
     moved_con: int
     final: bool
+    mine: dict[str, int] = field(default_factory=dict)  # the viewer's own answers, by phase
 
     @property
     def total_before(self) -> int:
@@ -163,9 +170,11 @@ class PollResults:
 
 
 def _poll_statements():
-    """Both distributions in one grouped query, who moved in a second; built once."""
+    """Both distributions in one grouped query (with which answers are `:viewer_id`'s),
+    who moved in a second; built once."""
     topic_id = bindparam("topic_id")
-    distributions = (select(StancePoll.phase, StancePoll.value, func.count())
+    mine = func.max(case((StancePoll.user_id == bindparam("viewer_id", type_=StancePoll.user_id.type), 1), else_=0))
+    distributions = (select(StancePoll.phase, StancePoll.value, func.count(), mine)
                      .where(StancePoll.topic_id == topic_id).group_by(StancePoll.phase, StancePoll.value))
     before, after = aliased(StancePoll), aliased(StancePoll)
     moved = (select(func.coalesce(func.sum(case((after.value > before.value, 1), else_=0)), 0),
@@ -180,11 +189,15 @@ def _poll_statements():
 _DISTRIBUTIONS, _MOVED = _poll_statements()
 
 
-def poll_results(topic: Topic) -> PollResults:
+def poll_results(topic: Topic, viewer: User | None = None) -> PollResults:
+    """The polls' results, with `viewer`'s own answers in `mine` (in the same query)."""
     counts = {PollPhase.BEFORE: dict.fromkeys(POLL_VALUES, 0), PollPhase.AFTER: dict.fromkeys(POLL_VALUES, 0)}
-    ids = {"topic_id": topic.id}
-    for phase, value, n in db.session.execute(_DISTRIBUTIONS, ids):
+    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    mine = {}
+    for phase, value, n, viewers in db.session.execute(_DISTRIBUTIONS, {"topic_id": topic.id, "viewer_id": viewer_id}):
         counts[phase][value] = n
-    moved = db.session.execute(_MOVED, ids).one()
+        if viewers:
+            mine[phase] = value
+    moved = db.session.execute(_MOVED, {"topic_id": topic.id}).one()
     return PollResults(counts[PollPhase.BEFORE], counts[PollPhase.AFTER], int(moved[0]), int(moved[1]),
-                       final=topic.closed_at is not None)
+                       final=topic.closed_at is not None, mine=mine)

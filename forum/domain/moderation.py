@@ -36,7 +36,11 @@ ACTIONS = {
     "appeal_upheld": "upheld a removal", "appeal_restored": "restored on appeal",
     "word_added": "added a watched word", "word_removed": "removed a watched word",
     "revoke_delta": "revoked a ∆",
+    "hide_topic": "hid a topic", "remove_topic": "removed a topic", "restore_topic": "restored a topic",
+    "role": "changed a role",  # roles.change_role: "old → new" in the reason
 }
+# The entries about a topic's opening text, where a post's action has a topic's twin.
+TOPIC_TEXT_ACTIONS = {"hide": "hide_topic", "remove": "remove_topic", "restore": "restore_topic"}
 
 
 def _insert_once(row, refusal: str):
@@ -56,6 +60,23 @@ def _reason(reason: str | None, *, required: bool = False, what: str = "a reason
     return reason
 
 
+# What moderation acts on: a post, or a topic's opening text (its title and body).
+Target = Post | Topic
+
+
+def topic_of(target: Target) -> Topic:
+    return target if isinstance(target, Topic) else target.topic
+
+
+def _noun(target: Target) -> str:
+    return "topic" if isinstance(target, Topic) else "post"
+
+
+def _about(target: Target) -> dict:
+    """What a log entry or a member's message is about."""
+    return {"topic": target} if isinstance(target, Topic) else {"post": target}
+
+
 def log(actor: User | None, action: str, *, post: Post | None = None, topic: Topic | None = None,
         user: User | None = None, reason: str = "") -> ModAction:
     if action not in ACTIONS:
@@ -70,13 +91,21 @@ def log(actor: User | None, action: str, *, post: Post | None = None, topic: Top
     return entry
 
 
-def tell(user: User, text: str, post: Post | None = None) -> MemberMessage:
+def _log_on(target: Target, actor: User | None, action: str, reason: str) -> ModAction:
+    """`log` about a post, or about a topic's opening text (under the topic, its author as the member)."""
+    if isinstance(target, Topic):
+        return log(actor, TOPIC_TEXT_ACTIONS.get(action, action), topic=target, user=target.author, reason=reason)
+    return log(actor, action, post=target, reason=reason)
+
+
+def tell(user: User, text: str, post: Post | None = None, *, topic: Topic | None = None) -> MemberMessage:
     """A message `user` sees on their next page until they dismiss it."""
     message = MemberMessage(user_id=user.id, text=text, post_id=post.id if post else None,
                             created_at=utcnow())
     db.session.add(message)
     # Also in their notifications, pointing at the topic (a removed post's text is gone).
-    notifications.notify(user, NotificationKind.MODERATION, actor=None, topic=post.topic if post else None)
+    notifications.notify(user, NotificationKind.MODERATION, actor=None,
+                         topic=topic or (post.topic if post else None))
     return message
 
 
@@ -99,100 +128,151 @@ def parse_reason(value: str | None) -> FlagReason:
     try:
         return FlagReason(value)
     except ValueError:
-        raise RuleError("Choose why you are flagging this post.") from None
+        raise RuleError("Choose why you are flagging this.") from None
 
 
 def flag_post(post: Post, flagger: User, reason: FlagReason, note: str = "") -> Flag:
-    note = (note or "").strip()
-    if post.author_id == flagger.id:
-        raise RuleError("You can't flag your own post; edit or delete it instead.")
-    if post.is_deleted or post.is_removed:
+    if post.is_deleted:
         raise RuleError("This post is no longer shown; there is nothing to flag.")
+    return _flag(post, flagger, reason, note)
+
+
+def flag_topic(topic: Topic, flagger: User, reason: FlagReason, note: str = "") -> Flag:
+    """Flag a topic's opening text (its title and body): the same rules as a post's."""
+    return _flag(topic, flagger, reason, note)
+
+
+def _flag(target: Target, flagger: User, reason: FlagReason, note: str) -> Flag:
+    note, noun = (note or "").strip(), _noun(target)
+    if target.author_id == flagger.id:
+        raise RuleError(f"You can't flag your own {noun}; edit it instead." if noun == "topic"
+                        else "You can't flag your own post; edit or delete it instead.")
+    if target.is_removed:
+        raise RuleError(f"This {noun} is no longer shown; there is nothing to flag.")
     if reason == FlagReason.OTHER and not note:
         raise RuleError("Say in a note what is wrong when the reason is “other”.")
     if len(note) > NOTE_MAX:
         raise RuleError(f"Keep the note under {NOTE_MAX} characters.")
-    flag = _insert_once(Flag(post_id=post.id, flagger_id=flagger.id, reason=reason, note=note, created_at=utcnow()),
-                        "You have already flagged this post; a moderator will look at it.")
-    if post.status == PostStatus.VISIBLE:
-        if permissions.can_moderate(flagger, post.topic):
-            _set_status(post, PostStatus.HIDDEN)
-            log(flagger, "hide", post=post, reason=f"Flagged by a moderator: {flag.reason_label}. {note}".strip())
-        elif not post.author.is_moderator:  # a moderator's post waits for another moderator
+    flag = _insert_once(Flag(**{f"{noun}_id": target.id}, flagger_id=flagger.id, reason=reason, note=note,
+                             created_at=utcnow()),
+                        f"You have already flagged this {noun}; a moderator will look at it.")
+    if target.status == PostStatus.VISIBLE:
+        if permissions.can_moderate(flagger, topic_of(target)):
+            _set_status(target, PostStatus.HIDDEN)
+            _log_on(target, flagger, "hide", f"Flagged by a moderator: {flag.reason_label}. {note}".strip())
+        elif not target.author.is_moderator:  # a moderator's post waits for another moderator
             # The flags' weighted score (domain/trust.py): new accounts' flags alone never hide.
-            score = trust.flag_score(trust.records_of_flaggers(post), utcnow(), current_app.config)
+            score = trust.flag_score(trust.records_of_flaggers(target), utcnow(), current_app.config)
             if score.hides:
-                _set_status(post, PostStatus.HIDDEN)
-                log(None, "auto_hide", post=post,
-                    reason=f"Flags weighing {score.score:g} reached {current_app.config['FLAG_HIDE_THRESHOLD']:g}")
+                _set_status(target, PostStatus.HIDDEN)
+                _log_on(target, None, "auto_hide",
+                        f"Flags weighing {score.score:g} reached {current_app.config['FLAG_HIDE_THRESHOLD']:g}")
     return flag
 
 
-def _resolve_flags(post: Post, moderator: User, status: FlagStatus) -> int:
+def _open_flags_of(target: Target):
+    column = Flag.topic_id if isinstance(target, Topic) else Flag.post_id
+    return (column == target.id) & (Flag.status == FlagStatus.OPEN)
+
+
+def _resolve_flags(target: Target, moderator: User, status: FlagStatus) -> int:
     result = db.session.execute(
-        update(Flag).where(Flag.post_id == post.id, Flag.status == FlagStatus.OPEN)
+        update(Flag).where(_open_flags_of(target))
         .values(status=status, resolved_at=utcnow(), resolved_by_id=moderator.id))
     return result.rowcount
 
 
-def _set_status(post: Post, status: PostStatus) -> None:
-    was_public = posting.is_public(post)
-    post.status = status
-    post.hidden_at = utcnow() if status != PostStatus.VISIBLE else None
-    posting.count_public(post, was_public)
+def _set_status(target: Target, status: PostStatus) -> None:
+    if isinstance(target, Topic):
+        target.status = status
+        target.hidden_at = utcnow() if status != PostStatus.VISIBLE else None
+        return
+    was_public = posting.is_public(target)
+    target.status = status
+    target.hidden_at = utcnow() if status != PostStatus.VISIBLE else None
+    posting.count_public(target, was_public)
 
 
 def my_flags(user: User, limit: int = 100) -> list[Flag]:
     return list(db.session.scalars(
         select(Flag).where(Flag.flagger_id == user.id).order_by(Flag.created_at.desc(), Flag.id.desc())
-        .limit(limit).options(joinedload(Flag.post).joinedload(Post.topic))))
+        .limit(limit).options(joinedload(Flag.post).joinedload(Post.topic), joinedload(Flag.topic))))
 
 
-# --- Actions on a post -------------------------------------------------------
+# --- Actions on a post, or on a topic's opening text ------------------------------
+# `dismiss_flags` takes either; the others have a verb for each.
 
-def dismiss_flags(post: Post, moderator: User, reason: str = "") -> Post:
-    """The flags were wrong: close them and show the post again (unless removed)."""
-    if not _resolve_flags(post, moderator, FlagStatus.DISMISSED) and post.status != PostStatus.HIDDEN:
-        raise RuleError("There are no open flags on this post.")
-    if post.status == PostStatus.HIDDEN:
-        _set_status(post, PostStatus.VISIBLE)
-    log(moderator, "dismiss", post=post, reason=_reason(reason))
-    return post
+def dismiss_flags(target: Target, moderator: User, reason: str = "") -> Target:
+    """The flags were wrong: close them and show the post (or topic) again (unless removed)."""
+    if not _resolve_flags(target, moderator, FlagStatus.DISMISSED) and target.status != PostStatus.HIDDEN:
+        raise RuleError(f"There are no open flags on this {_noun(target)}.")
+    if target.status == PostStatus.HIDDEN:
+        _set_status(target, PostStatus.VISIBLE)
+    _log_on(target, moderator, "dismiss", _reason(reason))
+    return target
+
+
+def _hide(target: Target, moderator: User, reason: str) -> Target:
+    if target.status != PostStatus.VISIBLE:
+        raise RuleError(f"This {_noun(target)} is already {target.status}.")
+    _set_status(target, PostStatus.HIDDEN)
+    _log_on(target, moderator, "hide", _reason(reason))
+    return target
 
 
 def hide_post(post: Post, moderator: User, reason: str = "") -> Post:
-    if post.status != PostStatus.VISIBLE:
-        raise RuleError(f"This post is already {post.status}.")
-    _set_status(post, PostStatus.HIDDEN)
-    log(moderator, "hide", post=post, reason=_reason(reason))
-    return post
+    return _hide(post, moderator, reason)
+
+
+def hide_topic(topic: Topic, moderator: User, reason: str = "") -> Topic:
+    return _hide(topic, moderator, reason)
+
+
+def _remove(target: Target, moderator: User, reason: str) -> Target:
+    reason = _reason(reason, required=True, what="the reason for removing it")
+    noun = _noun(target)
+    if target.is_removed:
+        raise RuleError(f"This {noun} is already removed.")
+    _set_status(target, PostStatus.REMOVED)
+    target.removal_reason, target.removed_by_id = reason, moderator.id
+    _resolve_flags(target, moderator, FlagStatus.UPHELD)
+    _log_on(target, moderator, "remove", reason)
+    what = f"your topic “{target.title}”" if noun == "topic" else "your post"
+    tell(target.author, f"{acting_as(moderator, topic_of(target))} removed {what}: {reason}. You may appeal once.",
+         **_about(target))
+    return target
 
 
 def remove_post(post: Post, moderator: User, reason: str) -> Post:
-    reason = _reason(reason, required=True, what="the reason for removing it")
-    if post.is_removed:
-        raise RuleError("This post is already removed.")
-    _set_status(post, PostStatus.REMOVED)
-    post.removal_reason, post.removed_by_id = reason, moderator.id
-    _resolve_flags(post, moderator, FlagStatus.UPHELD)
-    log(moderator, "remove", post=post, reason=reason)
-    tell(post.author, f"A moderator removed your post: {reason}. You may appeal once.", post)
-    return post
+    return _remove(post, moderator, reason)
 
 
-def _show_again(post: Post, moderator: User) -> None:
-    _set_status(post, PostStatus.VISIBLE)
-    post.removal_reason, post.removed_by_id = None, None
-    _resolve_flags(post, moderator, FlagStatus.DISMISSED)
+def remove_topic(topic: Topic, moderator: User, reason: str) -> Topic:
+    """The topic's opening text becomes a tombstone with the reason; its replies stay."""
+    return _remove(topic, moderator, reason)
+
+
+def _show_again(target: Target, moderator: User) -> None:
+    _set_status(target, PostStatus.VISIBLE)
+    target.removal_reason, target.removed_by_id = None, None
+    _resolve_flags(target, moderator, FlagStatus.DISMISSED)
+
+
+def _restore(target: Target, moderator: User, reason: str) -> Target:
+    if target.status == PostStatus.VISIBLE:
+        raise RuleError(f"This {_noun(target)} is already shown.")
+    action = "approve" if target.status == PostStatus.HELD else "restore"
+    _show_again(target, moderator)
+    _log_on(target, moderator, action, _reason(reason))
+    return target
 
 
 def restore_post(post: Post, moderator: User, reason: str = "") -> Post:
-    if post.status == PostStatus.VISIBLE:
-        raise RuleError("This post is already shown.")
-    action = "approve" if post.status == PostStatus.HELD else "restore"
-    _show_again(post, moderator)
-    log(moderator, action, post=post, reason=_reason(reason))
-    return post
+    return _restore(post, moderator, reason)
+
+
+def restore_topic(topic: Topic, moderator: User, reason: str = "") -> Topic:
+    return _restore(topic, moderator, reason)
 
 
 def edit_post(post: Post, moderator: User, body: str, reason: str) -> Post:
@@ -228,9 +308,23 @@ def revoke_delta(delta: Delta, moderator: User, reason: str) -> None:
 
 # --- Actions on a member ------------------------------------------------------
 
+def acting_as(actor: User, topic: Topic | None = None) -> str:
+    """Who acted, as the member it concerns is told: the site's staff by their role
+    ("An admin", "A moderator"); an instructor acting in their class by name and
+    class ("Ada Byron, instructor of Ethics 101,"), followed by the verb."""
+    if actor.is_admin:
+        return "An admin"
+    if topic is not None and topic.class_id is not None:
+        classroom = db.session.get(Classroom, topic.class_id)
+        return f"{actor.name}, instructor of {classroom.name},"
+    return "A moderator"
+
+
 def warn_member(member: User, moderator: User, reason: str, post: Post | None = None) -> ModAction:
     """A site moderator warns anyone; an instructor warns, about a post in their
-    class, only a member of that class, in their own name and the class's.
+    class, only a member of that class, in their own name and the class's. The
+    member is told who warned them by role (`acting_as`): an admin is never
+    "a moderator".
 
     An instructor's warning is logged under no topic, with the class named in the
     reason: entries about a private class's topics stay out of site moderators'
@@ -241,14 +335,14 @@ def warn_member(member: User, moderator: User, reason: str, post: Post | None = 
     if classroom is None or moderator.is_admin:
         if not moderator.is_moderator:
             raise RuleError("Only a moderator can warn a member about a post outside your classes.")
-        tell(member, f"A moderator warned you: {reason}", post)
+        tell(member, f"{acting_as(moderator)} warned you: {reason}", post)
         return log(moderator, "warn", post=post, user=member, reason=reason)
     if not visibility.is_teacher(moderator, classroom.id):
         raise RuleError("Only the instructors of this class can warn about its posts.")
     if classes.role_of(member, classroom.id) is None:
         raise RuleError(f"{member.name} is not a member of {classroom.name}: "
                         "as its instructor you can warn only its members.")
-    tell(member, f"{moderator.name}, instructor of {classroom.name}, warned you: {reason}", post)
+    tell(member, f"{acting_as(moderator, post.topic)} warned you: {reason}", post)
     return log(moderator, "warn", user=member, reason=f"Instructor of {classroom.name}, about one of its posts: "
                                                       f"{reason}")
 
@@ -271,23 +365,17 @@ def suspend_member(member: User, moderator: User, days: int, reason: str,
 
 def member_histories(author_ids: set[int]) -> dict[int, dict[str, int]]:
     """Public posts (the counter on the user), removals and suspensions per author,
-    in two grouped queries and the users' rows: none reads all of a prolific
-    author's posts."""
+    in one query of the users' rows with two counts from indexes: none reads all
+    of a prolific author's posts."""
     if not author_ids:
         return {}
-    histories = {i: {"posts": 0, "removed": 0, "suspensions": 0} for i in author_ids}
-    for author_id, posts, removed in db.session.execute(
-            select(User.id, User.post_count,
-                   select(func.count()).where(Post.author_id == User.id, Post.status == PostStatus.REMOVED)
-                   .correlate(User).scalar_subquery())
-            .where(User.id.in_(author_ids))):
-        histories[author_id].update(posts=posts, removed=removed)
-    for user_id, suspensions in db.session.execute(
-            select(ModAction.user_id, func.count())
-            .where(ModAction.user_id.in_(author_ids), ModAction.action == "suspend")
-            .group_by(ModAction.user_id)):
-        histories[user_id]["suspensions"] = suspensions
-    return histories
+    count = lambda *where: select(func.count()).where(*where).correlate(User).scalar_subquery()  # noqa: E731
+    rows = db.session.execute(select(
+        User.id, User.post_count,
+        count(Post.author_id == User.id, Post.status == PostStatus.REMOVED),
+        count(ModAction.user_id == User.id, ModAction.action == "suspend")).where(User.id.in_(author_ids)))
+    return {author_id: {"posts": posts, "removed": removed, "suspensions": suspensions}
+            for author_id, posts, removed, suspensions in rows}
 
 
 # --- Actions on a topic -------------------------------------------------------
@@ -335,56 +423,93 @@ def set_slow_mode(topic: Topic, moderator: User, seconds: int, reason: str = "")
 # --- Appeals ------------------------------------------------------------------
 
 def appeal_removal(post: Post, author: User, text: str) -> Appeal:
-    text = (text or "").strip()
-    if post.author_id != author.id:
-        raise RuleError("Only the author of a post can appeal its removal.")
-    if not post.is_removed:
-        raise RuleError("Only a removed post can be appealed.")
+    return _appeal(post, author, text)
+
+
+def appeal_topic_removal(topic: Topic, author: User, text: str) -> Appeal:
+    """Appeal the removal of one's topic (its opening text): once, as for a post."""
+    return _appeal(topic, author, text)
+
+
+def _appeal(target: Target, author: User, text: str) -> Appeal:
+    text, noun = (text or "").strip(), _noun(target)
+    if target.author_id != author.id:
+        raise RuleError(f"Only the author of a {noun} can appeal its removal.")
+    if not target.is_removed:
+        raise RuleError(f"Only a removed {noun} can be appealed.")
     if not APPEAL_MIN <= len(text) <= APPEAL_MAX:
         raise RuleError(f"Explain your appeal in {APPEAL_MIN} to {APPEAL_MAX:,} characters.")
-    return _insert_once(Appeal(post_id=post.id, author_id=author.id, text=text, created_at=utcnow()),
-                        "You have already appealed this removal; a post can be appealed once.")
+    appeal = _insert_once(Appeal(**{f"{noun}_id": target.id}, author_id=author.id, text=text, created_at=utcnow()),
+                          f"You have already appealed this removal; a {noun} can be appealed once.")
+    if _waits_for_an_admin(target):
+        notifications.appeal_waits_for_admins(appeal, topic_of(target), _admins_but(target.removed_by_id))
+    return appeal
+
+
+def appealed(appeal: Appeal) -> Target:
+    """What an appeal is about: the removed post, or the topic whose opening text was removed."""
+    return appeal.post if appeal.post_id is not None else appeal.topic
 
 
 def can_decide_appeal(appeal: Appeal, moderator: User) -> bool:
     """Never the moderator who removed the post, admins included: someone else who
     moderates its topic decides (with no other moderator, an admin: `appeal_waits_for`)."""
-    post = appeal.post
-    return post.removed_by_id != moderator.id and permissions.can_moderate(moderator, post.topic)
+    target = appealed(appeal)
+    return target.removed_by_id != moderator.id and permissions.can_moderate(moderator, topic_of(target))
 
 
-def appeal_waits_for(post: Post) -> str:
-    """Who will decide an appeal of this removal, as the author's pages say it."""
-    active = (User.suspended_until.is_(None)) | (User.suspended_until <= utcnow())
-    if post.topic.class_id is not None:
+def _active():
+    return (User.suspended_until.is_(None)) | (User.suspended_until <= utcnow())
+
+
+def _waits_for_an_admin(target: Target) -> bool:
+    """Whether no one but an admin may decide an appeal of this removal: its remover
+    is the only (active) moderator of its place, the class's instructors or the site's."""
+    topic = topic_of(target)
+    if topic.class_id is not None:
         others = select(func.count()).select_from(ClassMembership).join(User).where(
-            ClassMembership.class_id == post.topic.class_id, ClassMembership.role == ClassRole.INSTRUCTOR,
-            ClassMembership.user_id != post.removed_by_id, active)
-        return "another instructor of the class" if db.session.scalar(others) else "an admin"
-    others = select(func.count()).select_from(User).where(
-        User.role == Role.MODERATOR, User.id != post.removed_by_id, active)
-    return "another moderator" if db.session.scalar(others) else "an admin"
+            ClassMembership.class_id == topic.class_id, ClassMembership.role == ClassRole.INSTRUCTOR,
+            ClassMembership.user_id != target.removed_by_id, _active())
+    else:
+        others = select(func.count()).select_from(User).where(
+            User.role == Role.MODERATOR, User.id != target.removed_by_id, _active())
+    return not db.session.scalar(others)
+
+
+def _admins_but(remover_id: int | None) -> list[User]:
+    """The admins who may decide an appeal: active ones, the remover never."""
+    return list(db.session.scalars(select(User).where(User.role == Role.ADMIN, User.id != remover_id, _active())
+                                   .order_by(User.id)))
+
+
+def appeal_waits_for(target: Target) -> str:
+    """Who will decide an appeal of this removal, as the author's pages say it."""
+    if _waits_for_an_admin(target):
+        return "an admin"
+    return "another instructor of the class" if topic_of(target).class_id is not None else "another moderator"
 
 
 def decide_appeal(appeal: Appeal, moderator: User, restore: bool, reason: str = "") -> Appeal:
     reason = _reason(reason)
     if appeal.status != AppealStatus.OPEN:
         raise RuleError("This appeal has already been decided.")
+    target = appealed(appeal)
+    noun = _noun(target)
     if not can_decide_appeal(appeal, moderator):
-        raise RuleError("Another moderator decides this appeal, or an admin: you removed the post.")
-    post = appeal.post
+        raise RuleError(f"Another moderator decides this appeal, or an admin: you removed the {noun}.")
     appeal.resolved_at, appeal.resolved_by_id = utcnow(), moderator.id
+    about = _about(target)
     if restore:
         appeal.status = AppealStatus.RESTORED
-        _show_again(post, moderator)
-        log(moderator, "appeal_restored", post=post, reason=reason)
-        tell(appeal.author, "Your appeal was accepted: your post is shown again." +
-             (f" {reason}" if reason else ""), post)
+        _show_again(target, moderator)
+        log(moderator, "appeal_restored", user=target.author, reason=reason, **about)
+        tell(appeal.author, f"Your appeal was accepted: your {noun} is shown again." +
+             (f" {reason}" if reason else ""), **about)
     else:
         appeal.status = AppealStatus.UPHELD
-        log(moderator, "appeal_upheld", post=post, reason=reason)
+        log(moderator, "appeal_upheld", user=target.author, reason=reason, **about)
         tell(appeal.author, "Your appeal was reviewed and the removal stands." +
-             (f" {reason}" if reason else ""), post)
+             (f" {reason}" if reason else ""), **about)
     return appeal
 
 

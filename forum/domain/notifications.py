@@ -8,6 +8,7 @@ notification is made and again whenever it is shown.
 """
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import (FollowSettings, Notification, NotificationKind, NotificationOptOut, Post, Topic,
+from ..models import (Appeal, FollowSettings, Notification, NotificationKind, NotificationOptOut, Post, Topic,
                       TopicWatch, User, WatchLevel, utcnow)
 from . import anonymity, markup, per_request, visibility
 from .accounts import username_key
@@ -32,6 +33,7 @@ KIND_LABELS = {
     NotificationKind.MODERATION: ("a moderator acted on your content", "moderator actions"),
     NotificationKind.CLASS_ANNOUNCEMENT: ("posted a class announcement", "class announcements"),
     NotificationKind.PHASE_OPEN: ("a debate phase opened", "debate phases opened"),
+    NotificationKind.APPEAL: ("appealed a removal that waits for an admin", "appeals wait for an admin"),
 }
 # The settings page, in this order.
 KIND_SETTINGS = {
@@ -43,6 +45,7 @@ KIND_SETTINGS = {
     NotificationKind.MODERATION: "Moderator actions on my content",
     NotificationKind.CLASS_ANNOUNCEMENT: "Class announcements",
     NotificationKind.PHASE_OPEN: "A debate phase opening",
+    NotificationKind.APPEAL: "An appeal that waits for an admin (admins only)",
 }
 LIST_LIMIT = 200
 
@@ -105,6 +108,17 @@ def topic_created(topic: Topic) -> list[Notification]:
     made = [note for person in mentioned_users(topic.body_md)
             if (note := notify(person, NotificationKind.MENTION, actor=topic.author, topic=topic))]
     auto_watch(topic.author, topic)
+    db.session.flush()
+    return made
+
+
+def appeal_waits_for_admins(appeal: Appeal, topic: Topic, admins: Iterable[User]) -> list[Notification]:
+    """An appeal that only an admin may decide (its remover is the only moderator
+    who could, `moderation.appeal_waits_for`): each admin in `admins` is told, with
+    its author as the actor, about its topic (not the post: a removed post's
+    notifications are not shown, see `_shown`); the list links it to the queue."""
+    made = [note for admin in admins
+            if (note := notify(admin, NotificationKind.APPEAL, actor=appeal.author, topic=topic))]
     db.session.flush()
     return made
 

@@ -47,9 +47,11 @@ def can_delete_post(user, post: Post) -> bool:
 
 
 def can_edit_topic(user, topic: Topic) -> bool:
+    """Its author, and whoever moderates it (in a class: its instructors and admins,
+    never a site moderator who is only a student there)."""
     if not can_write(user):
         return False
-    return user.is_moderator or topic.author_id == user.id
+    return topic.author_id == user.id or can_moderate(user, topic)
 
 
 def can_see_post_text(user, post: Post) -> bool:
@@ -63,6 +65,17 @@ def can_see_post_text(user, post: Post) -> bool:
     if not post.is_deleted and not post.is_pending_review:
         return True
     return user.is_authenticated and (can_moderate(user, post.topic) or post.author_id == user.id)
+
+
+def can_see_topic_text(user, topic: Topic) -> bool:
+    """Whether `user` may read a topic's title and opening text: as for a post
+    (`can_see_post_text`), hidden pending review for its author and moderators,
+    removed for moderators; everyone else sees a tombstone (its replies stay)."""
+    if topic.is_removed:
+        return can_moderate(user, topic)
+    if not topic.is_pending_review:
+        return True
+    return user.is_authenticated and (topic.author_id == user.id or can_moderate(user, topic))
 
 
 def can_manage_articles(user) -> bool:
@@ -129,6 +142,15 @@ def can_appeal_post(user, post: Post) -> bool:
     return can_write(user) and post.author_id == user.id and post.is_removed
 
 
+def can_flag_topic(user, topic: Topic) -> bool:
+    """Flag a topic's opening text: as a post (`can_flag_post`)."""
+    return can_write(user) and topic.author_id != user.id
+
+
+def can_appeal_topic(user, topic: Topic) -> bool:
+    return can_write(user) and topic.author_id == user.id and topic.is_removed
+
+
 def can_mute(user, person) -> bool:
     return can_write(user) and user.id != person.id
 
@@ -164,3 +186,14 @@ def can_moderate_class_topic(user, topic: Topic) -> bool:
 
 
 JINJA_GLOBALS.update(can_create_class=can_create_class)
+
+
+# --- People and roles: admins ------------------------------------------------------------
+
+def can_manage_roles(user) -> bool:
+    """Promote and demote members (the people page, roles.change_role): admins who
+    are not suspended, as for the other admin pages."""
+    return user.is_authenticated and user.is_admin and not user.is_suspended
+
+
+JINJA_GLOBALS.update(can_manage_roles=can_manage_roles)

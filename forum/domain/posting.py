@@ -3,7 +3,7 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Article, Passage, Post, PostStatus, Revision, Stance, Topic, TopicKind, User, utcnow
-from . import class_rules, markup, notifications, screening
+from . import anonymity, class_rules, markup, notifications, screening, sent_forms
 from .errors import RuleError
 
 TITLE_MAX = 200
@@ -32,7 +32,12 @@ def render_body(body: str) -> tuple[str, str]:
 
 def create_topic(author: User, article: Article, *, title: str, body: str,
                  passage: Passage | None = None, kind: TopicKind = TopicKind.DISCUSSION,
-                 pro_label: str | None = None, con_label: str | None = None) -> Topic:
+                 pro_label: str | None = None, con_label: str | None = None, key: str | None = None) -> Topic:
+    """`key`: the form's one-time key (sent_forms.py): sent again, the topic it made."""
+    earlier = sent_forms.claim(author, key, "topic", article.id, passage.id if passage else None, kind, title,
+                               body, pro_label, con_label)
+    if earlier is not None:
+        return earlier
     title = clean_title(title)
     body_md, body_html = render_body(body)
     screening.check_links(author, body_md)
@@ -46,6 +51,7 @@ def create_topic(author: User, article: Article, *, title: str, body: str,
         topic.con_label = _side_label(con_label, "Against")
     db.session.add(topic)
     db.session.flush()
+    sent_forms.made(author, key, topic)
     notifications.topic_created(topic)
     return topic
 
@@ -86,6 +92,7 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
     """A top-level post in `topic`, or a reply to `parent` (which must be in it)."""
     check_can_post_in(topic)
     phase = class_rules.check_post_allowed(topic, author, parent, stance, body, utcnow()) if topic.class_id else None
+    anonymity.check_no_mentions(topic, body)
     if parent is not None and parent.topic_id != topic.id:
         raise RuleError("You can only reply to a post in the same topic.")
     if topic.is_debate and parent is None and stance is None:
@@ -139,6 +146,7 @@ def edit_post(post: Post, editor: User, body: str, reason: str | None = None) ->
     check_can_post_in(post.topic)
     if post.topic.class_id:
         class_rules.check_edit_allowed(post, editor, body, utcnow())
+    anonymity.check_no_mentions(post.topic, body)
     body_md, body_html = render_body(body)
     if body_md == post.body_md:
         raise RuleError("Nothing changed.")
@@ -159,12 +167,21 @@ def edit_topic(topic: Topic, editor: User, *, title: str, body: str) -> Topic:
     """The same rules as a post's edit (`edit_post`): not in a locked topic or a closed
     debate, the new-account link cap, watched words (a blocked one refuses the edit;
     as at creation, a topic is never held). A moderator's edit of someone else's
-    topic goes through `moderation.edit_topic`, with a reason and a log entry."""
+    topic goes through `moderation.edit_topic`, with a reason and a log entry.
+    As for a post, what moderators took down stays what they took down, and in a
+    class the phases decide (`class_rules.check_topic_edit_allowed`)."""
+    if topic.is_removed:
+        raise RuleError("A moderator removed this topic, so it can't be edited; restore it first, or appeal.")
+    if topic.status == PostStatus.HIDDEN and editor.id == topic.author_id:
+        raise RuleError("This topic is hidden pending review, so it can't be edited until a moderator decides.")
     check_can_post_in(topic)
+    if topic.class_id:
+        class_rules.check_topic_edit_allowed(topic, editor, utcnow())
     title = clean_title(title)
     body_md, body_html = render_body(body)
     if title == topic.title and body_md == topic.body_md:
         raise RuleError("Nothing changed.")
+    anonymity.check_no_mentions(topic, f"{title}\n\n{body_md}")
     screening.check_links(editor, body_md)
     screening.screen_text(editor, f"{title}\n\n{body_md}")
     db.session.add(Revision(topic_id=topic.id, title=topic.title, body_md=topic.body_md,

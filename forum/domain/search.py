@@ -16,14 +16,12 @@ from sqlalchemy import (ColumnElement, Select, Text, bindparam, cast, column, fu
 
 from ..extensions import db
 from ..models import Article, ClassDebate, Post, Stance, Topic, TopicKind, User
-from . import visibility
+from . import anonymity, visibility
 from .accounts import username_key
+from .anonymity import Shown
 from .errors import RuleError
 
 QUERY_MAX = 200
-# What a post in an anonymous class debate shows instead of its author: the
-# pseudonyms are per debate and need its roster, more than a search page asks.
-ANONYMOUS = "Anonymous participant"
 # Counting and ranking stop here: past it, "more than 200 results" says
 # enough, and the newest matches come first (see `search`). Each branch reads
 # this many rows of index per search, so it sets the cost of a broad query:
@@ -104,7 +102,9 @@ class Hit:
     post_id: int | None
     title: Markup
     snippet: Markup
-    author: str
+    # As every page names people (anonymity.shown): in an anonymous class debate,
+    # the pseudonym, with the real name for its instructors and admins.
+    author: Shown
     created_at: datetime
     is_debate: bool
     article_title: str | None = None
@@ -139,7 +139,8 @@ def search(user, terms: Terms, filters: Filters, *, sort: str = "relevance",
            page: int = 1, per_page: int = 20) -> Results:
     """One page of hits in at most four queries, whatever the number of matches:
     candidates with their count, the ranked page (only when ranking), and the
-    page's posts and topics (only the kinds on the page).
+    page's posts and topics (only the kinds on the page); three more for the
+    pseudonyms when the page holds something of an anonymous class debate.
 
     Each branch (topics, posts) takes at most COUNT_CAP + 1 visible matches, the
     newest first in the engine's own index order, so neither counting nor
@@ -192,37 +193,46 @@ def _anonymous_debate(topic_id) -> ColumnElement:
 
 
 def _hits(engine, terms: Terms, rows, user) -> list[Hit]:
-    """Titles, snippets and bylines for the rows of one page (two queries at most)."""
+    """Titles, snippets and bylines for the rows of one page (two queries at most,
+    and the pseudonyms' three when an anonymous debate is among them)."""
     topic_ids = [i for kind, i, *_ in rows if kind == "topic"]
     post_ids = [i for kind, i, *_ in rows if kind == "post"]
     author = func.coalesce(func.nullif(User.display_name, ""), User.username)
-    topics = {r.id: Hit("topic", r.id, None, *map(highlight, engine.snippets(r, title=True)), r.author,
+    byline = (author.label("author"), User.username.label("username"))
+    topic_rows = db.session.execute(
+        engine.topic_snippets(terms, topic_ids)
+        .add_columns(Topic.id, Topic.kind, Topic.created_at, Topic.author_id, *byline,
+                     Article.title.label("article_title"), _anonymous_debate(Topic.id).label("anonymous"))
+        .join(User, User.id == Topic.author_id).join(Article, Article.id == Topic.article_id)
+    ).all() if topic_ids else []
+    post_rows = db.session.execute(
+        engine.post_snippets(terms, post_ids)
+        .add_columns(Post.id, Post.topic_id, Post.stance, Post.parent_id, Post.created_at, Post.author_id,
+                     Topic.kind, Topic.pro_label, Topic.con_label, *byline,
+                     _anonymous_debate(Post.topic_id).label("anonymous"))
+        .join(User, User.id == Post.author_id)
+    ).all() if post_ids else []
+    masked = {r.id for r in topic_rows if r.anonymous} | {r.topic_id for r in post_rows if r.anonymous}
+    names = anonymity.names_by_topic(user, masked) if masked else {}
+
+    def named(r, topic_id: int) -> Shown:
+        return anonymity.shown(names.get(topic_id), r.author_id, r.author, r.username)
+
+    topics = {r.id: Hit("topic", r.id, None, *map(highlight, engine.snippets(r, title=True)), named(r, r.id),
                         r.created_at, r.kind == TopicKind.DEBATE, article_title=r.article_title)
-              for r in db.session.execute(
-                  engine.topic_snippets(terms, topic_ids)
-                  .add_columns(Topic.id, Topic.kind, Topic.created_at, author.label("author"),
-                               Article.title.label("article_title"))
-                  .join(User, User.id == Topic.author_id).join(Article, Article.id == Topic.article_id))
-              } if topic_ids else {}
-    unmasked = user.is_authenticated and user.is_admin
+              for r in topic_rows}
     posts = {r.id: Hit("post", r.topic_id, r.id, escape(r.title), highlight(engine.snippets(r, title=False)[1]),
-                       ANONYMOUS if r.anonymous and not unmasked else r.author, r.created_at,
-                       r.kind == TopicKind.DEBATE, stance=r.stance, parent_id=r.parent_id,
-                       pro_label=r.pro_label, con_label=r.con_label)
-             for r in db.session.execute(
-                 engine.post_snippets(terms, post_ids)
-                 .add_columns(Post.id, Post.topic_id, Post.stance, Post.parent_id, Post.created_at,
-                              Topic.kind, Topic.pro_label, Topic.con_label, author.label("author"),
-                              _anonymous_debate(Post.topic_id).label("anonymous"))
-                 .join(User, User.id == Post.author_id))
-             } if post_ids else {}
+                       named(r, r.topic_id), r.created_at, r.kind == TopicKind.DEBATE, stance=r.stance,
+                       parent_id=r.parent_id, pro_label=r.pro_label, con_label=r.con_label)
+             for r in post_rows}
     found = {"topic": topics, "post": posts}
     return [found[kind][ident] for kind, ident, *_ in rows if ident in found[kind]]
 
 
 def _narrow(query: Select, user, filters: Filters, *, posts: bool) -> Select:
     """Visibility and the person's filters, on a branch already joined to topics."""
-    query = query.where(visibility.visible_topic_filter(user))
+    # A topic moderation hid or removed is not found, nor are the posts under its title.
+    query = query.where(visibility.visible_topic_filter(user), visibility.public_topic_filter())
     author_column = Post.author_id if posts else Topic.author_id
     if posts:
         query = query.where(visibility.public_post_filter())

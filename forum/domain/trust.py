@@ -5,7 +5,7 @@ flag weighs.
 Plain functions over a `Record` of numbers, with the thresholds as settings
 (config.TRUST_SETTINGS: `TRUST_LEVELS`, `FLAG_WEIGHTS`...), so the rules are tested with
 constructed records; `records_of_flaggers` reads the records of a post's open
-flaggers in one query, for `moderation.flag_post`.
+flaggers in one query, for `moderation.flag_post` and `flag_topic`.
 
 Reading is what members do with what they read: quality votes cast and stance
 polls answered (pages are never written to when they are read, so there is no
@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Integer, String, Text, case, func, literal, null, select, union_all
 
 from ..extensions import db
-from ..models import Delta, Flag, FlagStatus, Post, Role, StancePoll, User, Vote
+from ..models import Delta, Flag, FlagStatus, Post, Role, StancePoll, Topic, User, Vote
 
 LEVEL_NAMES = ("new", "basic", "member", "regular")
 STAFF_LEVEL = len(LEVEL_NAMES)  # moderators and admins: above every level members earn
@@ -105,9 +105,11 @@ def record_columns():
             _count(Flag, Flag.flagger_id == User.id, Flag.status == FlagStatus.DISMISSED))
 
 
-def records_of_flaggers(post: Post) -> list[Record]:
-    """The records of the members with an open flag on `post`: one query."""
-    flaggers = select(Flag.flagger_id).where(Flag.post_id == post.id, Flag.status == FlagStatus.OPEN)
+def records_of_flaggers(target: Post | Topic) -> list[Record]:
+    """The records of the members with an open flag on `target` (a post, or a topic's
+    opening text): one query."""
+    flagged = Flag.topic_id == target.id if isinstance(target, Topic) else Flag.post_id == target.id
+    flaggers = select(Flag.flagger_id).where(flagged, Flag.status == FlagStatus.OPEN)
     rows = db.session.execute(select(*record_columns()).where(User.id.in_(flaggers)))
     return [Record(*row) for row in rows]
 

@@ -63,6 +63,12 @@ def public_post_filter():
     return Post.deleted_at.is_(None) & (Post.status == PostStatus.VISIBLE)
 
 
+def public_topic_filter():
+    """A SQL condition on Topic true for topics whose title may be listed, searched
+    or fed: not hidden or removed by moderation (its page shows a tombstone)."""
+    return Topic.status == PostStatus.VISIBLE
+
+
 def moderation_scope(user):
     """A SQL condition on Topic true where `user` may moderate (the twin of
     `permissions.can_moderate`): admins everywhere; site moderators on public

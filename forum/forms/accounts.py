@@ -32,3 +32,16 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Keep me signed in")
     next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    identifier = StringField("Username or email address", validators=[DataRequired(), Length(max=254)],
+                             render_kw={"autocomplete": "username"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(min=8, max=200)],
+                             description="At least 8 characters.", render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Repeat the new password",
+                            validators=[DataRequired(), EqualTo("password", "The passwords don't match.")],
+                            render_kw={"autocomplete": "new-password"})

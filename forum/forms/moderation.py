@@ -11,7 +11,7 @@ from ..models.moderation import FLAG_REASON_LABELS
 
 
 class FlagForm(FlaskForm):
-    reason = RadioField("Why should a moderator look at this post?",
+    reason = RadioField("Why should a moderator look at it?",
                         choices=[SelectChoice(k.value, v) for k, v in FLAG_REASON_LABELS.items()],
                         validators=[InputRequired("Choose a reason.")])
     note = TextAreaField("Note (required for “Other”)", validators=[Optional(), Length(max=NOTE_MAX)])
@@ -47,7 +47,7 @@ class SlowModeForm(ReasonForm):
 
 
 class AppealForm(FlaskForm):
-    text = TextAreaField("Why should this post be restored?",
+    text = TextAreaField("Why should it be restored?",
                          validators=[DataRequired("Explain your appeal."), Length(max=APPEAL_MAX * 2)])
 
 

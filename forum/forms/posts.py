@@ -14,10 +14,17 @@ def _body(label: str = "Your text"):
     return TextAreaField(label, validators=[Length(max=BODY_MAX * 2)])
 
 
+def _form_key():
+    # The form's one-time key (domain/sent_forms.py checks it): rendered fresh each
+    # time by the `sent_once` macro, never from what was sent.
+    return HiddenField()
+
+
 class TopicForm(FlaskForm):
     title = StringField("Title", validators=[Length(max=TITLE_MAX * 2)])
     body = _body("Opening post")
     passage = HiddenField()
+    form_key = _form_key()
 
 
 class ReplyForm(FlaskForm):
@@ -27,6 +34,7 @@ class ReplyForm(FlaskForm):
     stance = HiddenField()
     sources = TextAreaField("Sources (optional): one per line, a title then the address",
                             validators=[Optional(), Length(max=6000)])
+    form_key = _form_key()
 
 
 class EditPostForm(FlaskForm):
@@ -60,6 +68,7 @@ class DebateForm(FlaskForm):
                             default="Against")
     passage = SelectField("Passage of the article (optional)", choices=[SelectChoice("", "The whole article")],
                           validate_choice=False)
+    form_key = _form_key()
 
 
 class DeltaForm(FlaskForm):

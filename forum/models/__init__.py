@@ -5,16 +5,18 @@ from .classes import (ClassDebate, ClassDebateSide, ClassMembership, ClassRole, 
                       PhaseExtension, PhaseKind, RubricCriterion, SideMode)
 from .debates import Delta, PollPhase, Source, SourceRequest, StancePoll, Vote
 from .follow import FollowSettings, Notification, NotificationKind, NotificationOptOut, TopicWatch, WatchLevel
+from .mail import MailStatus, OutboxMessage
 # Moderation
 from .moderation import (Appeal, AppealStatus, AuditLogIsAppendOnly, Flag, FlagReason, FlagStatus,
                          MemberMessage, ModAction, Mute, WatchedWord, WordAction)
-from .topics import Post, PostStatus, Revision, Stance, Topic, TopicKind
+from .topics import Post, PostStatus, Revision, SentForm, Stance, Topic, TopicKind
 from .users import Role, User, UserSession
 
 __all__ = [
     "Delta", "PollPhase", "Source", "SourceRequest", "StancePoll", "Vote",
-    "Article", "Passage", "Post", "Revision", "Role", "Stance", "Topic", "TopicKind",
+    "Article", "Passage", "Post", "Revision", "Role", "SentForm", "Stance", "Topic", "TopicKind",
     "User", "UserSession", "UTCDateTime", "utcnow",
+    "MailStatus", "OutboxMessage",
     "FollowSettings", "Notification", "NotificationKind", "NotificationOptOut", "TopicWatch", "WatchLevel",
     "ClassDebate", "ClassDebateSide", "ClassMembership", "ClassRole", "Classroom", "DebatePhase",
     "Grade", "PhaseExtension", "PhaseKind", "RubricCriterion", "SideMode",

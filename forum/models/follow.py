@@ -20,6 +20,7 @@ class NotificationKind(StrEnum):
     MODERATION = "moderation"
     CLASS_ANNOUNCEMENT = "class_announcement"
     PHASE_OPEN = "phase_open"
+    APPEAL = "appeal"  # to admins: an appeal that only an admin can decide
 
 
 class WatchLevel(StrEnum):

@@ -1,6 +1,8 @@
 """Moderation: flags, the audit log, appeals, messages to members, watched words, mutes.
 
-Post.status (PostStatus: visible, hidden, removed, held) lives on the Post, in topics.py.
+Post.status (PostStatus: visible, hidden, removed, held) lives on the Post, in topics.py;
+a topic's opening text has the same status (never held) on the Topic. A flag or an
+appeal is about one post or one topic's opening text (`post_id` or `topic_id`).
 """
 from datetime import datetime
 from enum import StrEnum
@@ -56,14 +58,19 @@ class Flag(db.Model):
         CheckConstraint(_in("reason", FlagReason), name="reason"),
         CheckConstraint(_in("status", FlagStatus), name="status"),
         CheckConstraint("reason <> 'other' OR length(note) > 0", name="other_has_note"),
-        # One open flag per member per post, decided by the database.
+        CheckConstraint("(post_id IS NULL) <> (topic_id IS NULL)", name="one_target"),
+        # One open flag per member per post (or topic), decided by the database.
         Index("uq_flags_open_post_flagger", "post_id", "flagger_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index("uq_flags_open_topic_flagger", "topic_id", "flagger_id", unique=True,
               sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
         Index("ix_flags_flagger_created", "flagger_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    # What is flagged: a post, or a topic's opening text (exactly one of the two).
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), index=True)
     flagger_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -72,7 +79,8 @@ class Flag(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    post: Mapped[Post] = relationship()
+    post: Mapped[Post | None] = relationship()
+    topic: Mapped[Topic | None] = relationship()
     flagger: Mapped[User] = relationship(foreign_keys=[flagger_id])
 
     @property
@@ -118,11 +126,15 @@ def _refuse_change(mapper, connection, target):
 
 class Appeal(db.Model):
     __tablename__ = "appeals"
-    __table_args__ = (CheckConstraint(_in("status", AppealStatus), name="status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", AppealStatus), name="status"),
+        CheckConstraint("(post_id IS NULL) <> (topic_id IS NULL)", name="one_target"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Once per post, decided by the database.
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
+    # Once per post, or per topic's opening text, decided by the database.
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), unique=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default=AppealStatus.OPEN)
@@ -130,7 +142,8 @@ class Appeal(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    post: Mapped[Post] = relationship()
+    post: Mapped[Post | None] = relationship()
+    topic: Mapped[Topic | None] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
 
 

@@ -28,7 +28,24 @@ class PostStatus(StrEnum):
     HELD = "held"         # posted with a watched word: hidden until a moderator approves
 
 
-class Topic(db.Model):
+class ModerationState:
+    """What a post's (or a topic's opening text's) moderation status means; shared
+    by `Post`, `Topic` and the light `post_presenter.PostView`, which all have a `status`."""
+
+    __slots__ = ()
+    status: str
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status == PostStatus.REMOVED
+
+    @property
+    def is_pending_review(self) -> bool:
+        """Hidden or held: shown in full only to its author and moderators."""
+        return self.status in (PostStatus.HIDDEN, PostStatus.HELD)
+
+
+class Topic(ModerationState, db.Model):
     __tablename__ = "topics"
     __table_args__ = (
         CheckConstraint("kind IN ('discussion', 'debate')", name="kind"),
@@ -40,6 +57,11 @@ class Topic(db.Model):
         # guests' shared copies are versions of (web/caching.py).
         Index("ix_topics_version", "version"),
         Index("ix_topics_class_version", "class_id", "version"),
+        # A topic's opening text is moderated like a post (never held: a topic is refused instead).
+        CheckConstraint("status IN ('visible', 'hidden', 'removed')", name="status"),
+        # The few topics moderation has touched: the queue's pending list.
+        Index("ix_topics_moderated", "status", sqlite_where=text("status <> 'visible'"),
+              postgresql_where=text("status <> 'visible'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +93,13 @@ class Topic(db.Model):
     # database moves it, in the same transaction, on every change its pages show
     # (triggers, migration 0015_topic_version). Never set by the application.
     version: Mapped[int] = mapped_column(BigInteger, server_default="0", server_onupdate=FetchedValue())
+    # Moderation of the opening text (title and body), as on a post (see moderation.py):
+    # hidden by flags or a moderator, or removed with a reason; the text is kept.
+    status: Mapped[str] = mapped_column(String(10), default=PostStatus.VISIBLE,
+                                        server_default=PostStatus.VISIBLE.value)
+    removal_reason: Mapped[str | None] = mapped_column(Text)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Filled in by the topic page's single query (topic_pages.fetch_topic), else None.
     last_post_id: Mapped[int | None] = query_expression()
@@ -91,25 +120,11 @@ class Topic(db.Model):
     def is_debate(self) -> bool:
         return self.kind == TopicKind.DEBATE
 
+    # A topic is never deleted by its author (as `Post.is_deleted` asks of a post).
+    is_deleted = False
+
     def __repr__(self) -> str:
         return f"<Topic {self.id} {self.title[:30]!r}>"
-
-
-class ModerationState:
-    """What a post's moderation status means; shared by `Post` and the light
-    `post_presenter.PostView`, which both have a `status`."""
-
-    __slots__ = ()
-    status: str
-
-    @property
-    def is_removed(self) -> bool:
-        return self.status == PostStatus.REMOVED
-
-    @property
-    def is_pending_review(self) -> bool:
-        """Hidden or held: shown in full only to its author and moderators."""
-        return self.status in (PostStatus.HIDDEN, PostStatus.HELD)
 
 
 class Post(ModerationState, db.Model):
@@ -222,3 +237,22 @@ class Revision(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
 
     editor: Mapped[User] = relationship()
+
+
+class SentForm(db.Model):
+    """A form that made a post or a topic, by the one-time key it carried
+    (domain/sent_forms.py): sent again with that key, it makes nothing and leads
+    to what it made. The key is unique per author in the database itself, so of
+    two requests racing with one key only one can make anything."""
+
+    __tablename__ = "sent_forms"
+
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # What the form said (where it posts, and its text), hashed: the same key with
+    # other text is a page used again, not the same form sent again.
+    digest: Mapped[str] = mapped_column(String(64))
+    # What it made: a topic, or a post (with its topic).
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -70,6 +70,22 @@ def _body_lines(post: Post, reader) -> list[str]:
     return post.body_md.strip().splitlines()
 
 
+def _motion(topic, reader) -> tuple[str, list[str]]:
+    """The motion's title and text as `reader` may read them, as the topic page shows
+    them (`permissions.can_see_topic_text`): a tombstone when moderation hid or removed it."""
+    text = topic.body_md.strip().splitlines()
+    if topic.is_removed:
+        tombstone = f"*This topic's opening text was removed by a moderator: {topic.removal_reason}*"
+        if not permissions.can_see_topic_text(reader, topic):
+            return "Topic removed by a moderator", [tombstone]
+        return topic.title, [tombstone, "", "*Removed text, shown to moderators only:*", "", *text]
+    if topic.is_pending_review:
+        if not permissions.can_see_topic_text(reader, topic):
+            return "Topic hidden pending review", ["*This topic's opening text is hidden pending review.*"]
+        return topic.title, ["*Hidden pending review: only its author and moderators see this text.*", "", *text]
+    return topic.title, text
+
+
 def transcript(context, posts: list[Post], reader) -> str:
     """The whole debate, threaded (nested quotes), with stances and phases, as
     `reader` may read it: removed, hidden and held posts are tombstones to those
@@ -78,9 +94,10 @@ def transcript(context, posts: list[Post], reader) -> str:
     children = defaultdict(list)
     for post in posts:
         children[post.parent_id].append(post)
-    lines = [f"# {topic.title}", "",
+    title, motion = _motion(topic, reader)
+    lines = [f"# {title}", "",
              f"Class debate in {context.classroom.name}: “{topic.pro_label}” against “{topic.con_label}”. "
-             f"Times in {zone}.", "", "## The motion", "", topic.body_md.strip(), "", "## The debate", ""]
+             f"Times in {zone}.", "", "## The motion", "", *motion, "", "## The debate", ""]
 
     # Depth first, in order, without recursion: a reply chain may be thousands deep.
     stack = [(root, 0) for root in reversed(children.get(None, []))]

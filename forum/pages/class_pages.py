@@ -13,10 +13,10 @@ from flask import abort
 from sqlalchemy import bindparam, case, func, literal_column, null, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
-from ..domain import anonymity, class_rules, classes, debates, grading, visibility
+from ..domain import anonymity, class_rules, classes, debates, grading, permissions, visibility
 from ..extensions import db
 from ..models import (ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom, DebatePhase, Delta,
-                      PhaseExtension, Post, RubricCriterion, Stance, Topic, utcnow)
+                      PhaseExtension, Post, RubricCriterion, Topic, User, utcnow)
 
 DASHBOARD_SORTS = ("name", "arguments", "rebuttals", "comments", "words", "deltas_received", "deltas_given",
                    "votes_received", "late", "last")
@@ -200,34 +200,59 @@ class DebatePanel:
     now: datetime
     grades: grading.StudentGrades | None = None
     rubric: list[RubricCriterion] = field(default_factory=list)
+    sides: dict[int, str] = field(default_factory=dict)  # every student's side
+    allowance: class_rules.Allowance | None = None  # what the page offers the reader now
+
+    @property
+    def upcoming(self) -> class_rules.PhaseView | None:
+        """The next phase to open, if any."""
+        return next((v for v in self.phases if v.phase.opens_at > self.now), None)
+
+    def may_reply_to(self, post) -> bool:
+        return self.allowance is not None and self.allowance.may_reply_to(post, self.sides)
 
     @property
     def zone(self) -> str:
         return self.context.classroom.time_zone
-
-    def side_label(self, side: str | None) -> str:
-        topic = self.context.topic
-        return {Stance.PRO: topic.pro_label, Stance.CON: topic.con_label}.get(side, "")
 
     def side_full(self, side: str) -> bool:
         cap = self.context.debate.side_cap
         return cap is not None and self.side_counts[side] >= cap
 
 
+@functools.cache
+def _students_and_sides_statement():
+    """A class's students as plain rows (user id, name) with their side in `:topic_id`, if any."""
+    return (select(ClassMembership.user_id, User.name, ClassDebateSide.side)
+            .join(User, User.id == ClassMembership.user_id)
+            .outerjoin(ClassDebateSide, (ClassDebateSide.topic_id == bindparam("topic_id"))
+                       & (ClassDebateSide.user_id == ClassMembership.user_id))
+            .where(ClassMembership.class_id == bindparam("class_id"), ClassMembership.role == ClassRole.STUDENT))
+
+
 def debate_panel(user, topic: Topic) -> DebatePanel | None:
-    """What a class debate's page adds above the thread (3 queries, 4 in an anonymous
-    debate, one more once grades are out). Its students' names come as plain rows,
+    """What a class debate's columns, argument and thread pages add (3 queries, one
+    more once grades are out). Its students' names and sides come as plain rows,
     not the roster's objects."""
     if topic.class_id is None or not topic.is_debate:
         return None
     context = debate_access(user, topic.id, topic=topic)
-    students = anonymity.students_of(context.classroom.id) if context.debate.anonymous else []
+    rows = db.session.execute(_students_and_sides_statement(), {"class_id": context.classroom.id, "topic_id": topic.id})
+    students, sides = [], {}
+    for user_id, name, side in rows:
+        students.append((user_id, name))
+        if side is not None:
+            sides[user_id] = side
     names = anonymity.names_for(user, topic, context.debate, students, teacher=context.is_teacher)
-    sides = class_rules.sides_of(topic)
     phases = class_rules.phases_for(topic.id, user)
     now = utcnow()
-    panel = DebatePanel(context, names, sides.get(user.id) if user.is_authenticated else None,
-                        Counter(sides.values()), phases, class_rules.open_phase(phases, now), now)
+    my_side = sides.get(user.id) if user.is_authenticated else None
+    panel = DebatePanel(context, names, my_side, Counter(sides.values()), phases, class_rules.open_phase(phases, now),
+                        now, sides=sides)
+    writable = (permissions.can_write(user) and (context.role is not None or context.is_teacher)
+                and not context.classroom.is_archived and not topic.is_locked and topic.closed_at is None)
+    panel.allowance = class_rules.allowance(topic, phases, now, side=my_side, teacher=context.is_teacher,
+                                            writable=writable)
     if context.role == ClassRole.STUDENT and context.debate.grades_released:
         panel.grades = grading.released_grades_for(context.debate, user)
         panel.rubric = grading.rubric(topic.id)

@@ -17,12 +17,13 @@ from typing import NamedTuple
 
 from flask import abort, url_for
 from sqlalchemy import Integer, bindparam, func, literal, literal_column, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..domain import anonymity, debates, permissions, visibility
 from ..domain.debates import PollResults
 from ..extensions import db
 from ..models import Delta, Post, PostStatus, SourceRequest, StancePoll, Topic, User, Vote
+from . import class_pages
 
 # Each sort orders by these columns, all descending (newest last as the tie-break).
 CARD_SORTS = {"votes": "Most votes", "new": "Newest", "deltas": "Most ∆"}
@@ -68,7 +69,11 @@ class Card(NamedTuple):
     vote_count: int
     delta_count: int
     needs_source_count: int
-    author_role: str  # for the staff badge beside the name
+    author_role: str | None  # for the staff badge beside the name (none beside a pseudonym)
+    # In an anonymous class debate the author is a pseudonym (`author_username` None: no
+    # profile link), with the real name for those who teach, and "you" for the reader.
+    author_real: str | None = None
+    author_is_you: bool = False
 
 
 _CARD_COLUMNS = (Post.id, Post.stance, Post.author_id, User.display_name, User.username, Post.created_at,
@@ -79,13 +84,19 @@ _CARD_COLUMNS = (Post.id, Post.stance, Post.author_id, User.display_name, User.u
 
 @dataclass(frozen=True)
 class Reader:
-    """The decisions a page makes once about its reader, instead of once per card."""
+    """The decisions a page makes once about its reader, instead of once per card.
+    `names`: the page's pseudonyms (anonymity.names_for), empty outside anonymous debates."""
     user_id: int | None
     may_moderate: bool
+    names: dict = field(default_factory=dict, hash=False)
 
     @classmethod
-    def of(cls, user, topic: Topic) -> "Reader":
-        return cls(user.id if user.is_authenticated else None, permissions.can_moderate(user, topic))
+    def of(cls, user, topic: Topic, names: dict | None = None) -> "Reader":
+        return cls(user.id if user.is_authenticated else None, permissions.can_moderate(user, topic), names or {})
+
+    def author(self, row) -> anonymity.Shown:
+        """How a row's author is named here: always through `anonymity.shown`."""
+        return anonymity.shown(self.names, row.author_id, row.display_name or row.username, row.username)
 
     def text(self, row) -> tuple[str | None, str | None]:
         """(html, notice) for a post row: `permissions.can_see_post_text`, with the
@@ -104,9 +115,10 @@ class Reader:
 
     def card(self, row) -> Card:
         html, notice = self.text(row)
-        return Card(row.id, row.display_name or row.username, row.username, row.created_at, html, notice,
+        who = self.author(row)
+        return Card(row.id, who.label, who.username, row.created_at, html, notice,
                     row.pro_count, row.con_count, row.comment_count, row.vote_count, row.delta_count,
-                    row.needs_source_count, row.role)
+                    row.needs_source_count, row.role if who.username else None, who.real, who.is_you)
 
 
 def _stance_is(side: str):
@@ -198,7 +210,7 @@ class Mind(NamedTuple):
     parent_id: int | None
     delta_count: int
     body_html: str
-    author_name: str
+    author_name: str  # as the page shows it (a pseudonym in an anonymous debate)
 
 
 @dataclass
@@ -212,7 +224,13 @@ class ColumnsPage:
     minds: list[Mind]
     numbers: dict[str, int]
     links: dict[str, str] = field(default_factory=dict)
+    # A class debate: its class, sides, phases and what the reader may do now.
+    debate: "class_pages.DebatePanel | None" = None
     sorts = CARD_SORTS
+
+    @property
+    def names(self) -> dict:
+        return self.debate.names if self.debate else {}
 
     def page_args(self, side: str, number: int) -> dict:
         """The query string of this page with `side` on page `number` (the other column stays put)."""
@@ -236,25 +254,30 @@ def my_poll(user, topic: Topic) -> dict[str, int]:
 def _minds_statement():
     """The arguments that changed most minds (shown ones only: never a hidden post's text)."""
     return (select(Post.id, Post.stance, Post.parent_id, Post.delta_count, Post.body_html,
-                   func.coalesce(func.nullif(User.display_name, ""), User.username))
+                   func.coalesce(func.nullif(User.display_name, ""), User.username), Post.author_id)
             .join(User, User.id == Post.author_id)
             .where(Post.topic_id == bindparam("topic_id"), Post.delta_count > 0, Post.deleted_at.is_(None),
                    Post.status == PostStatus.VISIBLE)
             .order_by(Post.delta_count.desc(), Post.vote_count.desc(), Post.id).limit(MINDS_LISTED))
 
 
-def _minds(topic: Topic) -> list[Mind]:
-    return [Mind(*row) for row in db.session.execute(_minds_statement(), {"topic_id": topic.id})]
+def _minds(topic: Topic, names: dict) -> list[Mind]:
+    return [Mind(*row[:5], anonymity.shown(names, row.author_id, row[5]).full)
+            for row in db.session.execute(_minds_statement(), {"topic_id": topic.id})]
 
 
 def columns_page(user, topic: Topic, *, sort: str | None = None, numbers: dict[str, int] | None = None
                  ) -> ColumnsPage:
-    """`topic` is a debate already loaded (and checked visible) by `pages.load_topic`."""
+    """`topic` is a debate already loaded (and checked visible) by `pages.load_topic`;
+    a class debate's page also shows its panel (`class_pages.debate_panel`)."""
     sort = clean_sort(sort)
     numbers = numbers or {}
-    columns = _columns(Reader.of(user, topic), {"topic_id": topic.id}, ("pro", "con"), sort, numbers)
-    return ColumnsPage(topic, columns["pro"], columns["con"], sort, debates.poll_results(topic),
-                       my_poll(user, topic), _minds(topic), numbers, links())
+    debate = class_pages.debate_panel(user, topic)
+    names = debate.names if debate else {}
+    columns = _columns(Reader.of(user, topic, names), {"topic_id": topic.id}, ("pro", "con"), sort, numbers)
+    results = debates.poll_results(topic, user)
+    return ColumnsPage(topic, columns["pro"], columns["con"], sort, results, results.mine, _minds(topic, names),
+                       numbers, links(), debate)
 
 
 # --- one argument, its answers side by side --------------------------------------------
@@ -280,7 +303,12 @@ class ArgumentPage:
     mine: set[tuple[str, int]]
     deltas: list[Delta]
     links: dict[str, str] = field(default_factory=dict)
+    debate: "class_pages.DebatePanel | None" = None  # a class debate's, as on its columns page
     sorts = CARD_SORTS
+
+    @property
+    def names(self) -> dict:
+        return self.debate.names if self.debate else {}
 
     def page_args(self, side: str, number: int) -> dict:
         return _page_args(self.sort, {"pro": self.pro.page, "con": self.con.page,
@@ -288,9 +316,11 @@ class ArgumentPage:
 
 
 def load_post(user, post_id: int) -> Post:
-    post = db.session.scalar(select(Post).where(Post.id == post_id).options(
+    """A post with its author, topic, article and sources, in one query (a class
+    debate's argument page needs three more for its panel, and stays within ten)."""
+    post = db.session.scalars(select(Post).where(Post.id == post_id).options(
         joinedload(Post.author), joinedload(Post.topic).joinedload(Topic.article),
-        selectinload(Post.sources)))
+        joinedload(Post.sources))).unique().one_or_none()
     if post is None or not visibility.can_see_topic(user, post.topic):
         abort(404)
     return post
@@ -306,8 +336,7 @@ def _ancestors(reader: Reader, post: Post) -> list[Ancestor]:
         select(Post.id, Post.stance, Post.parent_id, Post.author_id, User.display_name, User.username,
                Post.body_html, Post.deleted_at, Post.status, Post.removal_reason)
         .join(chain, Post.id == chain.c.id).join(User, User.id == Post.author_id).order_by(Post.depth))
-    return [Ancestor(row.id, row.stance, row.parent_id, row.display_name or row.username,
-                     *reader.text(row)) for row in rows]
+    return [Ancestor(row.id, row.stance, row.parent_id, reader.author(row).full, *reader.text(row)) for row in rows]
 
 
 def _mine(user, post: Post) -> set[tuple[str, int]]:
@@ -326,11 +355,12 @@ def argument_page(user, post: Post, *, sort: str | None = None, numbers: dict[st
                   ) -> ArgumentPage:
     """One argument with a page of its pro, con and comment answers side by side."""
     sort = clean_sort(sort)
-    reader = Reader.of(user, post.topic)
+    debate = class_pages.debate_panel(user, post.topic)
+    reader = Reader.of(user, post.topic, debate.names if debate else {})
     columns = _columns(reader, {"parent_id": post.id}, SIDES, sort, numbers or {})
     return ArgumentPage(post.topic, post, _ancestors(reader, post), columns["pro"], columns["con"],
                         columns["comment"], sort, _mine(user, post), post_deltas(post, limit=DELTAS_LISTED),
-                        links())
+                        links(), debate)
 
 
 def post_deltas(post: Post, *, limit: int | None = None) -> list[Delta]:

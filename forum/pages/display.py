@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from ..domain.anonymity import shown
+from ..domain.sent_forms import new_key
 from ..models import utcnow
 from ..models.users import STAFF_BADGES
 
@@ -54,8 +55,9 @@ def isolate(name: str) -> str:
 
 FILTERS = {"timeago": timeago, "isotime": isotime, "fulltime": fulltime, "plural": plural, "isolate": isolate}
 # `shown(names, user_id, name, username)`: how a person is named on the page (anonymity.py).
+# `form_key()`: a fresh one-time key for a form that makes a post (sent_forms.py).
 # `staff_badges`: the badge beside a staff member's name, by role (_macros/names.html).
-GLOBALS = {"phase_label": phase_label, "shown": shown, "staff_badges": STAFF_BADGES}
+GLOBALS = {"phase_label": phase_label, "shown": shown, "form_key": new_key, "staff_badges": STAFF_BADGES}
 
 
 def field_attrs(field, *, hint: bool | None = None, **extra) -> dict:

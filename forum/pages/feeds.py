@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from ..domain import visibility
 from ..extensions import db
-from ..models import Article, Post, Topic
+from ..models import Article, Post, PostStatus, Topic
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ENTRIES = 50
@@ -85,7 +85,8 @@ def _newest(entries: list[Entry], fallback: datetime | None = None) -> datetime:
 
 
 def _latest_topics(article: Article | None = None) -> list[Topic]:
-    query = (visibility.visible_topics(GUEST).order_by(Topic.created_at.desc(), Topic.id.desc())
+    query = (visibility.visible_topics(GUEST).where(visibility.public_topic_filter())
+             .order_by(Topic.created_at.desc(), Topic.id.desc())
              .limit(ENTRIES).options(joinedload(Topic.author)))
     if article is not None:
         query = query.where(Topic.article_id == article.id)
@@ -110,7 +111,8 @@ def article_feed(slug: str) -> Feed:
 
 def topic_feed(topic_id: int) -> Feed:
     topic = db.session.scalar(select(Topic).where(Topic.id == topic_id).options(joinedload(Topic.author)))
-    if topic is None or not visibility.can_see_topic(GUEST, topic):
+    # A topic whose opening text moderation hid or removed has no feed (nor a place in lists).
+    if topic is None or not visibility.can_see_topic(GUEST, topic) or topic.status != PostStatus.VISIBLE:
         abort(404)
     posts = db.session.scalars(
         visibility.visible_posts(GUEST).where(Post.topic_id == topic.id, visibility.public_post_filter())

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select
 from ..domain import anonymity
 from ..extensions import db
 from ..models import Post, Topic
-from . import post_presenter
+from . import class_pages, post_presenter
 from .post_presenter import PostView
 
 BATCH = 100
@@ -28,7 +28,12 @@ def new_posts(user, topic: Topic, after: int) -> list[PostView]:
     """Posts of `topic` written after the post `after`, oldest first (at most BATCH),
     shown as the topic page shows them to `user` (pseudonyms included)."""
     posts = post_presenter.fetch(user, topic, _new_posts_statement, topic_id=topic.id, after=after)
-    post_presenter.Presenter(user, topic, anonymity.names_for_topic(user, topic)).present(posts)
+    if posts and topic.class_id is not None and topic.is_debate:
+        # As on the debate's pages: its pseudonyms, and the Reply links its open phase allows.
+        panel = class_pages.debate_panel(user, topic)
+        post_presenter.Presenter(user, topic, panel.names, may_reply=panel.may_reply_to).present(posts)
+    else:
+        post_presenter.Presenter(user, topic, anonymity.names_for_topic(user, topic)).present(posts)
     return posts
 
 

@@ -33,21 +33,20 @@ class QueueLinks:
         self.history = url_pattern("posts.history", post_id=SENTINEL)
         self.action = {action: url_pattern("mod.post_action", post_id=SENTINEL, action=action)
                        for action in ("dismiss", "hide", "remove", "restore")}
-        self.appeal = {decision: url_pattern("mod.decide_appeal", appeal_id=SENTINEL, decision=decision)
-                       for decision in ("restore", "uphold")}
         self.revoke_delta = url_pattern("mod.revoke_delta", delta_id=SENTINEL)
         self.user = profile_url_pattern()
 
 
-@dataclass
-class QueueItem:
-    post: Post
-    flags: list[Flag] = field(default_factory=list)
-    appeal: Appeal | None = None
-    history: dict[str, int] = field(default_factory=dict)
-    links: QueueLinks | None = None
-    # Its ∆, what its flags weigh, accounts registered from one address (domain/trust.py).
-    involved: trust.Involvement | None = None
+class Review:
+    """What a post, or a topic's opening text, under review shows of its flags and
+    appeal (`target`: the one reviewed)."""
+
+    flags: list[Flag]
+    appeal: Appeal | None
+
+    @property
+    def target(self):
+        raise NotImplementedError
 
     @property
     def open_flags(self) -> list[Flag]:
@@ -62,15 +61,45 @@ class QueueItem:
 
     @property
     def is_open(self) -> bool:
-        return (bool(self.open_flags) or self.post.is_pending_review
+        return (bool(self.open_flags) or self.target.is_pending_review
                 or (self.appeal is not None and self.appeal.status == AppealStatus.OPEN))
 
     @property
     def last_activity(self) -> datetime:
-        moments = [f.created_at for f in self.flags] + [self.post.hidden_at or self.post.created_at]
+        moments = [f.created_at for f in self.flags] + [self.target.hidden_at or self.target.created_at]
         if self.appeal is not None:
             moments.append(self.appeal.created_at)
         return max(moments)
+
+
+@dataclass
+class QueueItem(Review):
+    post: Post
+    flags: list[Flag] = field(default_factory=list)
+    appeal: Appeal | None = None
+    history: dict[str, int] = field(default_factory=dict)
+    links: QueueLinks | None = None
+    # Its ∆, what its flags weigh, accounts registered from one address (domain/trust.py).
+    involved: trust.Involvement | None = None
+
+    @property
+    def target(self) -> Post:
+        return self.post
+
+
+@dataclass
+class TopicItem(Review):
+    """A topic's opening text under review: its flags (with what the open ones weigh,
+    on its own moderation page) and its appeal."""
+    topic: Topic
+    flags: list[Flag] = field(default_factory=list)
+    appeal: Appeal | None = None
+    flag_weights: dict[int, float] = field(default_factory=dict)
+    flag_score: trust.FlagScore | None = None
+
+    @property
+    def target(self) -> Topic:
+        return self.topic
 
 
 @dataclass
@@ -79,6 +108,8 @@ class QueuePage:
     reason: str
     status: str
     pagination: Pagination
+    # Topics whose opening text waits for review (or did), above the posts, on the first page.
+    topics: list[TopicItem] = field(default_factory=list)
 
 
 def _pending():
@@ -127,15 +158,69 @@ def _queue_statement(viewer: visibility.BoundViewer, status: str, by_reason: boo
 
 @functools.cache
 def _queue_items_statements():
-    """The queue's posts (with their authors, topics and the posts they answer),
-    their flags (newest first, with who flagged) and appeals, for `:ids`."""
+    """The queue's posts of `:ids` with their appeals (and their authors, topics and
+    the posts they answer); their flags (newest first, with who flagged) and those of
+    the topics of `:topic_ids`, in one query for both kinds."""
     ids, parent = bindparam("ids", expanding=True), aliased(Post)
-    return (select(Post).where(Post.id.in_(ids)).options(
+    topic_ids = bindparam("topic_ids", expanding=True)
+    return (select(Post, Appeal).outerjoin(Appeal, Appeal.post_id == Post.id).where(Post.id.in_(ids)).options(
                 joinedload(Post.author), joinedload(Post.topic),
                 joinedload(Post.parent.of_type(parent)).joinedload(parent.author)),
-            select(Flag).where(Flag.post_id.in_(ids)).order_by(Flag.created_at.desc(), Flag.id.desc())
-            .options(joinedload(Flag.flagger)),
-            select(Appeal).where(Appeal.post_id.in_(ids)))
+            select(Flag).where(or_(Flag.post_id.in_(ids), Flag.topic_id.in_(topic_ids)))
+            .order_by(Flag.created_at.desc(), Flag.id.desc()).options(joinedload(Flag.flagger)))
+
+
+TOPICS_LISTED = 20
+
+
+@functools.cache
+def _topic_queue_statement(viewer: visibility.BoundViewer, status: str, by_reason: bool):
+    """The topics whose opening text has flags, an appeal or waits hidden, in the
+    reader's scope, newest activity first, with their authors: one query, built once
+    per kind of moderator, status and filter (as `_queue_statement`)."""
+    is_open = lambda column, value: case((column == value, 1), else_=0)  # noqa: E731
+    activity = union_all(
+        select(Flag.topic_id.label("topic_id"), Flag.created_at.label("at"),
+               is_open(Flag.status, FlagStatus.OPEN).label("open")).where(Flag.topic_id.is_not(None)),
+        select(Appeal.topic_id, Appeal.created_at, is_open(Appeal.status, AppealStatus.OPEN))
+        .where(Appeal.topic_id.is_not(None)),
+        select(Topic.id, func.coalesce(Topic.hidden_at, Topic.created_at), literal(1))
+        .where(Topic.status != PostStatus.VISIBLE, Topic.status == PostStatus.HIDDEN)).subquery()
+    grouped = select(activity.c.topic_id, func.max(activity.c.at).label("last")).group_by(activity.c.topic_id)
+    if status != "all":
+        grouped = grouped.having(func.max(activity.c.open) == (1 if status == "open" else 0))
+    grouped = grouped.subquery()
+    listed = (select(Topic, Appeal).join(grouped, grouped.c.topic_id == Topic.id)
+              .outerjoin(Appeal, Appeal.topic_id == Topic.id).where(visibility.moderation_scope(viewer))
+              .options(joinedload(Topic.author)).order_by(grouped.c.last.desc(), Topic.id.desc())
+              .limit(TOPICS_LISTED))
+    if by_reason:
+        listed = listed.where(Topic.id.in_(select(Flag.topic_id).where(Flag.reason == bindparam("reason"))))
+    return listed
+
+
+def _queue_topics(user, *, reason: str, status: str) -> list[TopicItem]:
+    """The queue's topics with their appeals, without their flags (`queue_page` reads
+    them with the posts'): one query."""
+    params = {"viewer_id": user.id}
+    if reason:
+        params["reason"] = reason
+    return [TopicItem(topic, appeal=appeal) for topic, appeal in db.session.execute(
+        _topic_queue_statement(visibility.BoundViewer.like(user), status, bool(reason)), params).unique()]
+
+
+def topic_item(topic: Topic) -> TopicItem:
+    """One topic's opening text under review, for its moderation page: its flags,
+    appeal, and what its open flags weigh (domain/trust.py)."""
+    item = TopicItem(topic, list(db.session.scalars(
+        select(Flag).where(Flag.topic_id == topic.id).order_by(Flag.created_at.desc(), Flag.id.desc())
+        .options(joinedload(Flag.flagger)))), db.session.scalar(select(Appeal).where(Appeal.topic_id == topic.id)))
+    records = trust.records_of(f.flagger_id for f in item.open_flags)
+    now = utcnow()
+    item.flag_weights = {i: trust.flag_weight(r, now, current_app.config) for i, r in records.items()}
+    if records:
+        item.flag_score = trust.flag_score(records.values(), now, current_app.config)
+    return item
 
 
 def queue_filters(reason: str, status: str) -> tuple[str, str]:
@@ -171,22 +256,26 @@ def queue_page(user, *, reason: str = "", status: str = "open", page: int = 1, p
                               params).all()
     ids = [row.post_id for row in rows]
     pagination = Pagination(page=page, per_page=per_page, total=rows[0].total if rows else 0)
-    if not ids:
+    # Topics whose opening text waits for review: above the posts, on the first page.
+    topics = {item.topic.id: item for item in _queue_topics(user, reason=reason, status=status)} if page == 1 else {}
+    if not ids and not topics:
         return QueuePage([], reason, status, pagination)
-    posts_of_page, flags_of_page, appeals_of_page = _queue_items_statements()
-    posts = {p.id: p for p in db.session.scalars(posts_of_page, {"ids": ids})}
+    posts_of_page, flags_of_page = _queue_items_statements()
     links = QueueLinks()
-    items = {i: QueueItem(posts[i], links=links) for i in ids}
-    for flag in db.session.scalars(flags_of_page, {"ids": ids}):
-        items[flag.post_id].flags.append(flag)
-    for appeal in db.session.scalars(appeals_of_page, {"ids": ids}):
-        items[appeal.post_id].appeal = appeal
+    found = {post.id: QueueItem(post, appeal=appeal, links=links)
+             for post, appeal in (db.session.execute(posts_of_page, {"ids": ids}) if ids else ())}
+    items = {i: found[i] for i in ids}
+    posts = {i: item.post for i, item in items.items()}
+    for flag in db.session.scalars(flags_of_page, {"ids": ids, "topic_ids": list(topics)}):
+        (items[flag.post_id] if flag.post_id is not None else topics[flag.topic_id]).flags.append(flag)
+    if not ids:
+        return QueuePage([], reason, status, pagination, list(topics.values()))
     histories = member_histories({p.author_id for p in posts.values()})
     involved = trust.involvement(ids, utcnow(), current_app.config)
     for item in items.values():
         item.history = histories[item.post.author_id]
         item.involved = involved[item.post.id]
-    return QueuePage([items[i] for i in ids], reason, status, pagination)
+    return QueuePage([items[i] for i in ids], reason, status, pagination, list(topics.values()))
 
 
 def queue_item(post: Post) -> QueueItem:

@@ -145,7 +145,8 @@ def tree(posts: list[PostView], top_ids: list[int], *, newest_first: bool = Fals
 class Presenter:
     """Per-page decisions, then per-post strings: call once per page, then `present`."""
 
-    def __init__(self, user, topic: Topic, names: dict | None = None, now: datetime | None = None):
+    def __init__(self, user, topic: Topic, names: dict | None = None, now: datetime | None = None,
+                 may_reply: Callable[[object], bool] | None = None):
         # The user itself, not Flask-Login's proxy: the predicates read it a few times a post.
         user = user._get_current_object() if hasattr(user, "_get_current_object") else user
         self.user = user
@@ -154,6 +155,9 @@ class Presenter:
         self.now = now
         self.writer = permissions.can_write(user)
         self.replier = permissions.can_reply(user, topic)
+        # A class debate's phase decides which posts its students may answer now
+        # (`class_pages.DebatePanel.may_reply_to`); None: every post.
+        self.may_reply = may_reply
         self.moderator = permissions.can_moderate(user, topic)
         self.guest = not user.is_authenticated
         self.post_url = url_pattern("posts.show", post_id=SENTINEL)
@@ -197,7 +201,7 @@ class Presenter:
             post.history_url = self.history_url(post.id) if post.edited else None
             post.is_plain = not post.deleted and post.status == PostStatus.VISIBLE
             live = not post.deleted
-            if live and self.replier:
+            if live and self.replier and (self.may_reply is None or self.may_reply(post)):
                 post.reply_url = self.reply_url(post.id)
             elif live and self.guest:
                 post.reply_url = self.login_reply_url(post.id)

@@ -191,7 +191,8 @@ def load_thread(user, page: TopicPage, *, rendered: frozenset[int] = frozenset()
                                       root_ids=wanted, cap=cap, depth_limit=depth_limit, **until)
     page.roots = post_presenter.tree(roots + replies, root_ids, newest_first=page.sort == "new",
                                 best_first=page.sort == "best")
-    post_presenter.Presenter(user, topic, page.names).present(
+    post_presenter.Presenter(user, topic, page.names,
+                             may_reply=page.debate.may_reply_to if page.debate else None).present(
         p for p in roots + replies if (p.root_id or p.id) not in rendered)
 
 
@@ -231,8 +232,10 @@ def post_page(user, post_id: int, post: Post | None = None) -> PostPage:
                              cap=current_app.config["REPLIES_PER_PAGE"] + 2)
     [shown] = post_presenter.tree(family, [post.id])
     parent = next((p for p in family if p.id == post.parent_id), None)
-    names = anonymity.names_for_topic(user, topic)
-    post_presenter.Presenter(user, topic, names).present(family)
+    # A class debate's: its pseudonyms, and the Reply links its open phase allows.
+    panel = class_pages.debate_panel(user, topic)
+    names = panel.names if panel else anonymity.names_for_topic(user, topic)
+    post_presenter.Presenter(user, topic, names, may_reply=panel.may_reply_to if panel else None).present(family)
     return PostPage(topic, shown, parent, names)
 
 
@@ -242,7 +245,8 @@ TOPIC_LIST_COLUMNS = (defer(Topic.body_md), defer(Topic.body_html))
 
 def topic_list(user, *, article: Article | None = None, passage: Passage | None = None,
                limit: int = 50) -> list[Topic]:
-    query = (visibility.visible_topics(user)
+    # A topic moderation hid or removed is not listed (its page shows a tombstone).
+    query = (visibility.visible_topics(user).where(visibility.public_topic_filter())
              .order_by(Topic.is_pinned.desc(), Topic.last_activity_at.desc())
              .limit(limit).options(*TOPIC_LIST_COLUMNS, joinedload(Topic.author), joinedload(Topic.passage)))
     if article is not None:
@@ -250,6 +254,11 @@ def topic_list(user, *, article: Article | None = None, passage: Passage | None 
     if passage is not None:
         query = query.where(Topic.passage_id == passage.id)
     return list(db.session.scalars(query))
+
+
+def listed_topic_filter(user):
+    """The topics a list shows `user`: those they may see, but for those moderation hid or removed."""
+    return visibility.visible_topic_filter(user) & visibility.public_topic_filter()
 
 
 @dataclass
@@ -266,7 +275,7 @@ def home_page(user) -> HomePage:
         .options(selectinload(Article.passages)))
     if article is None:
         return HomePage(None, {}, [], [])
-    counts = articles.passage_topic_counts(article, visibility.visible_topic_filter(user))
+    counts = articles.passage_topic_counts(article, listed_topic_filter(user))
     topics = topic_list(user, article=article)
     return HomePage(article, counts,
                     [t for t in topics if t.is_debate], [t for t in topics if not t.is_debate])
@@ -286,7 +295,7 @@ def article_page(user, slug: str, passage_anchor: str | None = None) -> ArticleP
     if article is None:
         abort(404)
     passage = next((p for p in article.passages if p.anchor == passage_anchor), None)
-    counts = articles.passage_topic_counts(article, visibility.visible_topic_filter(user))
+    counts = articles.passage_topic_counts(article, listed_topic_filter(user))
     return ArticlePage(article, counts, topic_list(user, article=article, passage=passage, limit=200), passage)
 
 
@@ -294,7 +303,7 @@ def article_page(user, slug: str, passage_anchor: str | None = None) -> ArticleP
 class ProfilePage:
     person: User
     posts: list[Post]
-    topics: list  # rows: id, title, kind, created_at
+    topics: list  # rows: id, title, kind, created_at, status
     pagination: Pagination  # without a total: "Older posts" while there are more
     # Debates the person argued in: (topic row: id, title, pro_label, con_label,
     # {stance: number of their top-level posts}).
@@ -325,9 +334,11 @@ def profile_page(user, username: str, *, page: int = 1, per_page: int = 30) -> P
         .limit(per_page + 1).offset((page - 1) * per_page)
         .options(defer(Post.body_md), contains_eager(Post.topic))))
     pagination = Pagination(page=page, per_page=per_page, total=None, more=len(posts) > per_page)
+    # Topics moderation hid or removed: listed, marked, only to their author and moderators.
     topics = db.session.execute(
-        select(Topic.id, Topic.title, Topic.kind, Topic.created_at)
-        .where(Topic.author_id == person.id, visibility.visible_topic_filter(user))
+        select(Topic.id, Topic.title, Topic.kind, Topic.created_at, Topic.status)
+        .where(Topic.author_id == person.id, visibility.visible_topic_filter(user),
+               *(() if own_or_mod else (visibility.public_topic_filter(),)))
         .order_by(Topic.created_at.desc()).limit(20)).all()
     return ProfilePage(person, posts[:per_page], topics, pagination, _debate_stances(person, seen, unmasked),
                        person.id in moderation.muted_ids(user),

@@ -1,4 +1,5 @@
-"""The demo forum: the Sora article, demo accounts and lively threads.
+"""The demo forum: the Sora article, demo accounts and lively threads, and a
+class with a running class debate (in its rebuttals) and a graded, closed one.
 
 Idempotent: what already exists (matched by slug, username or title) is left
 alone, so running it twice adds nothing twice.
@@ -8,10 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ..domain import articles, debates, names, posting, reactions
+from ..domain import articles, classes, debates, grading, names, posting, reactions
 from ..domain.accounts import create_user, find_user
 from ..extensions import db
-from ..models import Article, Role, Stance, Topic, TopicKind, User, utcnow
+from ..models import (Article, ClassDebate, Classroom, PhaseKind, PollPhase, Role, Stance, Topic, TopicKind, User,
+                      utcnow)
 from . import demo_content
 
 # Demo-only passwords; printed by the command and written in the README.
@@ -19,6 +21,9 @@ DEMO_ACCOUNTS = [
     ("maya", "member", "maya-demo-pass"),
     ("sam_mod", "moderator", "sam-demo-pass"),
     ("prof_lee", "instructor", "lee-demo-pass"),
+    ("ada_admin", "admin", "ada-demo-pass"),
+    ("noor_mod", "moderator", "noor-demo-pass"),
+    *((student, "student", "student-demo-pass") for student in demo_content.CLASS["students"]),
 ]
 OTHER_AUTHORS_PASSWORD = "demo-author-pass"
 
@@ -47,6 +52,7 @@ def seed_demo() -> SeedReport:
         _seed_topic(spec, TopicKind.DISCUSSION, article, passages, users, clock, report)
     for spec in demo_content.DEBATES:
         _seed_topic(spec, TopicKind.DEBATE, article, passages, users, clock, report)
+    _seed_class(demo_content.CLASS, article, users, report)
     return report
 
 
@@ -143,3 +149,90 @@ def _seed_reactions(topic, posts, spec, users, report) -> None:
         debates.answer_poll(topic, users[username], "before", before)
         debates.answer_poll(topic, users[username], "after", after)
         report.add("poll answers", 2)
+
+
+# --- The demo class ----------------------------------------------------------------------
+# Its posts are written through the class rules, each in its phase: the phase is opened
+# around "now" while its posts are written, then the debate gets its real schedule.
+
+def _seed_class(spec, article, users, report) -> None:
+    instructor = users[spec["instructor"]]
+    exists = db.session.scalar(select(Classroom.id).where(Classroom.name == spec["name"],
+                                                          Classroom.created_by_id == instructor.id))
+    if exists is not None:
+        return
+    classroom = classes.create_class(instructor, name=spec["name"], term=spec["term"],
+                                     description=spec["description"], time_zone=spec["time_zone"])
+    # Dated a month back, before the debates' phases (which run from three weeks ago).
+    started = utcnow() - timedelta(days=30)
+    classroom.created_at = started
+    for n, student in enumerate(spec["students"]):
+        classes.join_class(users[student], classroom.join_code).joined_at = started + timedelta(hours=2 + n)
+    announcement = classes.post_announcement(classroom, instructor, **spec["announcement"])
+    announcement.created_at = announcement.last_activity_at = started + timedelta(days=1)
+    report.add("class")
+    for debate in spec["debates"]:
+        _seed_class_debate(debate, classroom, instructor, article, users, report)
+
+
+def _open_now(topic, kind, limits, *, before: tuple = ()) -> None:
+    """`kind` open from an hour ago to an hour ahead, while its posts are written;
+    the phases `before` it moved into the past."""
+    now = utcnow()
+    for n, earlier in enumerate(before):
+        classes.set_phase(topic, earlier, now - timedelta(hours=3 + n), now - timedelta(hours=2 + n))
+    classes.set_phase(topic, kind, now - timedelta(hours=1), now + timedelta(hours=1), limits.get(kind))
+
+
+def _seed_class_debate(spec, classroom, instructor, article, users, report) -> None:
+    limits = spec["word_limits"]
+    topic = classes.create_class_debate(classroom, instructor, article, title=spec["title"], body=spec["body"],
+                                        pro_label=spec["pro_label"], con_label=spec["con_label"],
+                                        anonymous=spec["anonymous"])
+    classes.set_sides(topic, {users[name].id: Stance(side) for name, side in spec["sides"].items()})
+    report.add("class debates")
+
+    _open_now(topic, PhaseKind.OPENING, limits)
+    openings = {}
+    for name, body in spec["openings"]:
+        openings[name] = posting.create_post(users[name], topic, body, stance=Stance(spec["sides"][name]))
+    for name, value in spec["polls_before"].items():
+        debates.answer_poll(topic, users[name], PollPhase.BEFORE, value)
+        report.add("poll answers")
+    _open_now(topic, PhaseKind.REBUTTAL, limits, before=(PhaseKind.OPENING,))
+    rebuttals = [posting.create_post(users[name], topic, body, parent=openings[answers], stance=Stance.CON)
+                 for name, answers, body in spec["rebuttals"]]
+    report.add("class posts", len(openings) + len(rebuttals))
+
+    now = utcnow()
+    if spec["state"] == "rebuttal":  # running: the rebuttals are open now, two days in
+        start = now - timedelta(days=4)
+        schedule = [(PhaseKind.OPENING, 0, 2), (PhaseKind.REBUTTAL, 2, 6), (PhaseKind.CLOSING, 6, 7),
+                    (PhaseKind.FINAL_VOTE, 7, 8)]
+    else:  # over: three weeks ago, the final vote answered, graded, released and closed
+        _open_now(topic, PhaseKind.FINAL_VOTE, limits, before=(PhaseKind.REBUTTAL, PhaseKind.OPENING))
+        for name, value in spec["polls_after"].items():
+            debates.answer_poll(topic, users[name], PollPhase.AFTER, value)
+            report.add("poll answers")
+        start = now - timedelta(days=21)
+        schedule = [(PhaseKind.OPENING, 0, 2), (PhaseKind.REBUTTAL, 2, 4), (PhaseKind.FINAL_VOTE, 4, 5)]
+    for kind, opens, closes in schedule:
+        classes.set_phase(topic, kind, start + timedelta(days=opens), start + timedelta(days=closes),
+                          limits.get(kind))
+    # Dated as if written during their phases.
+    topic.created_at = start - timedelta(days=1)
+    for n, post in enumerate(openings.values()):
+        post.created_at = start + timedelta(hours=3 + 4 * n)
+    for n, post in enumerate(rebuttals):
+        post.created_at = start + timedelta(days=2, hours=2 + 3 * n)
+    topic.last_activity_at = max(p.created_at for p in [*openings.values(), *rebuttals])
+
+    if spec["state"] == "graded":
+        criteria = grading.rubric(topic.id)
+        for name, (points, comment) in spec["grades"].items():
+            grading.save_grades(topic, users[name], {c.id: (p, comment if c is criteria[0] else "")
+                                                     for c, p in zip(criteria, points)})
+        grading.set_released(db.session.get(ClassDebate, topic.id), True)
+        debates.close_debate(topic, instructor)
+        topic.closed_at = start + timedelta(days=5)
+        report.add("graded debate")

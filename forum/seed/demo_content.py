@@ -145,6 +145,32 @@ USERS = [
         "display_name": "Kai Lindqvist",
         "bio": "Indie game developer, two-person studio. Open-source fan who also needs to sell enough copies to pay rent.",
     },
+    # The site's admin and a second moderator (README: demo accounts).
+    {
+        "username": "ada_admin",
+        "role": "admin",
+        "display_name": "Ada Mensah",
+        "bio": "Runs this Counterpoint: articles, accounts and roles. Ask here for an instructor or moderator role.",
+    },
+    {
+        "username": "noor_mod",
+        "role": "moderator",
+        "display_name": "Noor Haddad",
+        "bio": "Volunteer moderator, evenings and weekends (UTC+3). Flags get read; appeals get a second pair of eyes.",
+    },
+    # The students of the demo class (CLASS below), in prof_lee's seminar.
+    {"username": "ben_okoro", "role": "member", "display_name": "Ben Okoro",
+     "bio": "Second-year computer science. Builds small tools with open models."},
+    {"username": "cleo_park", "role": "member", "display_name": "Cleo Park",
+     "bio": "Illustration minor; sells prints at weekend markets."},
+    {"username": "dev_patel", "role": "member", "display_name": "Dev Patel",
+     "bio": "Law and economics. Here for the licensing questions."},
+    {"username": "ella_moss", "role": "member", "display_name": "Ella Moss",
+     "bio": "Film production student; edits other people's shorts for practice."},
+    {"username": "finn_oduya", "role": "member", "display_name": "Finn Oduya",
+     "bio": "Philosophy. Likes arguments with the premises written out."},
+    {"username": "gia_russo", "role": "member", "display_name": "Gia Russo",
+     "bio": "Music technology; has opinions about sampling."},
 ]
 
 DISCUSSIONS = [
@@ -1780,4 +1806,127 @@ DEBATE_REACTIONS = {
                   "tomas_ml": (-2, -2), "counsel_priya": (-1, 0), "jonah_films": (0, -1),
                   "pixelforge_kai": (1, 1)},
     },
+}
+
+
+# --- The demo class: prof_lee's seminar, two class debates ----------------------------------
+# One debate runs (its rebuttals are open now), one is over: closed, graded and released.
+# "sides" gives each student's side; "openings" and "rebuttals" are written in those phases
+# (a rebuttal answers the opening of `answers`, a student of the other side). Times are
+# relative to the moment the demo is seeded; the class's zone is its own.
+
+CLASS = {
+    "name": "Technology Ethics 101",
+    "term": "Spring seminar",
+    "description": "Weekly seminar on who gains and who pays when new technology arrives. "
+                   "Debates follow the readings; sides are assigned.",
+    "time_zone": "Europe/London",
+    "instructor": "prof_lee",
+    "students": ["ben_okoro", "cleo_park", "dev_patel", "ella_moss", "finn_oduya", "gia_russo"],
+    "announcement": {
+        "title": "Welcome: how our debates work",
+        "body": "Each debate runs in phases: **opening statements** for your side, **rebuttals** that answer "
+                "the other side, **closing statements**, then the **final vote**. The banner on the debate says "
+                "what is open and until when. Word limits are per post. Grades use the rubric on each debate.",
+    },
+    "debates": [
+        {
+            "title": "Artists who test unreleased AI models should be paid as professional contractors",
+            "body": "The Sora testers said they gave hundreds of hours of skilled feedback for little or no pay. "
+                    "Should that work be contracted and paid at professional rates, or is early access a fair "
+                    "exchange?",
+            # Short: a side's name heads the columns and the poll's table on a phone.
+            "pro_label": "Pay them as pros",
+            "con_label": "Access is fair pay",
+            "anonymous": True,
+            "state": "rebuttal",
+            "sides": {"ben_okoro": "pro", "dev_patel": "pro", "finn_oduya": "pro",
+                      "cleo_park": "con", "ella_moss": "con", "gia_russo": "con"},
+            "word_limits": {"opening": 150, "rebuttal": 120, "closing": 120},
+            "openings": [
+                ("ben_okoro", "Testing a model is skilled work: you design prompts that find failures, you write up "
+                              "what broke and why, and you do it on a schedule the company sets. We pay "
+                              "penetration testers and QA contractors for exactly this. Calling it an "
+                              "\"opportunity\" does not make the hours free for the people who give them."),
+                ("cleo_park", "Nobody was forced to join. Early access gave these artists something money can't "
+                              "easily buy: months ahead of everyone else with a new tool, and a voice in how it "
+                              "works. Many built portfolios and audiences from it. That is a real exchange, and "
+                              "plenty of artists would take it again."),
+                ("dev_patel", "The feedback became part of the product. When the company uses your judgement to "
+                              "shape something it will sell, that is a contribution with commercial value, and "
+                              "contract law already has a name for it: services rendered. Pay the rate, sign the "
+                              "NDA, and both sides know where they stand."),
+                ("ella_moss", "Paying every tester at contractor rates would shrink the programme to a handful of "
+                              "big studios. Open, unpaid access let independent artists in: the very people "
+                              "this forum worries about. Make the terms clear instead, and let people choose."),
+                ("finn_oduya", "If access were the real payment, the company would not need to control what "
+                               "testers say about it. The conditions were those of a job, so the pay should be "
+                               "a job's too."),
+                ("gia_russo", "Musicians beta-test instruments and plugins for free all the time, in exchange for "
+                              "early gear and credit. It works because both sides want the thing to be good. "
+                              "Turning every tester into a contractor changes that relationship for the worse."),
+            ],
+            "rebuttals": [
+                ("cleo_park", "ben_okoro", "Penetration testers are hired for a deliverable. These testers were "
+                                           "invited to explore a tool. The comparison stretches the word \"work\"."),
+                ("dev_patel", "ella_moss", "Independent artists are exactly the ones who cannot afford to give "
+                                           "away hundreds of hours. Unpaid programmes favour those who already "
+                                           "have money, not the independents."),
+                ("gia_russo", "finn_oduya", "Plugin betas have NDAs too. Confidentiality is about an unreleased "
+                                            "product, not proof that the testers were employees."),
+            ],
+            "polls_before": {"ben_okoro": 2, "cleo_park": -1, "dev_patel": 1, "ella_moss": -1, "finn_oduya": 1,
+                             "gia_russo": 0},
+        },
+        {
+            "title": "Leaking access to Sora was a justified protest",
+            "body": "A group of testers opened their early access to the public to protest how they were treated. "
+                    "Was that a justified protest, or a breach of trust that hurt their own cause?",
+            "pro_label": "A justified protest",
+            "con_label": "A breach of trust",
+            "anonymous": False,
+            "state": "graded",
+            "sides": {"cleo_park": "pro", "ella_moss": "pro", "finn_oduya": "pro",
+                      "ben_okoro": "con", "dev_patel": "con", "gia_russo": "con"},
+            "word_limits": {"opening": 150, "rebuttal": 120},
+            "openings": [
+                ("cleo_park", "Letters and complaints had gone nowhere. A protest is meant to be seen; opening "
+                              "access for a few hours made the testers' terms a public question overnight."),
+                ("ella_moss", "No user data leaked and nothing was stolen from the public: the testers shared a "
+                              "tool they had been given. The harm was to a launch plan, and that is what "
+                              "protests disrupt."),
+                ("finn_oduya", "Civil disobedience accepts a cost to make a point that could not be made "
+                               "otherwise. The testers did that, in their own names."),
+                ("ben_okoro", "They agreed to terms and broke them. Whatever the grievance, the next programme "
+                              "will be smaller and more closed, which hurts the artists who come after."),
+                ("dev_patel", "The leak exposed the company to misuse of an unreleased model. A protest that "
+                              "risks harm to third parties is hard to call justified."),
+                ("gia_russo", "The message got lost in the story about the leak. The testers' pay became a "
+                              "footnote to a security incident."),
+            ],
+            "rebuttals": [
+                ("ben_okoro", "cleo_park", "Being seen is not the same as being justified. Many harmful acts are "
+                                           "highly visible."),
+                ("ella_moss", "dev_patel", "Access lasted hours and was shut quickly; the risk to third parties "
+                                           "was small next to the issue it raised."),
+                ("finn_oduya", "gia_russo", "Then the coverage is to blame, not the protest: the letter was "
+                                            "published with it, and it was read."),
+                ("dev_patel", "finn_oduya", "Civil disobedience also means accepting the consequences openly. "
+                                            "Several testers stayed anonymous."),
+            ],
+            "polls_before": {"ben_okoro": -1, "cleo_park": 1, "dev_patel": -2, "ella_moss": 0, "finn_oduya": 1,
+                             "gia_russo": -1},
+            "polls_after": {"ben_okoro": -1, "cleo_park": 2, "dev_patel": -1, "ella_moss": 1, "finn_oduya": 1,
+                            "gia_russo": 0},
+            # Points per rubric criterion (evidence, reasoning, engagement, civility) and a comment.
+            "grades": {
+                "ben_okoro": ((3, 4, 3, 5), "Clear position; bring evidence from the article next time."),
+                "cleo_park": ((4, 4, 3, 5), "Good framing of why visibility mattered."),
+                "dev_patel": ((4, 5, 4, 5), "Strong on third-party risk, and answered the other side directly."),
+                "ella_moss": ((3, 3, 4, 5), "Your rebuttal engaged well; the opening needed a source."),
+                "finn_oduya": ((2, 4, 4, 5), "Good use of civil disobedience; support the claims with facts."),
+                "gia_russo": ((3, 3, 2, 5), "An interesting point about coverage; develop it further."),
+            },
+        },
+    ],
 }

@@ -1,10 +1,11 @@
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..domain import accounts, sessions
+from ..domain import accounts, password_reset, sessions
+from ..domain.errors import RuleError
 from ..extensions import db
 from ..forms import EmptyForm
-from ..forms.accounts import LoginForm, RegisterForm
+from ..forms.accounts import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from ..web import limits
 from ..web.form_actions import attempt
 from ..web.navigation import safe_next
@@ -53,6 +54,46 @@ def logout():
         _renew_csrf_secret()
         flash("You are signed out.", "info")
     return redirect(url_for("home.index"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limits.reset_per_ip
+def forgot_password():
+    """The same answer whether or not an account matches (domain/password_reset.py)."""
+    form = ForgotPasswordForm()
+    if attempt(form, lambda: password_reset.request_reset(form.identifier.data, limits.reset_mail_allowed),
+               field=form.identifier):
+        return redirect(url_for("auth.forgot_password", sent=1))
+    sent = request.args.get("sent") == "1" and not form.errors
+    return render_template("auth/forgot.html", form=form, sent=sent), 400 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        user = password_reset.check_token(token)
+    except RuleError as error:
+        return _private(render_template("auth/reset.html", refused=str(error), form=None), 400)
+    form = ResetPasswordForm()
+    own = current_user.session_row_id if current_user.is_authenticated and current_user.id == user.id else None
+    if attempt(form, lambda: password_reset.reset_password(token, form.password.data, keep_session=own),
+               field=form.password):
+        if own:
+            flash("Your new password is set, and your account is signed out everywhere else.", "success")
+            return redirect(url_for("home.index"))
+        flash("Your new password is set, and your account is signed out everywhere else. Sign in with it.",
+              "success")
+        return redirect(url_for("auth.login"))
+    return _private(render_template("auth/reset.html", form=form, username=user.username),
+                    400 if form.errors else 200)
+
+
+def _private(page: str, status: int):
+    """A page whose address holds a token: kept by no cache, named to no other page."""
+    response = make_response(page, status)
+    response.cache_control.no_store = True
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _sign_in(user, *, remember: bool) -> None:

@@ -32,7 +32,7 @@ def new():
     chosen = next((p for p in article.passages if p.anchor == form.passage.data), None)
     topic = attempt(form, lambda: debates.start_debate(
         current_user, article, title=form.title.data, description=form.body.data, passage=chosen,
-        pro_label=form.pro_label.data, con_label=form.con_label.data))
+        pro_label=form.pro_label.data, con_label=form.con_label.data, key=form.form_key.data))
     if topic:
         return redirect(url_for("topics.show", topic_id=topic.id))
     return render_form("debates/new.html", form, article=article)
@@ -66,8 +66,6 @@ def poll(topic_id, phase):
     form = PollForm()
     attempt(form, lambda: debates.answer_poll(topic, current_user, phase, form.value.data),
             done="Thank you: your answer is recorded.")
-    if topic.class_id is not None:  # class debates answer on the poll page
-        return redirect(url_for("debates.poll_page", topic_id=topic.id))
     anchor = "results" if phase == "after" else "arguments"
     return redirect(url_for("topics.show", topic_id=topic.id, _anchor=anchor))
 

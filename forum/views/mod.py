@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from ..domain import anonymity, moderation, visibility
 from ..domain.accounts import find_user
-from ..domain.permissions import (can_appeal_post, can_flag_post, can_manage_watched_words, can_moderate,
-                                  can_mute, can_suspend_members, require)
+from ..domain.permissions import (can_appeal_post, can_appeal_topic, can_flag_post, can_flag_topic,
+                                  can_manage_watched_words, can_moderate, can_mute, can_suspend_members, require)
 from ..extensions import db
 from ..forms import EmptyForm
 from ..forms.moderation import (AppealForm, FlagForm, ModEditForm, ReasonForm, SlowModeForm, SuspendForm,
@@ -165,8 +165,9 @@ def _topic_for_mod(topic_id: int) -> Topic:
     return topic
 
 
-def _topic_page(topic: Topic, status: int = 200, form=None, slow_form=None):
-    return render_template("mod/topic.html", topic=topic, form=form or ReasonForm(formdata=None),
+def _topic_page(topic: Topic, status: int = 200, form=None, slow_form=None, text_form=None):
+    return render_template("mod/topic.html", topic=topic, item=mod_pages.topic_item(topic),
+                           form=form or ReasonForm(formdata=None), text_form=text_form or ReasonForm(formdata=None),
                            slow_form=slow_form or SlowModeForm(formdata=None,
                                                                seconds=topic.slow_mode_seconds or 60)), status
 
@@ -188,6 +189,19 @@ def topic_action(topic_id, action):
                 url_for("mod.topic", topic_id=topic.id), lambda form: _topic_page(topic, 400, form=form))
 
 
+TOPIC_TEXT_ACTIONS = {"dismiss": moderation.dismiss_flags, "hide": moderation.hide_topic,
+                      "remove": moderation.remove_topic, "restore": moderation.restore_topic}
+
+
+@bp.post("/t/<int:topic_id>/text/<any(dismiss, hide, remove, restore):action>")
+def topic_text_action(topic_id, action):
+    """Flags, hiding, removal and restoring of a topic's opening text, as of a post's."""
+    topic = _topic_for_mod(topic_id)
+    form = ReasonForm()
+    return _act(form, lambda: TOPIC_TEXT_ACTIONS[action](topic, current_user, form.reason.data),
+                url_for("mod.topic", topic_id=topic.id), lambda form: _topic_page(topic, 400, text_form=form))
+
+
 @bp.post("/t/<int:topic_id>/slow-mode")
 def slow_mode(topic_id):
     topic = _topic_for_mod(topic_id)
@@ -201,11 +215,16 @@ def slow_mode(topic_id):
 @bp.post("/appeals/<int:appeal_id>/<any(uphold, restore):decision>")
 def decide_appeal(appeal_id, decision):
     appeal = db.session.get(Appeal, appeal_id) or abort(404)
-    post = _post_for_mod(appeal.post_id)
     form = ReasonForm()
-    return _act(form, lambda: moderation.decide_appeal(appeal, current_user, decision == "restore",
-                                                       form.reason.data),
-                url_for("mod.post", post_id=post.id), lambda form: _post_page(post, 400, form=form))
+
+    def decide():
+        return moderation.decide_appeal(appeal, current_user, decision == "restore", form.reason.data)
+    if appeal.topic_id is not None:
+        topic = _topic_for_mod(appeal.topic_id)
+        return _act(form, decide, url_for("mod.topic", topic_id=topic.id),
+                    lambda form: _topic_page(topic, 400, text_form=form))
+    post = _post_for_mod(appeal.post_id)
+    return _act(form, decide, url_for("mod.post", post_id=post.id), lambda form: _post_page(post, 400, form=form))
 
 
 # --- Watched words (admins) --------------------------------------------------------------
@@ -242,13 +261,29 @@ def delete_word(word_id):
 def flag(post_id):
     post = visibility.get_visible_or_404(current_user, Post, post_id)
     require(can_flag_post(current_user, post))
+    return _flag(post, moderation.flag_post, url_for("posts.show", post_id=post.id))
+
+
+@safety.route("/t/<int:topic_id>/flag", methods=["GET", "POST"])
+@login_required
+@limits.flagging
+def flag_topic(topic_id):
+    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
+    require(can_flag_topic(current_user, topic))
+    return _flag(topic, moderation.flag_topic, url_for("topics.show", topic_id=topic.id))
+
+
+def _flag(target, verb, back: str):
+    """The flag form for a post or a topic's opening text: the same form, rules and page."""
     form = FlagForm()
-    if attempt(form, lambda: moderation.flag_post(post, current_user, moderation.parse_reason(form.reason.data),
-                                                  form.note.data), field=form.note):
+    if attempt(form, lambda: verb(target, current_user, moderation.parse_reason(form.reason.data), form.note.data),
+               field=form.note):
         flash("Thank you: your flag was received. You can follow it under “Your flags”.", "success")
-        return redirect(url_for("posts.show", post_id=post.id))
-    return render_template("mod/flag.html", form=form, post=post,
-                           names=anonymity.names_for_topic(current_user, post.topic)), 400 if form.errors else 200
+        return redirect(back)
+    topic = moderation.topic_of(target)
+    return render_template("mod/flag.html", form=form, back=back, topic=topic,
+                           post=target if isinstance(target, Post) else None,
+                           names=anonymity.names_for_topic(current_user, topic)), 400 if form.errors else 200
 
 
 @safety.get("/flags")
@@ -262,14 +297,27 @@ def my_flags():
 def appeal(post_id):
     post = visibility.get_visible_or_404(current_user, Post, post_id)
     require(can_appeal_post(current_user, post))
+    return _appeal(post, moderation.appeal_removal, url_for("posts.show", post_id=post.id))
+
+
+@safety.route("/t/<int:topic_id>/appeal", methods=["GET", "POST"])
+@login_required
+def appeal_topic(topic_id):
+    topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
+    require(can_appeal_topic(current_user, topic))
+    return _appeal(topic, moderation.appeal_topic_removal, url_for("topics.show", topic_id=topic.id))
+
+
+def _appeal(target, verb, back: str):
     form = AppealForm()
-    waits_for = moderation.appeal_waits_for(post)
-    if attempt(form, lambda: moderation.appeal_removal(post, current_user, form.text.data), field=form.text):
-        flash(f"Your appeal was sent. It waits for {waits_for}: the moderator who removed the post never decides.",
+    waits_for = moderation.appeal_waits_for(target)
+    noun = "post" if isinstance(target, Post) else "topic"
+    if attempt(form, lambda: verb(target, current_user, form.text.data), field=form.text):
+        flash(f"Your appeal was sent. It waits for {waits_for}: the moderator who removed the {noun} never decides.",
               "success")
-        return redirect(url_for("posts.show", post_id=post.id))
-    return render_template("mod/appeal.html", form=form, post=post, waits_for=waits_for), \
-        400 if form.errors else 200
+        return redirect(back)
+    return render_template("mod/appeal.html", form=form, target=target, noun=noun, back=back,
+                           waits_for=waits_for), 400 if form.errors else 200
 
 
 def _mute_action(username: str, action, done: str):

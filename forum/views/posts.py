@@ -6,7 +6,7 @@ from ..domain.permissions import can_delete_post, can_edit_post, can_reply, requ
 from ..forms import EmptyForm
 from ..forms.posts import DeltaForm, EditPostForm, ReplyForm
 from ..models import Post
-from ..pages import debate_pages, post_presenter, topic_pages
+from ..pages import class_pages, debate_pages, post_presenter, topic_pages
 from ..web import caching, kept_forms, limits
 from ..web.form_actions import attempt, render_form
 
@@ -22,11 +22,13 @@ def show(post_id):
 def _show(post_id: int):
     """In a debate, the argument with its pro and con answers side by side (`?view=thread` nests them)."""
     post = debate_pages.load_post(current_user, post_id)
-    if post.topic.is_debate and post.topic.class_id is None and request.args.get("view") != "thread":
+    if post.topic.is_debate and request.args.get("view") != "thread":
         page = debate_pages.argument_page(current_user, post, sort=request.args.get("sort"),
                                           numbers=debate_pages.page_numbers(request.args))
         # What the reader may do with the argument, decided as for every post of a thread.
-        focus = post_presenter.Presenter(current_user, post.topic).present_post(post)
+        focus = post_presenter.Presenter(current_user, post.topic, page.names,
+                                         may_reply=page.debate.may_reply_to if page.debate else None
+                                         ).present_post(post)
         return render_form("debates/argument.html", kept_forms.form(ReplyForm, url_for("posts.reply", post_id=post.id)),
                            page=page, focus=focus,
                            delta_form=kept_forms.form(DeltaForm, url_for("debates.award_delta", post_id=post.id)))
@@ -44,11 +46,15 @@ def reply(post_id):
     # The new post's id, read before the commit expires it (after, it is a query).
     new_id = attempt(form, lambda: debates.post_argument(
         current_user, parent.topic, form.body.data, parent=parent, stance_value=form.stance.data,
-        sources_text=form.sources.data).id)
+        sources_text=form.sources.data, key=form.form_key.data).id)
     if new_id:
         return redirect(url_for("posts.show", post_id=new_id))
+    # A class debate's: its pseudonyms, whether its open phase allows this reply, its word limit.
+    panel = class_pages.debate_panel(current_user, parent.topic)
     return render_form("posts/reply.html", form, parent=parent,
-                       names=anonymity.names_for_topic(current_user, parent.topic))
+                       names=panel.names if panel else anonymity.names_for_topic(current_user, parent.topic),
+                       allow=panel.allowance if panel else None,
+                       may_reply=panel.may_reply_to(parent) if panel else True)
 
 
 @bp.route("/<int:post_id>/edit", methods=["GET", "POST"])

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..domain import debates, moderation, posting, visibility
+from ..domain import anonymity, debates, moderation, posting, visibility
 from ..domain.permissions import can_edit_topic, can_reply, can_start_topic, require
 from ..extensions import db
 from ..forms.posts import EditTopicForm, ReplyForm, TopicForm
@@ -32,16 +32,17 @@ def new():
     article, passage = article_and_passage(request.args.get("article"), request.args.get("passage"))
     form = kept_forms.form(TopicForm)
     topic = attempt(form, lambda: posting.create_topic(
-        current_user, article, title=form.title.data, body=form.body.data, passage=passage))
+        current_user, article, title=form.title.data, body=form.body.data, passage=passage,
+        key=form.form_key.data))
     if topic:
         return redirect(url_for("topics.show", topic_id=topic.id))
     return render_form("topics/new.html", form, article=article, passage=passage)
 
 
 def _show(topic: Topic, form):
-    """A public debate opens on its columns; `?view=thread`, discussions and class debates
-    (whose thread view carries sides, phases and pseudonyms) show the thread."""
-    if topic.is_debate and topic.class_id is None and request.args.get("view") != "thread":
+    """A debate, public or of a class, opens on its columns; `?view=thread` and
+    discussions show the thread."""
+    if topic.is_debate and request.args.get("view") != "thread":
         page = debate_pages.columns_page(current_user, topic, sort=request.args.get("sort"),
                                          numbers=debate_pages.page_numbers(request.args))
         return render_form("debates/columns.html", form, page=page,
@@ -80,7 +81,8 @@ def reply(topic_id):
     form = ReplyForm()
     # The new post's id, read before the commit expires it (after, it is a query).
     new_id = attempt(form, lambda: debates.post_argument(
-        current_user, topic, form.body.data, stance_value=form.stance.data, sources_text=form.sources.data).id)
+        current_user, topic, form.body.data, stance_value=form.stance.data, sources_text=form.sources.data,
+        key=form.form_key.data).id)
     if new_id:
         return redirect(url_for("posts.show", post_id=new_id))
     return _show(topic, form)
@@ -107,4 +109,5 @@ def edit(topic_id):
 @bp.get("/<int:topic_id>/history")
 def history(topic_id):
     topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
-    return render_template("topics/history.html", topic=topic, revisions=posting.history(topic))
+    return render_template("topics/history.html", topic=topic, revisions=posting.history(topic),
+                           names=anonymity.names_for_topic(current_user, topic))

@@ -24,12 +24,12 @@ off), in Redis when REDIS_URL is set or in a small per-process LRU:
 
 - Guests share whole pages of public topics (`topic_page`), and the home page,
   profiles and search results (`guest_copy`, at `public_version`). A guest's
-  page carries no form token, so no copy does.
+  page carries no form token nor one-time key (sent_forms.py), so no copy does.
 - Members who may write and moderate nothing share a topic page's reply tree
   family by family (web/shared_threads.py).
 - A member who views the same page again and again their own way (the
   moderation queue, a class dashboard) gets it from their own copy (`own_page`),
-  rendered with a placeholder where the form token goes.
+  rendered with placeholders where the form token and any form's one-time key go.
 
 Whatever a version does not see (an author renaming themselves, "3 minutes ago"
 ageing) is at most that many seconds stale in a copy.
@@ -45,7 +45,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from ..domain import visibility
+from ..domain import sent_forms, visibility
 from ..extensions import db
 from ..models import Article, Topic
 from ..pages import viewer
@@ -199,10 +199,26 @@ def guest_copy(render):
 # their text is escaped and their posts' HTML sanitized, so a raw "<" never comes
 # from them.
 CSRF_PLACEHOLDER = "<csrf-token/>"
+# Likewise where a form's one-time key goes (sent_forms.py), replaced by a fresh key
+# at each place each time the copy is served.
+FORM_KEY_PLACEHOLDER = "<form-key/>"
 
 
 def _csrf_placeholder() -> Markup:
     return Markup(CSRF_PLACEHOLDER)
+
+
+def _form_key_placeholder() -> Markup:
+    return Markup(FORM_KEY_PLACEHOLDER)
+
+
+def _fill_in(html: str) -> str:
+    """A member's own copy with their token, and a fresh key in each form that makes a post."""
+    html = html.replace(CSRF_PLACEHOLDER, generate_csrf())
+    if FORM_KEY_PLACEHOLDER not in html:
+        return html
+    pieces = html.split(FORM_KEY_PLACEHOLDER)
+    return pieces[0] + "".join(sent_forms.new_key() + piece for piece in pieces[1:])
 
 
 def own_page(version, template: str, load, topic: Topic | None = None) -> str:
@@ -215,16 +231,17 @@ def own_page(version, template: str, load, topic: Topic | None = None) -> str:
     the page first.
 
     The copy is rendered with `CSRF_PLACEHOLDER` for the CSRF token, which is put
-    back each time: a copy never holds a token. A page with a message to show once
-    (a flash) is rendered and not kept."""
+    back each time: a copy never holds a token (nor a form's one-time key,
+    `FORM_KEY_PLACEHOLDER`). A page with a message to show once (a flash) is
+    rendered and not kept."""
     if session.get("_flashes"):
         return render_template(template, **load())
     user = current_user._get_current_object()
     key = "own:" + validator(template, (version, request.full_path), viewer.state(user, topic))
     body = copies().get(key)
     if body is None:
-        html = render_template(template, csrf_token=_csrf_placeholder, **load())
+        html = render_template(template, csrf_token=_csrf_placeholder, form_key=_form_key_placeholder, **load())
         copies().put(key, html.encode())
     else:
         html = body.decode()
-    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
+    return _fill_in(html)

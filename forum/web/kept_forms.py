@@ -39,7 +39,7 @@ COOKIE_MAX = 3_300  # leaves room for what signing in adds
 # as their text.
 _TEXT_FIELDS_SKIPPED = {"csrf_token", "password", "confirm", "current_password", "new_password"}
 _CHOSEN_FIELDS = {"next", "passage", "stance", "post_id", "ids", "level", "value", "side", "random", "preview",
-                  "remember", "phase", "student", "copy_from", "side_mode", "anonymous", "auto_watch"}
+                  "remember", "phase", "student", "copy_from", "side_mode", "anonymous", "auto_watch", "form_key"}
 
 
 def _typed(name: str) -> bool:

@@ -10,6 +10,10 @@ Signing in counts only the attempts that fail (a wrong password), per account an
 per address, so a class of forty signing in from one school address all get in
 while a guesser is stopped; a refused attempt is refused before any password is
 checked. Registering counts the accounts made per address.
+
+Asking for a password reset is limited per address (a refusal anyone may see)
+and per account (silently: the mail is not sent, and the answer is the same, so
+the limit tells nobody whether an account exists).
 """
 import hashlib
 import hmac
@@ -17,6 +21,7 @@ import ipaddress
 
 from flask import Flask, current_app, g, request
 from flask_login import current_user
+from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..domain.accounts import username_key
@@ -81,7 +86,7 @@ def account_made() -> None:
 
 
 _SIGN_IN_REFUSED = ("Too many failed sign-ins for this account or from your address, so this one was "
-                    "not checked. If you have forgotten your password, an admin can reset it.")
+                    "not checked. If you have forgotten your password, use “Forgot your password?”.")
 _REGISTER_REFUSED = ("Too many accounts were made from your address in a short time. "
                      "Nothing was created; your instructor or an admin can help.")
 
@@ -100,3 +105,20 @@ login_per_account = limiter.limit(_setting("LIMIT_LOGIN_ACCOUNT"), key_func=_log
 registering = limiter.limit(_setting("LIMIT_REGISTER_IP"), key_func=client_address, methods=["POST"],
                             scope="register-ip", deduct_when=lambda response: g.get("account_made", False),
                             error_message=_REGISTER_REFUSED)
+reset_per_ip = limiter.limit(_setting("LIMIT_RESET_IP"), key_func=client_address, methods=["POST"],
+                             scope="reset-ip",
+                             error_message="Too many password resets were asked for from your address. "
+                                           "Wait an hour, or ask an admin.")
+
+
+def reset_mail_allowed(address: str) -> bool:
+    """Counts one reset mail to `address` (an account's address, or what was typed
+    when nothing matched, so that the work is the same) against LIMIT_RESET_ACCOUNT;
+    False when the allowance is spent. Kept as a keyed hash, not the address."""
+    if not limiter.enabled:
+        return True
+    key = hmac.new(current_app.config["SECRET_KEY"].encode(), b"reset:" + address.encode(),
+                   hashlib.sha256).hexdigest()[:32]
+    counted = [limiter.limiter.hit(item, "reset-account", key)
+               for item in parse_many(current_app.config["LIMIT_RESET_ACCOUNT"])]
+    return all(counted)

@@ -31,7 +31,8 @@ def thread_page(user, topic: Topic, *, sort: str, number: int, per_page: int) ->
     reader gets it whole, without a query for posts."""
     page = topic_pages.topic_page(user, topic.id, sort=sort, page=number, topic=topic, per_page=per_page,
                                   posts=False)
-    key = thread_key(user, topic, page.sort, number, page.names)
+    key = thread_key(user, topic, page.sort, number, page.names,
+                     page.debate.allowance.key if page.debate and page.debate.allowance else ())
     shared = shared_thread(key, user)
     if shared is not None and shared.whole:
         page.thread_html = Markup(shared.html)
@@ -62,20 +63,23 @@ def macro(template: str, name: str, **context):
     return getattr(module, name)
 
 
-def thread_key(user, topic: Topic, sort: str, page: int, names: dict | None = None) -> str | None:
+def thread_key(user, topic: Topic, sort: str, page: int, names: dict | None = None,
+               replies: tuple = ()) -> str | None:
     """The key under which readers share this topic page's reply tree, when `user`
     may be one: a member who may write and moderates nothing here (in a class: a
     student). The tree is then the same for all of them (Reply and Flag on every
     post, no Edit, Delete or Moderate, nothing collapsed, the same pseudonyms)
     save in the families where they wrote a post or mute its author, which are
-    rendered for them (`shared_thread`). `names`: the page's pseudonyms."""
+    rendered for them (`shared_thread`). `names`: the page's pseudonyms; `replies`:
+    what decides its Reply links in a class debate (`class_rules.Allowance.key`:
+    during rebuttals a student answers the other side only)."""
     if not permissions.can_write(user) or permissions.can_moderate(user, topic) or not topic.root_count:
         return None
     aliases = sorted((author_id, shown.label, shown.real) for author_id, shown in (names or {}).items())
     # "families:" names the stored format (see keep_thread): a copy left in Redis by
     # an older release is never read as this one.
-    return "thread:families:" + caching.validator("thread", (caching.topic_version(topic), sort, page, aliases),
-                                                  SHARERS)
+    return "thread:families:" + caching.validator(
+        "thread", (caching.topic_version(topic), sort, page, aliases, replies), SHARERS)
 
 
 @dataclass

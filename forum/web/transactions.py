@@ -8,12 +8,14 @@
 - Views commit once, through `views.attempt`; a request that raises is rolled
   back by Flask-SQLAlchemy's teardown.
 """
+import contextlib
 import sqlite3
 import time
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from ..extensions import db
 
@@ -57,7 +59,17 @@ def end_reads_with_commit(app: Flask) -> None:
         session = db.session()  # this request's session, not the scoped proxy
         if (error is None and session.in_transaction() and not g.get("wrote_in_transaction")
                 and not (session.new or session.dirty or session.deleted)):
-            session.commit()
+            try:
+                session.commit()
+            except (OperationalError, InterfaceError) as failure:
+                # The database went away after the page was read (a restart, a
+                # failover): the reader has their page, and a read has nothing to
+                # lose. Raised here, it would replace the page with the server's
+                # bare 500 and a traceback (bench/soak.py --outage found it).
+                app.logger.warning("database unavailable at the end of a read: %s %s: %s", request.method,
+                                   request.path, type(getattr(failure, "orig", failure)).__name__)
+                with contextlib.suppress(DBAPIError):
+                    session.rollback()
 
 
 def tune_sqlite(engine: Engine) -> None:

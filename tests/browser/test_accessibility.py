@@ -33,6 +33,7 @@ def page_paths(world) -> list[str]:
         "/search?q=post", "/notifications", "/settings",
         # Classes
         "/classes", f"/classes/{world['classroom'].id}", f"/t/{world['class_topic'].id}",
+        f"/t/{world['class_topic'].id}?view=thread", f"/p/{world['class_post'].id}",
         f"/classes/{world['classroom'].id}/debates/{world['class_topic'].id}/dashboard",
         f"/classes/{world['classroom'].id}/debates/{world['class_topic'].id}/grades",
         f"/classes/{world['classroom'].id}/debates/{world['class_topic'].id}/phases",
@@ -41,8 +42,10 @@ def page_paths(world) -> list[str]:
 
 @pytest.fixture
 def world(make_user, make_topic, make_post, make_class, make_class_debate):
-    from forum.domain import classes
-    from forum.models import Stance, TopicKind
+    from datetime import timedelta
+
+    from forum.domain import classes, posting
+    from forum.models import PhaseKind, Stance, TopicKind, utcnow
     author = make_user("author")
     topic = make_topic(author=author, title="Accessible topic")
     post = make_post(topic=topic, author=author, body="A *post* with [a link](https://example.org).")
@@ -58,9 +61,12 @@ def world(make_user, make_topic, make_post, make_class, make_class_debate):
     classroom = make_class(teacher, name="Accessible class")
     classes.join_class(author, classroom.join_code)
     class_topic = make_class_debate(classroom, title="A class motion")
+    # Its opening open, with a word limit: the phase banner and the word count are on its pages.
+    classes.set_phase(class_topic, PhaseKind.OPENING, utcnow() - timedelta(hours=1), utcnow() + timedelta(hours=1), 100)
+    class_post = posting.create_post(teacher, class_topic, "A class argument", stance=Stance.PRO)
     db.session.commit()
     return {"topic": topic, "post": post, "author": author, "debate": debate, "argument": argument,
-            "classroom": classroom, "class_topic": class_topic, "teacher": teacher}
+            "classroom": classroom, "class_topic": class_topic, "class_post": class_post, "teacher": teacher}
 
 
 def _violations(page) -> list[str]:

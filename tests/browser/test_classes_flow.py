@@ -75,16 +75,14 @@ def test_a_class_debate_from_start_to_grades(new_page, make_article, make_user, 
         page.wait_for_selector(f".my-side >> text={label}")
         page.fill("#body", f"{name.title()}'s opening statement for {label}.")
         page.click("button:has-text('Post the statement')")
-        page.wait_for_selector(f".post.highlight >> text={name.title()}'s opening statement")
+        page.wait_for_selector(f".argument-focus >> text={name.title()}'s opening statement")
 
-    # The phases advance: opening closed, rebuttals open. A top-level post is refused now.
+    # The phases advance: opening closed, rebuttals open. The page offers no top-level post now.
     _set_phases(teacher, (timedelta(hours=-3), timedelta(hours=-2)), (timedelta(hours=-1), timedelta(hours=1)))
     rebutter = pages["ana"]
     rebutter.goto(f"/t/{topic.id}")
-    rebutter.fill("#body", "Another opening, too late.")
-    rebutter.click("button:has-text('Post the statement')")
-    rebutter.wait_for_selector("#body-error >> text=During Rebuttals")
-    assert rebutter.input_value("#body") == "Another opening, too late."
+    rebutter.wait_for_selector("#argue >> text=Answer the other side")
+    assert rebutter.locator("#argue textarea").count() == 0
     db.session.expire_all()
     other = next(p for p in db.session.query(Post).filter(Post.topic_id == topic.id)
                  if sides[p.author.username] != sides["ana"])
@@ -92,7 +90,7 @@ def test_a_class_debate_from_start_to_grades(new_page, make_article, make_user, 
     rebutter.fill("#body", "Ana's rebuttal to the other side.")
     rebutter.check("input[name=stance][value=con]")  # challenges the post it answers
     rebutter.click("button:has-text('Post reply')")
-    rebutter.wait_for_selector(".post.highlight >> text=Ana's rebuttal")
+    rebutter.wait_for_selector(".argument-focus >> text=Ana's rebuttal")
 
     # The instructor sees the dashboard, grades Ana and downloads both CSVs.
     teacher.goto(f"/t/{topic.id}")
