@@ -84,6 +84,7 @@ ROUTES = {
     ("debates.reopen", "POST"): (lambda w: f"/t/{w['debate'].id}/reopen", OWNER_OR_MOD),
     ("debates.poll", "POST"): (lambda w: f"/t/{w['debate'].id}/poll/after", WRITERS),
     ("debates.poll_page", "GET"): (lambda w: f"/t/{w['debate'].id}/poll", EVERYONE_OK),
+    ("debates.map_page", "GET"): (lambda w: f"/t/{w['debate'].id}/map", EVERYONE_OK),
     ("debates.vote", "POST"): (lambda w: f"/p/{w['argument'].id}/vote", WRITERS),
     ("debates.withdraw_vote", "POST"): (lambda w: f"/p/{w['argument'].id}/vote/withdraw", WRITERS),
     ("debates.award_delta", "POST"): (lambda w: f"/p/{w['argument'].id}/deltas", WRITERS),
@@ -199,6 +200,7 @@ PRIVATE_DOORS = [
     ("POST", lambda w: f"/t/{w['class_topic'].id}/watch"),
     ("GET", lambda w: f"/t/{w['class_topic'].id}/edit"),
     ("GET", lambda w: f"/t/{w['class_topic'].id}/poll"),
+    ("GET", lambda w: f"/t/{w['class_topic'].id}/map"),
     ("GET", lambda w: f"/t/{w['class_topic'].id}/flag"),
     ("POST", lambda w: f"/t/{w['class_topic'].id}/flag"),
     ("GET", lambda w: f"/t/{w['class_topic'].id}/appeal"),
@@ -318,7 +320,8 @@ def test_private_class_doors_are_404_from_outside(app, client, world, visitor):
 @pytest.mark.parametrize("visitor", ["student", "teacher", "admin"])
 def test_private_class_doors_open_from_inside(client, world, visitor):
     client.login(world[visitor])
-    for path in (f"/t/{world['class_topic'].id}", f"/p/{world['class_post'].id}", f"/classes/{world['classroom'].id}"):
+    for path in (f"/t/{world['class_topic'].id}", f"/t/{world['class_topic'].id}/map", f"/p/{world['class_post'].id}",
+                 f"/classes/{world['classroom'].id}"):
         response = client.get(path)
         assert response.status_code == 200 and "Private" in response.get_data(as_text=True), path
 

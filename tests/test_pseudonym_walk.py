@@ -120,7 +120,7 @@ def _urls(app, world):
 def _extra_urls(world) -> list[str]:
     """Query strings that change what a page shows."""
     topic, alice_post = world["topic"], world["posts"][0]
-    return [f"/t/{topic.id}?view=thread", f"/t/{topic.id}?view=columns", f"/t/{topic.id}?sort=new",
+    return [f"/t/{topic.id}?view=thread", f"/t/{topic.id}?view=columns", f"/t/{topic.id}?sort=new", f"/t/{topic.id}/map",
             f"/t/{topic.id}/updates?after=0", f"/p/{alice_post.id}?view=thread",
             "/search?q=creators", "/search?q=artists", "/search?q=creators&author=alice_real",
             f"/search?q=creators&author={ALICE_DISPLAY}", "/mod/log?member=alice_real",
@@ -189,7 +189,8 @@ def test_instructor_sees_real_names(client, debate_world):
     alice_post, bruno_post, _ = debate_world["posts"]
     instructor = debate_world["classroom"].instructor
     client.login(instructor)
-    for url in (f"/t/{debate_world['topic'].id}", f"/p/{alice_post.id}", f"/p/{alice_post.id}/flag",
+    for url in (f"/t/{debate_world['topic'].id}", f"/t/{debate_world['topic'].id}/map", f"/p/{alice_post.id}",
+                f"/p/{alice_post.id}/flag",
                 f"/p/{alice_post.id}/history", f"/p/{bruno_post.id}/deltas", f"/p/{alice_post.id}/reply",
                 f"/mod/p/{bruno_post.id}"):
         html = client.get(url).get_data(as_text=True)

@@ -24,6 +24,7 @@ from ..domain.debates import PollResults
 from ..extensions import db
 from ..models import Delta, Post, PostStatus, SourceRequest, StancePoll, Topic, User, Vote
 from . import class_pages
+from .post_presenter import heard_as
 
 # Each sort orders by these columns, all descending (newest last as the tie-break).
 CARD_SORTS = {"votes": "Most votes", "new": "Newest", "deltas": "Most ∆"}
@@ -74,6 +75,8 @@ class Card(NamedTuple):
     # profile link), with the real name for those who teach, and "you" for the reader.
     author_real: str | None = None
     author_is_you: bool = False
+    # What a screen reader hears first (post_presenter.heard_as): level, whom it answers, stance.
+    heard_as: str = ""
 
 
 _CARD_COLUMNS = (Post.id, Post.stance, Post.author_id, User.display_name, User.username, Post.created_at,
@@ -113,12 +116,12 @@ class Reader:
             return None, "This post is hidden pending review."
         return row.body_html, None
 
-    def card(self, row) -> Card:
+    def card(self, row, heard: str = "") -> Card:
         html, notice = self.text(row)
         who = self.author(row)
         return Card(row.id, who.label, who.username, row.created_at, html, notice,
                     row.pro_count, row.con_count, row.comment_count, row.vote_count, row.delta_count,
-                    row.needs_source_count, row.role if who.username else None, who.real, who.is_you)
+                    row.needs_source_count, row.role if who.username else None, who.real, who.is_you, heard)
 
 
 def _stance_is(side: str):
@@ -175,9 +178,11 @@ class Column:
 
 
 def _columns(reader: Reader, ids: dict, sides: tuple[str, ...], sort: str,
-             numbers: dict[str, int]) -> dict[str, Column]:
+             numbers: dict[str, int], heard: dict[str | None, str] | None = None) -> dict[str, Column]:
     """One page of cards per side, in two queries whatever the number of posts: the
-    totals, then every side's page. `ids`: the topic's, or the parent's of answers."""
+    totals, then every side's page. `ids`: the topic's, or the parent's of answers;
+    `heard`: each card's `heard_as` by its stance (the same for all of a column)."""
+    heard = heard or {}
     top_level = "parent_id" not in ids
     totals = {(stance or "comment"): n for stance, n in db.session.execute(_totals_statement(top_level), ids)}
     columns, offsets = {}, {}
@@ -190,7 +195,8 @@ def _columns(reader: Reader, ids: dict, sides: tuple[str, ...], sort: str,
     by_sort = attrgetter(*_SORT_KEYS[sort])
     for column in columns.values():
         # UNION ALL promises no order: each side's page is sorted again, here.
-        column.cards = [reader.card(row) for row in sorted(column.cards, key=by_sort, reverse=True)]
+        column.cards = [reader.card(row, heard.get(row.stance, "")) for row in
+                        sorted(column.cards, key=by_sort, reverse=True)]
     return columns
 
 
@@ -274,7 +280,8 @@ def columns_page(user, topic: Topic, *, sort: str | None = None, numbers: dict[s
     numbers = numbers or {}
     debate = class_pages.debate_panel(user, topic)
     names = debate.names if debate else {}
-    columns = _columns(Reader.of(user, topic, names), {"topic_id": topic.id}, ("pro", "con"), sort, numbers)
+    heard = {stance: heard_as(topic, stance, 0, None) for stance in ("pro", "con")}
+    columns = _columns(Reader.of(user, topic, names), {"topic_id": topic.id}, ("pro", "con"), sort, numbers, heard)
     results = debates.poll_results(topic, user)
     return ColumnsPage(topic, columns["pro"], columns["con"], sort, results, results.mine, _minds(topic, names),
                        numbers, links(), debate)
@@ -289,6 +296,7 @@ class Ancestor(NamedTuple):
     author_name: str
     body_html: str | None
     notice: str | None
+    label: str = ""  # the author's name as shown to all (a pseudonym, without the real name)
 
 
 @dataclass
@@ -314,6 +322,11 @@ class ArgumentPage:
         return _page_args(self.sort, {"pro": self.pro.page, "con": self.con.page,
                                       "comment": self.comments.page}, side, number)
 
+    @property
+    def parent_label(self) -> str | None:
+        """Whom the argument answers, as the page names them (None: the motion)."""
+        return self.ancestors[-1].label if self.ancestors else None
+
 
 def load_post(user, post_id: int) -> Post:
     """A post with its author, topic, article and sources, in one query (a class
@@ -336,7 +349,11 @@ def _ancestors(reader: Reader, post: Post) -> list[Ancestor]:
         select(Post.id, Post.stance, Post.parent_id, Post.author_id, User.display_name, User.username,
                Post.body_html, Post.deleted_at, Post.status, Post.removal_reason)
         .join(chain, Post.id == chain.c.id).join(User, User.id == Post.author_id).order_by(Post.depth))
-    return [Ancestor(row.id, row.stance, row.parent_id, reader.author(row).full, *reader.text(row)) for row in rows]
+    ancestors = []
+    for row in rows:
+        who = reader.author(row)
+        ancestors.append(Ancestor(row.id, row.stance, row.parent_id, who.full, *reader.text(row), who.label))
+    return ancestors
 
 
 def _mine(user, post: Post) -> set[tuple[str, int]]:
@@ -357,7 +374,10 @@ def argument_page(user, post: Post, *, sort: str | None = None, numbers: dict[st
     sort = clean_sort(sort)
     debate = class_pages.debate_panel(user, post.topic)
     reader = Reader.of(user, post.topic, debate.names if debate else {})
-    columns = _columns(reader, {"parent_id": post.id}, SIDES, sort, numbers or {})
+    # Its answers answer its author, named as the page names them.
+    label = anonymity.shown(reader.names, post.author_id, post.author.name).label
+    heard = {stance: heard_as(post.topic, stance, post.depth + 1, label) for stance in ("pro", "con", None)}
+    columns = _columns(reader, {"parent_id": post.id}, SIDES, sort, numbers or {}, heard)
     return ArgumentPage(post.topic, post, _ancestors(reader, post), columns["pro"], columns["con"],
                         columns["comment"], sort, _mine(user, post), post_deltas(post, limit=DELTAS_LISTED),
                         links(), debate)

@@ -20,14 +20,16 @@ BATCH = 100
 @functools.cache
 def _new_posts_statement(member: bool):
     p = post_presenter.posts.c
+    # With the parents' authors: a new reply is announced with whom it answers, and
+    # its parent is mostly an older post, not among these.
     return post_presenter.statement(p.topic_id == bindparam("topic_id"), p.id > bindparam("after"),
-                               order_by=(p.id,), member=member).limit(BATCH)
+                               order_by=(p.id,), member=member, parents=True).limit(BATCH)
 
 
 def new_posts(user, topic: Topic, after: int) -> list[PostView]:
     """Posts of `topic` written after the post `after`, oldest first (at most BATCH),
     shown as the topic page shows them to `user` (pseudonyms included)."""
-    posts = post_presenter.fetch(user, topic, _new_posts_statement, topic_id=topic.id, after=after)
+    posts = post_presenter.fetch(user, topic, _new_posts_statement, parents=True, topic_id=topic.id, after=after)
     if posts and topic.class_id is not None and topic.is_debate:
         # As on the debate's pages: its pseudonyms, and the Reply links its open phase allows.
         panel = class_pages.debate_panel(user, topic)

@@ -31,6 +31,7 @@ from . import display
 
 SENTINEL = 9_876_543_210
 posts, users, mutes = Post.__table__, User.__table__, Mute.__table__
+parent_posts, parent_users = posts.alias("parent_post"), users.alias("parent_author")
 
 # Core columns, not ORM attributes: no ORM objects and no ORM compile path. The
 # edit and deletion times are only ever asked "is there one?".
@@ -61,8 +62,11 @@ class PostView(ModerationState):
         "id", "parent_id", "root_id", "depth", "author_id", "stance", "phase", "status", "body_html",
         "created_at", "edited", "deleted", "removal_reason", "reply_count", "vote_count",
         "delta_count", "username", "author_role", "topic", "children", "muted",
+        # the author of the post it answers, as (id, username, display name), when loaded with it
+        "parent_author",
         # what the page prints, worked out once
-        "author_label", "author_real", "author_is_you", "author_url", "stance_class", "stance_label",
+        "author_label", "author_real", "author_is_you", "author_url", "profile_label", "heard_as",
+        "stance_class", "stance_label",
         "phase_label", "time_iso", "time_full", "time_ago", "url", "reply_url", "history_url",
         "edit_url", "delete_url", "flag_url", "mod_url", "is_plain")
 
@@ -75,6 +79,7 @@ class PostView(ModerationState):
         self.author_label = display_name or self.username
         self.topic = topic
         self.muted = muted
+        self.parent_author = None
         self.children: list[PostView] = []
 
     @classmethod
@@ -103,9 +108,10 @@ class PostView(ModerationState):
         return f"<PostView {self.id}>"
 
 
-def statement(*criteria, order_by: Iterable = (), member: bool = False):
+def statement(*criteria, order_by: Iterable = (), member: bool = False, parents: bool = False):
     """The posts matching `criteria` (on `posts.c`), with their authors; for a member
-    (`viewer_id` bound at execution) also whether the reader muted each author.
+    (`viewer_id` bound at execution) also whether the reader muted each author; with
+    `parents`, the author of the post each answers (for posts shown without it).
 
     Build it once and keep it (see `pages`): values go in bound parameters, so one
     statement object serves every request and SQLAlchemy reuses its compiled form."""
@@ -114,16 +120,28 @@ def statement(*criteria, order_by: Iterable = (), member: bool = False):
     if member:
         query = query.add_columns(mutes.c.id).outerjoin(
             mutes, and_(mutes.c.muted_id == posts.c.author_id, mutes.c.muter_id == bindparam("viewer_id")))
+    if parents:
+        query = (query.add_columns(parent_posts.c.author_id, parent_users.c.username, parent_users.c.display_name)
+                 .outerjoin(parent_posts, parent_posts.c.id == posts.c.parent_id)
+                 .outerjoin(parent_users, parent_users.c.id == parent_posts.c.author_id))
     return query
 
 
-def fetch(user, topic: Topic, statements: Callable[[bool], object], **params) -> list[PostView]:
-    """Run `statements(member)` (a cached `statement`) for `user` and the posts of `topic`."""
+def fetch(user, topic: Topic, statements: Callable[[bool], object], *, parents: bool = False,
+          **params) -> list[PostView]:
+    """Run `statements(member)` (a cached `statement`) for `user` and the posts of `topic`;
+    `parents` if it was built with them."""
     rows = db.session.connection().execute(statements(user.is_authenticated),
-                                           {**params, "viewer_id": user.id if user.is_authenticated else None})
+                                           {**params, "viewer_id": user.id if user.is_authenticated else None}).all()
     if not user.is_authenticated:
-        return [PostView(row, topic, False) for row in rows.all()]
-    return [PostView(row, topic, row[19] is not None) for row in rows.all()]
+        views = [PostView(row, topic, False) for row in rows]
+    else:
+        views = [PostView(row, topic, row[19] is not None) for row in rows]
+    if parents:
+        for view, row in zip(views, rows):
+            if row[-3] is not None:
+                view.parent_author = tuple(row[-3:])
+    return views
 
 
 def tree(posts: list[PostView], top_ids: list[int], *, newest_first: bool = False,
@@ -140,6 +158,31 @@ def tree(posts: list[PostView], top_ids: list[int], *, newest_first: bool = Fals
             kids.sort(key=lambda p: p.vote_count, reverse=True)
         by_id[parent_id].children = kids
     return [by_id[i] for i in top_ids if i in by_id]
+
+
+def heard_as(topic: Topic, stance: str | None, depth: int, parent_label: str | None) -> str:
+    """What a screen reader announces a post as, wherever it is shown: its level in
+    the reply tree, what it answers and how ("Reply, level 3, to Maya Okafor,
+    challenges"). Only some screen readers say how deeply a list is nested; this
+    says it in words. `parent_label`: the name the page shows for the parent's
+    author (a pseudonym in an anonymous class debate, never the real name beside
+    it); None when the page does not have it."""
+    if depth == 0:
+        if not topic.is_debate:
+            return "Reply, level 1, to the topic"
+        if stance not in (Stance.PRO, Stance.CON):
+            return "Comment, level 1, on the motion"
+        side, label = ("for", topic.pro_label) if stance == Stance.PRO else ("against", topic.con_label)
+        return f"Argument, level 1, on the motion, {side}: {label}" if label else \
+            f"Argument, level 1, on the motion, {side}"
+    to = f", to {parent_label}" if parent_label else ""
+    if stance == Stance.PRO:
+        how = ", supports"
+    elif stance == Stance.CON:
+        how = ", challenges"
+    else:
+        how = ", comment" if topic.is_debate else ""
+    return f"Reply, level {depth + 1}{to}{how}"
 
 
 class Presenter:
@@ -176,22 +219,31 @@ class Presenter:
         self.user_url = profile_url_pattern()
         self.debate_labels = {Stance.PRO: topic.pro_label or "For", Stance.CON: topic.con_label or "Against"}
         self.no_stance = ("comment", "Comment") if topic.is_debate else ("", "")
-        self.author_urls: dict[str, str] = {}
+        # username -> (profile URL, the profile link's accessible name)
+        self.author_links: dict[str, tuple[str, str]] = {}
+        # post id -> its author as shown: whom its replies answer
+        self.labels: dict[int, str] = {}
 
     def present(self, posts: Iterable[PostView]) -> None:
         user = self.user
+        posts = list(posts)
         for post in posts:
             alias = self.names.get(post.author_id)
             if alias:
                 post.author_label, post.author_real, post.author_is_you = alias.label, alias.real, alias.is_you
-                post.author_url = post.author_role = None  # a pseudonym carries no badge
+                post.author_url = post.profile_label = post.author_role = None  # a pseudonym carries no badge
                 if alias.real is None:
                     post.muted = False  # a mute would single out the pseudonym of the member muted
             else:
                 post.author_real, post.author_is_you = None, False
-                post.author_url = self.author_urls.get(post.username)
-                if post.author_url is None:
-                    post.author_url = self.author_urls[post.username] = self.user_url(post.username)
+                link = self.author_links.get(post.username)
+                if link is None:
+                    # The link reads "@username": its accessible name starts with that (WCAG 2.5.3).
+                    link = self.author_links[post.username] = (
+                        self.user_url(post.username),
+                        f"@{post.username}, profile of {display.isolate(post.author_label)}")
+                post.author_url, post.profile_label = link
+            self.labels[post.id] = post.author_label
             post.stance_class, post.stance_label = self._stance(post)
             post.phase_label = display.phase_label(post.phase, post.parent_id is None)
             post.time_iso = display.isotime(post.created_at)
@@ -219,13 +271,28 @@ class Presenter:
             else:
                 post.flag_url = None
             post.mod_url = self.mod_url(post.id) if self.moderator else None
+        # Once every post's author is named: a reply may come before its parent.
+        topic, labels = self.topic, self.labels
+        for post in posts:
+            parent_label = labels.get(post.parent_id) if post.parent_id else None
+            if parent_label is None and post.parent_author is not None:
+                parent_label = self._label(*post.parent_author)
+            post.heard_as = heard_as(topic, post.stance, post.depth, parent_label)
 
-    def present_post(self, post: Post) -> PostView:
+    def present_post(self, post: Post, parent_label: str | None = None) -> PostView:
         """One post loaded whole (an argument page's own), decided as every other:
-        its template shows what was decided here and asks no predicate."""
+        its template shows what was decided here and asks no predicate.
+        `parent_label`: its parent's author as the page shows them."""
         view = PostView.of(post, self.topic)
+        if parent_label is not None and post.parent_id:
+            self.labels.setdefault(post.parent_id, parent_label)
         self.present([view])
         return view
+
+    def _label(self, user_id: int, username: str, display_name: str | None) -> str:
+        """A person's name as this page shows it: their pseudonym here, if any."""
+        alias = self.names.get(user_id)
+        return alias.label if alias else (display_name or username)
 
     def _stance(self, post: PostView) -> tuple[str, str]:
         if post.stance in (Stance.PRO, Stance.CON):

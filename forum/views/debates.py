@@ -9,8 +9,8 @@ from ..domain.permissions import (can_add_source, can_answer_poll, can_close_deb
 from ..forms import EmptyForm
 from ..forms.posts import DebateForm, DeltaForm, PollForm, SourceForm
 from ..models import Post, Topic
-from ..pages import debate_pages, topic_pages
-from ..web import kept_forms
+from ..pages import debate_map, debate_pages, topic_pages
+from ..web import caching, kept_forms
 from ..web.form_actions import attempt, render_form
 from ..web.navigation import safe_next
 from .topics import article_and_passage
@@ -80,6 +80,19 @@ def poll_page(topic_id):
     return render_template("debates/poll.html", topic=topic, results=debates.poll_results(topic),
                            my_poll=debate_pages.my_poll(current_user, topic),
                            poll_choices=debates.poll_choices(topic))
+
+
+@bp.get("/t/<int:topic_id>/map")
+def map_page(topic_id):
+    """The whole argument tree at a glance, drawn and as an outline; cached and
+    conditional as the debate's other pages (a private debate's 404 comes first)."""
+    return caching.topic_page(lambda: topic_pages.fetch_topic(current_user, topic_id), _render_map)
+
+
+def _render_map(topic: Topic):
+    if not topic.is_debate:
+        abort(404)
+    return render_template("debates/map.html", page=debate_map.map_page(current_user, topic))
 
 
 def _react(post_id: int, action, done: str):

@@ -28,7 +28,7 @@ def _show(post_id: int):
         # What the reader may do with the argument, decided as for every post of a thread.
         focus = post_presenter.Presenter(current_user, post.topic, page.names,
                                          may_reply=page.debate.may_reply_to if page.debate else None
-                                         ).present_post(post)
+                                         ).present_post(post, page.parent_label)
         return render_form("debates/argument.html", kept_forms.form(ReplyForm, url_for("posts.reply", post_id=post.id)),
                            page=page, focus=focus,
                            delta_form=kept_forms.form(DeltaForm, url_for("debates.award_delta", post_id=post.id)))
