@@ -192,7 +192,7 @@ class FileTransport:
             raise CannotConnect(f"{self.describe()}: {_describe(error)}") from error
 
     def __exit__(self, *exc):
-        pass
+        """Nothing to close: each message is its own file."""
 
 
 def transport_from_config(config) -> SmtpTransport | FileTransport:

@@ -57,11 +57,9 @@ def _kept_poll_answers(topic: Topic) -> dict[str, int]:
     answers = {}
     for phase in (PollPhase.BEFORE, PollPhase.AFTER):
         kept = kept_forms.put_back(url_for("debates.poll", topic_id=topic.id, phase=phase))
-        if kept is not None:
-            try:
-                answers[phase] = int(kept.get("value", ""))
-            except ValueError:
-                pass
+        value = kept.get("value", "") if kept is not None else ""
+        if value.removeprefix("-").isdigit():  # anything else was not an answer: dropped
+            answers[phase] = int(value)
     return answers
 
 
