@@ -58,7 +58,7 @@ def _kept_poll_answers(topic: Topic) -> dict[str, int]:
     for phase in (PollPhase.BEFORE, PollPhase.AFTER):
         kept = kept_forms.put_back(url_for("debates.poll", topic_id=topic.id, phase=phase))
         value = kept.get("value", "") if kept is not None else ""
-        if value.removeprefix("-").isdigit():  # anything else was not an answer: dropped
+        if value.removeprefix("-").isdecimal():  # anything else was not an answer: dropped
             answers[phase] = int(value)
     return answers
 
