@@ -119,7 +119,7 @@ def test_reply_sent_twice_with_one_key_posts_once_and_leads_to_it(client, make_u
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     post_id = db.session.scalar(select(Post.id).where(Post.topic_id == topic.id))
-    assert first.headers["Location"].endswith(f"/p/{post_id}")
+    assert first.headers["Location"].endswith(f"/t/{topic.id}#p{post_id}")
     assert _count(Post, Post.topic_id == topic.id) == 1
 
 

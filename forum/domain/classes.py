@@ -4,6 +4,7 @@ The verbs that change them. What the state allows (the phases each member sees,
 the sides, the checks `posting.create_post` runs for every class topic) is read
 in `class_rules`, below `posting`, since these verbs create topics through it.
 """
+import functools
 import random
 import re
 import secrets
@@ -37,11 +38,25 @@ def normalise_code(code: str | None) -> str:
     return re.sub(r"[\s-]", "", code or "").upper()
 
 
+@functools.cache
+def time_zones() -> tuple[str, ...]:
+    """The IANA time zone names this machine knows, sorted: what the picker offers."""
+    return tuple(sorted(available_timezones() | {"UTC"}))
+
+
+@functools.cache
+def _zones_by_key() -> dict[str, str]:
+    return {zone.casefold(): zone for zone in time_zones()}
+
+
 def check_time_zone(name: str | None) -> str:
-    name = (name or "").strip() or "UTC"
-    if name not in available_timezones() and name != "UTC":
-        raise RuleError(f"“{name}” is not a time zone name; use one like Europe/Paris or America/New_York.")
-    return name
+    """The IANA name `name` spells, in any case ("europe/paris" is Europe/Paris),
+    with spaces as the underscores they stand for; UTC when empty."""
+    typed = " ".join((name or "").split()) or "UTC"
+    zone = _zones_by_key().get(typed.replace(" ", "_").casefold())
+    if zone is None:
+        raise RuleError(f"“{typed}” is not a time zone name; use one like Europe/Paris or America/New_York.")
+    return zone
 
 
 def _clean(text: str | None, limit: int, what: str, *, one_line: bool = True, required: bool = False) -> str:
@@ -203,15 +218,17 @@ def class_announcements(class_id: int) -> list[Topic]:
                                    .order_by(Topic.created_at.desc(), Topic.id.desc()).limit(20)))
 
 
-def post_announcement(classroom: Classroom, author: User, *, title: str, body: str) -> Topic:
+def post_announcement(classroom: Classroom, author: User, *, title: str, body: str,
+                      replies: bool = False) -> Topic:
     """An announcement to the class: a pinned topic only its members see, closed to
-    replies, and a notification to every member."""
+    replies unless its author allows them (its instructors may lock or unlock it
+    later, as moderators of the class's topics), and a notification to every member."""
     class_rules.check_writable(classroom)
     article = db.session.scalar(select(Article).order_by(Article.created_at, Article.id).limit(1))
     if article is None:
         raise RuleError("There is no article to attach the announcement to yet.")
     topic = posting.create_topic(author, article, title=title, body=body)
-    topic.class_id, topic.is_pinned, topic.is_locked = classroom.id, True, True
+    topic.class_id, topic.is_pinned, topic.is_locked = classroom.id, True, not replies
     db.session.flush()
     members = db.session.scalars(select(ClassMembership).where(ClassMembership.class_id == classroom.id)
                                  .options(joinedload(ClassMembership.user)))

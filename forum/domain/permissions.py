@@ -5,9 +5,12 @@ domain rule that raises RuleError; these answer only "is this person allowed".
 Templates call the same functions (they are Jinja globals).
 """
 from flask import abort
+from flask_login import AnonymousUserMixin
 
-from ..models import Post, Topic
+from ..models import Post, PostStatus, Topic
 from . import visibility
+
+GUEST = AnonymousUserMixin()
 
 
 def require(allowed: bool) -> None:
@@ -65,6 +68,12 @@ def can_see_post_text(user, post: Post) -> bool:
     if not post.is_deleted and not post.is_pending_review:
         return True
     return user.is_authenticated and (can_moderate(user, post.topic) or post.author_id == user.id)
+
+
+def can_follow_by_feed(topic: Topic) -> bool:
+    """Whether a topic has an Atom feed: only what anyone may read without signing
+    in (never a class's topic), and not while its opening text is hidden or removed."""
+    return visibility.can_see_topic(GUEST, topic) and topic.status == PostStatus.VISIBLE
 
 
 def can_see_topic_text(user, topic: Topic) -> bool:

@@ -1,7 +1,7 @@
-"""Forms of the class pages (shape checks only; the rules are in domain/classes.py, class_rules.py and grading.py)."""
+"""Forms of the class pages: shape checks, and the time zone's own so that its error sits under it (the rules are in domain/classes.py, class_rules.py and grading.py)."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 try:  # WTForms 3.3 wants option objects; older versions take (value, label) pairs
     from wtforms.fields.choices import SelectChoice
@@ -10,11 +10,20 @@ except ImportError:  # pragma: no cover
         return (value, label)
 
 from ..domain.class_rules import PHASE_LABELS
-from ..domain.classes import DESCRIPTION_MAX, NAME_MAX, TERM_MAX
+from ..domain.classes import DESCRIPTION_MAX, NAME_MAX, TERM_MAX, check_time_zone, time_zones
+from ..domain.errors import RuleError
 from ..models import SideMode
 from .posts import _body
 
 LOCAL_TIME = "%Y-%m-%dT%H:%M"
+
+
+def _a_time_zone(form, field) -> None:
+    """The zone's error under the zone field itself, and its name as IANA spells it."""
+    try:
+        field.data = check_time_zone(field.data)
+    except RuleError as error:
+        raise ValidationError(str(error)) from None
 
 
 class ClassForm(FlaskForm):
@@ -22,8 +31,12 @@ class ClassForm(FlaskForm):
     term = StringField("Term (optional)", validators=[Optional(), Length(max=TERM_MAX * 2)],
                        description="For example “Spring 2027”.")
     description = TextAreaField("Description (optional)", validators=[Optional(), Length(max=DESCRIPTION_MAX * 2)])
-    time_zone = StringField("Time zone", default="UTC", validators=[Length(max=64)],
-                            description="An IANA name such as Europe/Paris: phase times are entered in it.")
+    time_zone = StringField("Time zone", default="UTC", validators=[Length(max=64), _a_time_zone],
+                            description="Type a city or region and pick from the list, such as Europe/Paris: "
+                                        "phase times are entered in it.",
+                            render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"})
+    # Offered under the field as a <datalist>: searchable by typing, without JavaScript.
+    time_zones = time_zones()
 
 
 class JoinForm(FlaskForm):
@@ -100,3 +113,4 @@ def grade_form(criteria, grades) -> FlaskForm:
 class AnnouncementForm(FlaskForm):
     title = StringField("Title", validators=[Length(max=400)])
     body = TextAreaField("Announcement", validators=[Length(max=40_000)])
+    replies = BooleanField("Members may reply under it (questions, answers)")

@@ -115,6 +115,7 @@ class Topic(ModerationState, db.Model):
     article: Mapped[Article] = relationship()
     passage: Mapped[Passage | None] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    classroom: Mapped["Classroom | None"] = relationship()  # noqa: F821 (forum.models.classes)
 
     @property
     def is_debate(self) -> bool:

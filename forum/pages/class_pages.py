@@ -427,18 +427,25 @@ class GradingPage:
     rubric: list[RubricCriterion]
     grades: grading.StudentGrades
     side: str | None
+    # Where the student stands in the grades table's order (1-based), and who comes
+    # after them there ("Save and next student"), if anyone.
+    position: int = 1
+    next_student: ClassMembership | None = None
 
 
 def grading_page(user, topic_id: int, student_id: int) -> GradingPage:
     context = _debate_context(user, topic_id, teacher_only=True)
-    student = next((m for m in context.students if m.user_id == student_id), None)
-    if student is None:
+    students = context.students
+    index = next((i for i, m in enumerate(students) if m.user_id == student_id), None)
+    if index is None:
         abort(404)
+    student = students[index]
     posts = list(db.session.scalars(select(Post).where(Post.topic_id == topic_id, Post.author_id == student_id)
                                     .order_by(Post.created_at, Post.id)))
     grades = grading.grades_by_student(topic_id, student_id).get(student_id, grading.StudentGrades(student_id))
     return GradingPage(context, student, posts, grading.rubric(topic_id), grades,
-                       class_rules.side_of(context.topic, student.user))
+                       class_rules.side_of(context.topic, student.user), index + 1,
+                       students[index + 1] if index + 1 < len(students) else None)
 
 
 @dataclass

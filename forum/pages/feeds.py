@@ -8,18 +8,17 @@ from datetime import datetime, timezone
 from xml.etree import ElementTree
 
 from flask import abort, url_for
-from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..domain import visibility
+from ..domain import permissions, visibility
 from ..extensions import db
-from ..models import Article, Post, PostStatus, Topic
+from ..models import Article, Post, Topic
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ENTRIES = 50
 _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
-GUEST = AnonymousUserMixin()
+GUEST = permissions.GUEST
 
 
 @dataclass
@@ -112,7 +111,7 @@ def article_feed(slug: str) -> Feed:
 def topic_feed(topic_id: int) -> Feed:
     topic = db.session.scalar(select(Topic).where(Topic.id == topic_id).options(joinedload(Topic.author)))
     # A topic whose opening text moderation hid or removed has no feed (nor a place in lists).
-    if topic is None or not visibility.can_see_topic(GUEST, topic) or topic.status != PostStatus.VISIBLE:
+    if topic is None or not permissions.can_follow_by_feed(topic):
         abort(404)
     posts = db.session.scalars(
         visibility.visible_posts(GUEST).where(Post.topic_id == topic.id, visibility.public_post_filter())

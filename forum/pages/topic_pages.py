@@ -5,12 +5,13 @@ Templates get everything from here and never trigger a lazy load.
 import functools
 import math
 from collections.abc import Callable
+from typing import NamedTuple
 from dataclasses import dataclass, field
 
-from flask import abort, current_app
+from flask import abort, current_app, url_for
 from markupsafe import Markup
 from sqlalchemy import Integer, and_, bindparam, func, literal, null, or_, select
-from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload, with_expression
+from sqlalchemy.orm import aliased, contains_eager, defer, joinedload, selectinload, with_expression
 
 from ..domain import anonymity, articles, moderation, permissions, visibility
 from ..domain.accounts import username_key
@@ -196,6 +197,48 @@ def load_thread(user, page: TopicPage, *, rendered: frozenset[int] = frozenset()
         p for p in roots + replies if (p.root_id or p.id) not in rendered)
 
 
+class Landing(NamedTuple):
+    url: str
+    what: str  # "argument", "post" or "reply": what the confirmation calls it
+
+
+def where_shown(post: Post) -> Landing:
+    """Where the author of a post just written sees it in its place, as the reader
+    they were: a debate's argument at the top of its column, newest first; an
+    answer in a debate among the answers to what it answers (the argument page),
+    newest first; a discussion's post on the thread page that shows it. A post the
+    thread cannot show (beyond the depth limit, or past the replies a page shows)
+    on its own page. Every address ends at the post (#card… or #p…).
+
+    Asked before the post's commit, while it is loaded: nothing is read back."""
+    topic = post.topic
+    what = "reply" if post.parent_id is not None else ("argument" if topic.is_debate else "post")
+    if topic.is_debate:
+        if post.parent_id is None:
+            return Landing(url_for("topics.show", topic_id=topic.id, sort="new", _anchor=f"card{post.id}"), what)
+        return Landing(url_for("posts.show", post_id=post.parent_id, sort="new", _anchor=f"card{post.id}"), what)
+    config = current_app.config
+    per_page, cap, depth_limit = config["POSTS_PER_PAGE"], config["REPLIES_PER_PAGE"], config["THREAD_DEPTH_LIMIT"]
+    if post.depth >= depth_limit:
+        return Landing(url_for("posts.show", post_id=post.id), what)
+    root = aliased(Post)
+    root_id = post.root_id or post.id
+    roots_until_it = (select(func.count()).select_from(Post).join(root, root.id == root_id)
+                      .where(Post.topic_id == topic.id, Post.parent_id.is_(None),
+                             or_(Post.created_at < root.created_at,
+                                 and_(Post.created_at == root.created_at, Post.id <= root.id))))
+    number = max(1, math.ceil(db.session.scalar(roots_until_it) / per_page))
+    if post.parent_id is not None:
+        page_roots = (select(Post.id).where(Post.topic_id == topic.id, Post.parent_id.is_(None))
+                      .order_by(Post.created_at, Post.id).limit(per_page).offset((number - 1) * per_page))
+        replies = db.session.scalar(select(func.count()).select_from(Post).where(
+            Post.root_id.in_(page_roots.scalar_subquery()), Post.depth < depth_limit))
+        if replies > cap:
+            return Landing(url_for("posts.show", post_id=post.id), what)
+    return Landing(url_for("topics.show", topic_id=topic.id, page=number if number > 1 else None,
+                           _anchor=f"p{post.id}"), what)
+
+
 @dataclass
 class PostPage:
     topic: Topic
@@ -248,7 +291,8 @@ def topic_list(user, *, article: Article | None = None, passage: Passage | None 
     # A topic moderation hid or removed is not listed (its page shows a tombstone).
     query = (visibility.visible_topics(user).where(visibility.public_topic_filter())
              .order_by(Topic.is_pinned.desc(), Topic.last_activity_at.desc())
-             .limit(limit).options(*TOPIC_LIST_COLUMNS, joinedload(Topic.author), joinedload(Topic.passage)))
+             .limit(limit).options(*TOPIC_LIST_COLUMNS, joinedload(Topic.author), joinedload(Topic.passage),
+                                   joinedload(Topic.classroom)))
     if article is not None:
         query = query.where(Topic.article_id == article.id)
     if passage is not None:

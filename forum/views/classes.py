@@ -92,7 +92,7 @@ def announce(class_id):
     classroom = _teacher_class(class_id)
     form = AnnouncementForm()
     topic = attempt(form, lambda: classes.post_announcement(classroom, current_user, title=form.title.data,
-                                                             body=form.body.data))
+                                                             body=form.body.data, replies=form.replies.data))
     if topic:
         flash("Announced: every member of the class is told.", "success")
         return redirect(url_for("topics.show", topic_id=topic.id))
@@ -316,6 +316,10 @@ def grade(class_id, topic_id, student_id):
     if first is not None and attempt(form, lambda: grading.save_grades(page.context.topic, page.student.user, marks),
                                      field=first):
         flash(f"Grades saved for {page.context.shown(student_id, page.student.user.username)}.", "success")
+        following = page.next_student if request.form.get("then") == "next" else None
+        if following is not None:
+            return redirect(url_for("classes.grade", class_id=class_id, topic_id=topic_id,
+                                    student_id=following.user_id))
         return redirect(url_for("classes.grades", class_id=class_id, topic_id=topic_id))
     return render_form("classes/grade.html", form, page=page)
 

@@ -8,6 +8,7 @@ from ..forms.posts import DeltaForm, EditPostForm, ReplyForm
 from ..models import Post
 from ..pages import class_pages, debate_pages, post_presenter, topic_pages
 from ..web import caching, kept_forms, limits
+from ..web.navigation import to_new_post
 from ..web.form_actions import attempt, render_form
 
 bp = Blueprint("posts", __name__, url_prefix="/p")
@@ -43,12 +44,12 @@ def reply(post_id):
     parent = visibility.get_visible_or_404(current_user, Post, post_id)
     require(can_reply(current_user, parent.topic))
     form = kept_forms.form(ReplyForm, stance=request.args.get("stance"))
-    # The new post's id, read before the commit expires it (after, it is a query).
-    new_id = attempt(form, lambda: debates.post_argument(
+    # Where the new post is seen, found before the commit expires it (after, it is a query).
+    landing = attempt(form, lambda: topic_pages.where_shown(debates.post_argument(
         current_user, parent.topic, form.body.data, parent=parent, stance_value=form.stance.data,
-        sources_text=form.sources.data, key=form.form_key.data).id)
-    if new_id:
-        return redirect(url_for("posts.show", post_id=new_id))
+        sources_text=form.sources.data, key=form.form_key.data)))
+    if landing:
+        return to_new_post(landing)
     # A class debate's: its pseudonyms, whether its open phase allows this reply, its word limit.
     panel = class_pages.debate_panel(current_user, parent.topic)
     return render_form("posts/reply.html", form, parent=parent,

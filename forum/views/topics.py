@@ -10,7 +10,7 @@ from ..models import Article, Passage, PollPhase, Topic
 from ..pages import debate_pages, topic_pages
 from ..web import caching, kept_forms, limits, shared_threads
 from ..web.form_actions import attempt, render_form
-from ..web.navigation import page_arg
+from ..web.navigation import page_arg, to_new_post
 
 bp = Blueprint("topics", __name__, url_prefix="/t")
 
@@ -77,12 +77,12 @@ def reply(topic_id):
     topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
     require(can_reply(current_user, topic))
     form = ReplyForm()
-    # The new post's id, read before the commit expires it (after, it is a query).
-    new_id = attempt(form, lambda: debates.post_argument(
+    # Where the new post is seen, found before the commit expires it (after, it is a query).
+    landing = attempt(form, lambda: topic_pages.where_shown(debates.post_argument(
         current_user, topic, form.body.data, stance_value=form.stance.data, sources_text=form.sources.data,
-        key=form.form_key.data).id)
-    if new_id:
-        return redirect(url_for("posts.show", post_id=new_id))
+        key=form.form_key.data)))
+    if landing:
+        return to_new_post(landing)
     return _show(topic, form)
 
 

@@ -1,7 +1,10 @@
-"""Where a request came from and where it goes next: safe `next` targets, page numbers."""
+"""Where a request came from and where it goes next: safe `next` targets, page
+numbers, and back to the page a new post is seen on."""
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import flash, redirect, request, url_for
+
+from ..pages import topic_pages
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:
@@ -20,3 +23,9 @@ def page_arg() -> int:
         return max(1, min(int(request.args.get("page", 1)), 100_000))
     except ValueError:
         return 1
+
+
+def to_new_post(landing: topic_pages.Landing):
+    """After posting: back in the debate or thread at the new post, with a word that it is there."""
+    flash(f"Your {landing.what} is posted: here it is.", "success")
+    return redirect(landing.url)
