@@ -144,8 +144,8 @@ def test_a_reply_in_a_discussion_lands_on_the_thread_at_the_reply(client, make_u
     assert "Your reply is posted: here it is." in html
 
 
-def test_a_post_on_a_later_page_lands_on_that_page(client, app, make_user, make_topic):
-    app.config["POSTS_PER_PAGE"] = 2
+def test_a_post_on_a_later_page_lands_on_that_page(client, app, monkeypatch, make_user, make_topic):
+    monkeypatch.setitem(app.config, "POSTS_PER_PAGE", 2)
     topic = make_topic()
     author = make_user()
     for i in range(4):
@@ -159,8 +159,8 @@ def test_a_post_on_a_later_page_lands_on_that_page(client, app, make_user, make_
     assert "Your post is posted: here it is." in html
 
 
-def test_a_reply_the_thread_cannot_show_lands_on_its_own_page(client, app, make_user, make_topic):
-    app.config["THREAD_DEPTH_LIMIT"] = 2
+def test_a_reply_the_thread_cannot_show_lands_on_its_own_page(client, app, monkeypatch, make_user, make_topic):
+    monkeypatch.setitem(app.config, "THREAD_DEPTH_LIMIT", 2)
     topic = make_topic()
     author = make_user()
     parent = posting.create_post(author, topic, "Level 0")
@@ -173,8 +173,8 @@ def test_a_reply_the_thread_cannot_show_lands_on_its_own_page(client, app, make_
     assert response.headers["Location"] == f"/p/{reply_id}"
 
 
-def test_a_reply_past_the_replies_a_page_shows_lands_on_its_own_page(client, app, make_user, make_topic):
-    app.config["REPLIES_PER_PAGE"] = 2
+def test_a_reply_past_the_replies_a_page_shows_lands_on_its_own_page(client, app, monkeypatch, make_user, make_topic):
+    monkeypatch.setitem(app.config, "REPLIES_PER_PAGE", 2)
     topic = make_topic()
     author = make_user()
     root = posting.create_post(author, topic, "Root")
@@ -316,3 +316,20 @@ def test_the_announcement_form_offers_replies(client, make_class):
     classroom = make_class()
     html = client.login(classroom.instructor).get(f"/classes/{classroom.id}").get_data(as_text=True)
     assert 'name="replies"' in html and "Members may reply under it" in html
+
+
+# --- Breadcrumbs through the class ------------------------------------------------------------------
+
+def test_class_topics_lead_back_through_their_class(client, make_class, make_class_debate, make_article):
+    make_article()
+    classroom = make_class(students=1, name="Ethics 101")
+    topic = make_class_debate(classroom)
+    announcement = classes.post_announcement(classroom, classroom.instructor, title="Read chapter 2", body="By Monday.")
+    post = posting.create_post(classroom.instructor, topic, "An argument", stance=Stance.PRO)
+    db.session.commit()
+    client.login(students_of(classroom)[0])
+    for path in (f"/t/{topic.id}", f"/t/{topic.id}?view=thread", f"/p/{post.id}", f"/p/{post.id}?view=thread",
+                 f"/t/{announcement.id}"):
+        crumbs = client.get(path).get_data(as_text=True).split('class="breadcrumb')[1].split("</nav>")[0]
+        assert f'href="/classes/{classroom.id}">Ethics 101</a>' in crumbs, path
+        assert 'href="/a/' not in crumbs, path

@@ -121,7 +121,7 @@ def test_every_flow_page_works_by_keyboard(new_page, world):
     page.keyboard.press("Tab")  # to "Post reply"
     assert page.evaluate("document.activeElement.textContent") == "Post reply"
     page.keyboard.press("Enter")
-    page.wait_for_selector(".post.highlight >> text=Typed without a mouse")
+    page.wait_for_selector(".node:target > .post >> text=Typed without a mouse")
 
 
 @pytest.mark.parametrize("width", [320, 375])

@@ -66,7 +66,7 @@ def test_a_student_follows_the_phases_on_a_phone(new_page, make_article, make_us
     page.wait_for_selector("#body-words .word-count-now.over >> text=5 over the limit")
     page.fill("#body", "Testers did skilled work that a company worth billions can pay for.")
     page.click("button:has-text('Post the statement')")
-    page.wait_for_selector(".argument-focus >> text=Testers did skilled work")
+    page.wait_for_selector(".card:target >> text=Testers did skilled work")
     _fits(page)
 
     # Rebuttals: no statement form; ben's argument offers an answer, ana's own does not.
@@ -83,7 +83,7 @@ def test_a_student_follows_the_phases_on_a_phone(new_page, make_article, make_us
     assert page.inner_text("#body-words .word-count-now") == "Your text: 10 words of 30."
     _fits(page)
     page.click("button:has-text('Post answer')")
-    page.wait_for_selector(".argument-focus >> text=it pays nobody")
+    page.wait_for_selector(".card:target >> text=it pays nobody")
     _fits(page)
 
     # The final vote: the after poll comes first, and nothing else can be posted.

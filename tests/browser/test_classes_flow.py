@@ -75,7 +75,7 @@ def test_a_class_debate_from_start_to_grades(new_page, make_article, make_user, 
         page.wait_for_selector(f".my-side >> text={label}")
         page.fill("#body", f"{name.title()}'s opening statement for {label}.")
         page.click("button:has-text('Post the statement')")
-        page.wait_for_selector(f".argument-focus >> text={name.title()}'s opening statement")
+        page.wait_for_selector(f".card:target >> text={name.title()}'s opening statement")
 
     # The phases advance: opening closed, rebuttals open. The page offers no top-level post now.
     _set_phases(teacher, (timedelta(hours=-3), timedelta(hours=-2)), (timedelta(hours=-1), timedelta(hours=1)))
@@ -90,7 +90,7 @@ def test_a_class_debate_from_start_to_grades(new_page, make_article, make_user, 
     rebutter.fill("#body", "Ana's rebuttal to the other side.")
     rebutter.check("input[name=stance][value=con]")  # challenges the post it answers
     rebutter.click("button:has-text('Post reply')")
-    rebutter.wait_for_selector(".argument-focus >> text=Ana's rebuttal")
+    rebutter.wait_for_selector(".card:target >> text=Ana's rebuttal")
 
     # The instructor sees the dashboard, grades Ana and downloads both CSVs.
     teacher.goto(f"/t/{topic.id}")
@@ -101,7 +101,7 @@ def test_a_class_debate_from_start_to_grades(new_page, make_article, make_user, 
     for i in range(criteria.count()):
         criteria.nth(i).fill("4")
     teacher.fill("fieldset.criterion >> nth=0 >> textarea", "Good sources from the article.")
-    teacher.click("button:has-text('Save grades')")
+    teacher.click(".grading-form button[type=submit]:not([name=then])")  # save, and back to the list
     teacher.wait_for_selector("text=Grades saved for ana.")
     with teacher.expect_download() as download:
         teacher.click("text=Grades CSV")

@@ -33,6 +33,8 @@ def test_debate_from_motion_to_results(new_page, make_article, make_user):
     ada.fill("#argue #body", "Testing is **work**, and the value flows one way.")
     ada.fill("#argue #sources", "Bug bounty program https://en.wikipedia.org/wiki/Bug_bounty_program")
     ada.click("button:has-text('Post argument')")
+    ada.wait_for_selector(".card:target >> text=the value flows one way")  # back in the debate, at it
+    ada.click(".card:target .card-open")
     ada.wait_for_selector("a[rel='nofollow ugc noopener']:has-text('Bug bounty program')")
 
     ben = new_page(width=375, height=800)

@@ -39,6 +39,6 @@ def test_expired_session_mid_post_keeps_the_text(new_page, make_user, make_topic
     assert page.url.endswith(f"/t/{topic.id}")  # back where they were
     assert page.input_value("#body") == TEXT  # back in the form
     page.click("button:has-text('Post reply')")
-    page.wait_for_selector(f".post.highlight >> text={TEXT}")
+    page.wait_for_selector(f".node:target > .post >> text={TEXT}")
     page.goto(f"/t/{topic.id}")
     assert page.input_value("#body") == ""  # sent, so the draft is gone

@@ -24,9 +24,9 @@ def test_register_start_topic_reply_and_edit(new_page, make_article):
 
     page.fill("#body", "Replying to myself for the record.")
     page.click("button:has-text('Post reply')")
-    page.wait_for_selector(".post.highlight >> text=Replying to myself")
+    page.wait_for_selector(".node:target > .post >> text=Replying to myself")
 
-    page.click(".post.highlight >> text=Edit")
+    page.click(".node:target > .post >> text=Edit")
     page.fill("#body", "Replying, edited.")
     page.click("button:has-text('Save changes')")
     page.wait_for_selector("text=Replying, edited.")

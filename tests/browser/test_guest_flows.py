@@ -54,7 +54,7 @@ def test_two_guests_one_after_the_other_sign_in_and_post_their_arguments(new_pag
         assert page.input_value("#argue textarea[name=body]") == text
         assert page.is_checked(f"#argue input[name=stance][value={side}]")
         page.click("#argue button:has-text('Post argument')")
-        page.wait_for_selector(f"h1:has-text('Argument by {name}')")
+        page.wait_for_selector(".card:target")  # back in the debate, at the new argument
         assert page.is_visible(f"text={text}") and not page.js_errors
         db.session.expire_all()
         post = db.session.scalar(select(Post).where(Post.body_md == text))

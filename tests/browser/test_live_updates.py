@@ -18,7 +18,7 @@ def test_a_reply_appears_on_an_open_page_after_clicking_the_bar(new_page, make_u
     writer.goto(f"/p/{root.id}/reply")
     writer.fill("#body", "Tom answers, live.")
     writer.click("button:has-text('Post reply')")
-    writer.wait_for_selector(".post.highlight >> text=Tom answers, live.")
+    writer.wait_for_selector(".node:target > .post >> text=Tom answers, live.")
 
     # The reader's page has not moved: a bar offers the new post.
     button = reader.wait_for_selector(".live-bar button", timeout=15_000)
