@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import cli, config
-from .domain import per_request, permissions
+from .domain import addresses, per_request, permissions
 from .extensions import csrf, db, limiter, migrate
 from .pages import display
 from .views import BLUEPRINTS
@@ -45,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(permissions.JINJA_GLOBALS)
+    app.jinja_env.globals["must_confirm_address"] = addresses.must_confirm
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["central_question"] = app.config["CENTRAL_QUESTION"]
     app.jinja_env.filters.update(display.FILTERS)

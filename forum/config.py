@@ -118,6 +118,14 @@ def load(app) -> None:
         # allowance sends nothing and answers the same: forum/web/limits.py).
         LIMIT_RESET_IP="20 per hour",
         LIMIT_RESET_ACCOUNT="3 per hour;10 per day",
+        # Addresses (forum/domain/addresses.py): FLASK_REQUIRE_VERIFIED_EMAIL=true makes
+        # members confirm their address before posting; a confirmation link works this
+        # long; confirmation mails (a change of address, "resend") per member.
+        REQUIRE_VERIFIED_EMAIL=False,
+        EMAIL_CONFIRM_HOURS=72,
+        LIMIT_ADDRESS_MAIL="5 per hour;20 per day",
+        # Class accounts' one-time sign-in codes work this many days (domain/class_accounts.py).
+        CLASS_CODE_DAYS=14,
         **MAIL_SETTINGS,
     )
     app.config.from_prefixed_env()

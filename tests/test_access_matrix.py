@@ -47,6 +47,7 @@ OWNER_SEES = rule("missing", guest="login", owner="ok")
 ROUTES = {
     ("home.index", "GET"): (lambda w: "/", EVERYONE_OK),
     ("home.healthz", "GET"): (lambda w: "/healthz", EVERYONE_OK),
+    ("home.read_all", "POST"): (lambda w: "/read-all", SIGNED_IN),  # reading marks: suspended members too
     ("static", "GET"): (lambda w: "/static/css/site.css", EVERYONE_OK),
     ("auth.register", "GET"): (lambda w: "/auth/register", EVERYONE_OK),
     ("auth.register", "POST"): (lambda w: "/auth/register", EVERYONE_OK),
@@ -57,7 +58,16 @@ ROUTES = {
     ("auth.forgot_password", "POST"): (lambda w: "/auth/forgot", EVERYONE_OK),
     ("auth.reset_password", "GET"): (lambda w: "/auth/reset/not-a-token", EVERYONE_OK),
     ("auth.reset_password", "POST"): (lambda w: "/auth/reset/not-a-token", EVERYONE_OK),
+    ("auth.confirm_address", "GET"): (lambda w: "/auth/confirm-address/not-a-token", EVERYONE_OK),
+    ("auth.confirm_address", "POST"): (lambda w: "/auth/confirm-address/not-a-token", EVERYONE_OK),
+    ("auth.undo_address", "GET"): (lambda w: "/auth/undo-address/not-a-token", EVERYONE_OK),
+    ("auth.undo_address", "POST"): (lambda w: "/auth/undo-address/not-a-token", EVERYONE_OK),
+    ("auth.class_code", "GET"): (lambda w: "/auth/class-code", EVERYONE_OK),
+    ("auth.class_code", "POST"): (lambda w: "/auth/class-code", EVERYONE_OK),
     ("articles.show", "GET"): (lambda w: f"/a/{w['article'].slug}", EVERYONE_OK),
+    ("quotes.discuss", "GET"): (lambda w: f"/a/{w['article'].slug}/quote", WRITERS),
+    ("quotes.start_topic", "POST"): (lambda w: f"/a/{w['article'].slug}/quote/topic", WRITERS),
+    ("quotes.argue", "POST"): (lambda w: f"/a/{w['article'].slug}/quote/argument", WRITERS),
     ("articles.new", "GET"): (lambda w: "/a/new", ADMIN_ONLY),
     ("articles.new", "POST"): (lambda w: "/a/new", ADMIN_ONLY),
     ("articles.edit", "GET"): (lambda w: f"/a/{w['article'].slug}/edit", ADMIN_ONLY),
@@ -111,6 +121,16 @@ ROUTES = {
     # Ending sessions is not writing: a suspended member may sign other browsers out.
     ("settings.end_session", "POST"): (lambda w: "/settings/sessions/999999/end", SIGNED_IN),
     ("settings.end_other_sessions", "POST"): (lambda w: "/settings/sessions/end-others", SIGNED_IN),
+    # Keeping one's address right is not writing either.
+    ("settings.email", "POST"): (lambda w: "/settings/email", SIGNED_IN),
+    ("settings.resend_confirmation", "POST"): (lambda w: "/settings/email/resend", SIGNED_IN),
+    ("settings.mail_settings", "POST"): (lambda w: "/settings/mail", SIGNED_IN),
+    # Leaving: a suspended member may take their data and go too.
+    ("settings.export", "GET"): (lambda w: "/settings/export", SIGNED_IN),
+    ("settings.delete_account", "POST"): (lambda w: "/settings/delete", SIGNED_IN),
+    # A mail's one-click unsubscribe works without signing in: its signed token decides (a bad one: 400).
+    ("settings.unsubscribe", "GET"): (lambda w: "/settings/mail/unsubscribe/not-a-token", EVERYONE_OK),
+    ("settings.unsubscribe", "POST"): (lambda w: "/settings/mail/unsubscribe/not-a-token", EVERYONE_OK),
     # Classes
     ("classes.index", "GET"): (lambda w: "/classes", SIGNED_IN),
     ("classes.index", "POST"): (lambda w: "/classes", INSTRUCTORS),
@@ -123,6 +143,15 @@ ROUTES = {
     ("classes.remove_student", "POST"): (
         lambda w: f"/classes/{w['classroom'].id}/students/{w['student'].id}/remove", CLASS_TEACHERS),
     ("classes.add_instructor", "POST"): (lambda w: f"/classes/{w['classroom'].id}/instructors", CLASS_TEACHERS),
+    ("class_accounts.add_students", "GET"): (lambda w: f"/classes/{w['classroom'].id}/students/new",
+                                             CLASS_TEACHERS),
+    ("class_accounts.add_students", "POST"): (lambda w: f"/classes/{w['classroom'].id}/students/new",
+                                              CLASS_TEACHERS),
+    # The student joined by the class's code: not an account the class made, so no
+    # code for them, even from their teacher (tests/test_class_accounts.py has the rest).
+    ("class_accounts.new_code", "POST"): (
+        lambda w: f"/classes/{w['classroom'].id}/students/{w['student'].id}/code",
+        rule("missing", guest="login", student="forbidden")),
     ("classes.new_debate", "GET"): (lambda w: f"/classes/{w['classroom'].id}/debates/new", CLASS_TEACHERS),
     ("classes.new_debate", "POST"): (lambda w: f"/classes/{w['classroom'].id}/debates/new", CLASS_TEACHERS),
     ("classes.sides", "GET"): (lambda w: _debate_path(w, "sides"), CLASS_TEACHERS),
@@ -341,12 +370,22 @@ def test_unlisted_methods_are_405(client, world, app):
     assert not wrong
 
 
+# Needs no form token, by design: RFC 8058's one-click unsubscribe is posted by a mail
+# client, and its signed token is the proof (tests/test_mail_notifications.py).
+CSRF_EXEMPT = {"settings.unsubscribe"}
+
+
+def test_the_exempt_views_are_only_those(csrf_app):
+    from forum.extensions import csrf
+    assert {name.rsplit(".", 1)[-1] for name in csrf._exempt_views} == {e.rsplit(".", 1)[-1] for e in CSRF_EXEMPT}
+
+
 def test_every_state_change_without_csrf_token_is_refused(csrf_app, world):
     client = csrf_app.test_client()
     for visitor in ("owner", "admin"):
         client.login(world[visitor])
         for (endpoint, method), (path_of, _) in ROUTES.items():
-            if method != "POST":
+            if method != "POST" or endpoint in CSRF_EXEMPT:
                 continue
             with client.post(path_of(world), data={"body": "x", "title": "y", "username": "owner",
                                                    "password": PASSWORD}) as response:

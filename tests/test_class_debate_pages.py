@@ -124,7 +124,11 @@ def test_class_debate_pages_take_a_fixed_number_of_queries(client, make_class, m
         client.login(students[1])
         with count_queries() as queries:
             assert client.get(url).status_code == 200
-        counts.append(len(queries))
+        # A first visit to a topic's page also records the member's read mark after the
+        # page is made (web/read_marks.py): one write, in its own transaction, not the page's.
+        writes = [q for q in queries if q.startswith("INSERT INTO topic_reads")]
+        assert len(writes) == (1 if view == "columns" else 0)
+        counts.append(len(queries) - len(writes))
     assert counts[0] == counts[1] <= 10, counts
 
 

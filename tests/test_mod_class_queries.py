@@ -47,7 +47,7 @@ def _debate(make_class, make_class_debate, open_phase, students):
     classes.extend_phase(opening, members[0], utcnow() + timedelta(hours=2))
     open_phase(topic, PhaseKind.REBUTTAL, opened=timedelta(minutes=30))
     sides = class_rules.sides_of(topic)
-    arguments = list(db.session.scalars(select(Post).where(Post.topic_id == topic.id)))
+    arguments = list(db.session.scalars(select(Post).where(Post.topic_id == topic.id).order_by(Post.id)))
     for member in members:
         target = next(p for p in arguments if sides[p.author_id] != sides[member.id])
         # Written by the instructor (not bound by phases), then credited: the counts are under test.
@@ -56,7 +56,8 @@ def _debate(make_class, make_class_debate, open_phase, students):
         reply.author_id, reply.phase = member.id, PhaseKind.REBUTTAL
         reactions.vote(target, member)
         db.session.add(StancePoll(topic_id=topic.id, user_id=member.id, phase=PollPhase.BEFORE, value=0))
-    reactions.award_delta(arguments[0], members[-1], "This explains at length exactly how the argument moved me.")
+    credited = next(p for p in arguments if p.author_id != members[-1].id)  # never one's own post
+    reactions.award_delta(credited, members[-1], "This explains at length exactly how the argument moved me.")
     db.session.commit()
     return topic
 

@@ -14,7 +14,8 @@ from sqlalchemy import delete, insert, select, update
 
 from forum.domain import classes, moderation, notifications, posting, profiles, reactions
 from forum.extensions import db
-from forum.models import ClassMembership, ClassRole, PhaseKind, Post, Role, Stance, Topic, Vote, WatchLevel
+from forum.models import (ClassMembership, ClassRole, PhaseKind, PollAnswer, Post, Role, Stance, Topic, TopicRead,
+                          Vote, WatchLevel)
 from forum.web import caching
 
 
@@ -59,7 +60,7 @@ def gets_a_notification(s):
 
 
 def renames_themselves(s):
-    profiles.update_profile(s["viewer"], display_name="Vera Newname", bio="", email=s["viewer"].email)
+    profiles.update_profile(s["viewer"], display_name="Vera Newname", bio="")
     return "Vera Newname"  # shown where they wrote: the thread (the header shows the username)
 
 
@@ -91,8 +92,23 @@ def teaches_the_class(s):
     return "Dashboard"  # an instructor's link on the class debate's page
 
 
+def has_news_since_their_visit(s):
+    """Their read mark is behind what others wrote (a visit before they wrote it):
+    those posts are marked "New" for them alone (domain/reads.py)."""
+    db.session.execute(update(TopicRead).where(TopicRead.user_id == s["viewer"].id).values(last_seen_post_id=0))
+    return '<span class="tag tag-new">New'
+
+
+def keeps_a_poll_answer(s):
+    """A row of the viewer's poll history alone (domain/minds.py): their timeline, not the topic's version."""
+    for topic in (s["debate"], s["class_debate"]):
+        db.session.add(PollAnswer(topic_id=topic.id, user_id=s["viewer"].id, phase="before", value=1))
+    return "Before reading:"
+
+
 CHANGES = [mutes_an_author, gets_a_notification, renames_themselves, becomes_a_moderator, is_suspended,
-           gets_a_moderators_message, mutes_the_topic, teaches_the_class]
+           gets_a_moderators_message, mutes_the_topic, teaches_the_class, has_news_since_their_visit,
+           keeps_a_poll_answer]
 
 # --- The cached and conditional pages a member may be shown ------------------------------
 
@@ -111,7 +127,9 @@ SHOWN = ({(page, change) for page in ("thread", "columns", "permalink", "class d
          | {("thread", "mutes_an_author"), ("permalink", "mutes_an_author"), ("class debate", "mutes_an_author"),
             ("live updates", "mutes_an_author"), ("thread", "renames_themselves"),
             ("thread", "mutes_the_topic"), ("class debate", "mutes_the_topic"),
-            ("class debate", "teaches_the_class"), ("class columns", "teaches_the_class")})
+            ("class debate", "teaches_the_class"), ("class columns", "teaches_the_class")}
+         | {(page, "has_news_since_their_visit") for page in ("thread", "columns", "class debate", "class columns")}
+         | {("columns", "keeps_a_poll_answer"), ("class columns", "keeps_a_poll_answer")})
 
 
 def _same_page(html: str) -> str:

@@ -335,11 +335,40 @@ def _marks(text):
     return text.replace(search._OPEN, "[").replace(search._CLOSE, "]")
 
 
-def test_mark_stems_marks_words_by_their_stem_in_a_window_around_the_first():
-    text = " ".join(f"w{i}" for i in range(50)) + " Licensing and licences, happy consent. " + "tail " * 40
-    marked = _marks(search.mark_stems(text, ("licens", "licenc", "happi")))
+def test_mark_words_marks_whole_words_in_a_window_around_the_first():
+    terms = search.parse("licence happy")
+    text = " ".join(f"w{i}" for i in range(50)) + " Licence and licences, happy happier consent. " + "tail " * 40
+    marked = _marks(search.mark_words(text, terms))
     assert marked.startswith("…w45 ") and marked.endswith("…")
-    assert "[Licensing] and [licences], [happy] consent." in marked and len(marked.split()) == 35
-    assert _marks(search.mark_stems("Short licence.", ("licenc",))) == "Short [licence]."
-    assert _marks(search.mark_stems("Title of a licence", ("licenc",), words=None)) == "Title of a [licence]"
-    assert search.mark_stems("No match here.", ("licenc",)) == "No match here."
+    assert "[Licence] and [licences], [happy] [happier] consent." in marked and len(marked.split()) == 35
+    assert _marks(search.mark_words("Title of a licence", terms, words=None)) == "Title of a [licence]"
+    assert search.mark_words("No match here.", terms) == "No match here."
+
+
+def test_mark_words_never_marks_part_of_a_word_or_a_shorter_one():
+    marked = _marks(search.mark_words("The US uses it because users use it; used, using, useful.",
+                                      search.parse("use")))
+    assert marked == "The US [uses] it because users [use] it; [used], [using], useful."
+
+
+def test_plain_text_reads_rendered_html_as_a_reader_sees_it():
+    html = "<p><strong>The fairness</strong> of it &amp; <em>more</em></p><ul><li>one</li><li>two</li></ul>"
+    assert search.plain_text(html) == "The fairness of it & more one two"
+
+
+def test_search_snippets_are_plain_text_of_the_rendered_post(make_topic, make_post, make_user):
+    post = make_post(topic=make_topic(), body="**The fairness** of _this_ [link](https://example.com) matters.\n\n"
+                                              "- because we use it\n- in the US")
+    [hit] = _run(make_user(), "fairness").hits
+    assert hit.post_id == post.id
+    assert hit.snippet == "The <mark>fairness</mark> of this link matters. because we use it in the US"
+    [hit] = _run(make_user(), "use").hits
+    assert "we <mark>use</mark> it" in hit.snippet and "<mark>US</mark>" not in hit.snippet
+    assert "be<mark>" not in hit.snippet and hit.snippet.count("<mark>") == 1
+
+
+def test_search_snippet_of_a_script_is_escaped_text(make_topic, make_post, make_user):
+    post = make_post(topic=make_topic(), body="Quoted <script>alert('x')</script> payload **bold**")
+    [hit] = _run(make_user(), "payload").hits
+    assert hit.post_id == post.id and "<script" not in hit.snippet and "**" not in hit.snippet
+    assert "<mark>payload</mark> bold" in hit.snippet

@@ -223,7 +223,9 @@ def test_plain_readers_share_the_reply_tree(csrf_app, copies, thread, make_user,
     client = csrf_app.test_client().login(second_reader)
     with count_queries() as queries:
         second = client.get(url).text
-    assert len(queries) == 2  # the reader (with whom they mute and their unread count), the topic: no posts
+    # The reader (with whom they mute and their unread count), the topic: no posts; and, after
+    # the page, their first visit's read mark (domain/reads.py), written once.
+    assert len(queries) == 3 and "topic_reads" in queries[-1]
     assert _tree(second) == _tree(first) and "Ada Original" in _tree(second)
     # Around the tree, the page is the reader's own: their name, their forms.
     assert second_reader.username in second and first_reader.username not in second
@@ -374,7 +376,7 @@ def test_a_member_with_a_part_in_the_tree_gets_the_page_rendered_for_them(
     client.login(reader)
     with count_queries() as queries:
         shared = _tree(client.get(url).text)
-    assert len(queries) == 4  # member (with their unread count), topic, roots, replies
+    assert len(queries) == 5  # member (with their unread count), topic, roots, replies; first visit's read mark
     copies.seconds = 0
     assert shared == _tree(client.get(url).text)  # rendered from scratch
     copies.seconds = 30
@@ -409,7 +411,7 @@ def test_muting_someone_elsewhere_does_not_stop_sharing(client, copies, thread, 
     client.login(other)
     with count_queries() as queries:
         client.get(url)
-    assert len(queries) == 2  # given the copy: no posts fetched
+    assert len(queries) == 3  # given the copy: no posts fetched (and the first visit's read mark)
 
 
 @pytest.mark.parametrize("size", [10, 300])
@@ -422,7 +424,8 @@ def test_a_reader_given_the_shared_tree_takes_two_queries_whatever_the_size(
     with count_queries() as queries:
         page = client.get(url)
     assert page.status_code == 200 and page.text.count('class="node"') >= min(size, 20)
-    assert len(queries) == 2  # the member with whom they mute and their unread count, the topic
+    # The member with whom they mute and their unread count, the topic; their first visit's read mark.
+    assert len(queries) == 3 and "topic_reads" in queries[-1]
 
 
 # --- Class debates: students share the tree ------------------------------------------

@@ -337,8 +337,9 @@ def test_poll_routes(client, debate, member):
     client.post(f"/t/{debate.id}/poll/after", data={"value": "2"})
     rows = dict(db.session.execute(select(StancePoll.phase, StancePoll.value)).all())
     assert rows == {"before": -2, "after": 2}
-    client.post(f"/t/{debate.id}/poll/after", data={"value": "7"})
-    assert "Choose where you stand" in client.get(f"/t/{debate.id}").get_data(as_text=True)
+    refused = client.post(f"/t/{debate.id}/poll/after", data={"value": "7"})
+    # Refused on the debate's page itself (minds.py's refusals give the answer back there too).
+    assert refused.status_code == 400 and "Choose where you stand" in refused.get_data(as_text=True)
 
 
 def test_needs_source_and_add_source_routes(client, argument, member):

@@ -110,6 +110,10 @@ def test_cli_users_create(app):
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.username == "teacher"))
     assert user.role == "instructor"
+    assert user.email == "teacher@localhost" and user.email_verified_at is None  # a placeholder, never mailed
+    typed = runner.invoke(args=["users", "create", "ines", "--email", "ines@school.example", "--password", "long enough pw"])
+    assert typed.exit_code == 0, typed.output
+    assert db.session.scalar(select(User).where(User.username == "ines")).email_verified_at is not None
     again = runner.invoke(args=["users", "create", "TEACHER", "--password", "long enough pw"])
     assert again.exit_code != 0 and "taken" in again.output
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import ClassDebate, ClassMembership, ClassRole, Post, Topic, User
+from ..models.users import DELETED_NAME
 from . import markup, visibility
 from .errors import RuleError
 
@@ -82,7 +83,11 @@ def shown(names: Mapping[int, Shown] | None, user_id: int | None, name: str = ""
     voter, ∆ giver, mentioner). Outside anonymous debates `names` is empty and
     the person is shown as themselves, with their profile."""
     alias = names.get(user_id) if names and user_id is not None else None
-    return alias if alias is not None else Shown(name, username=username)
+    if alias is not None:
+        return alias
+    if username == DELETED_NAME:  # a deleted account (domain/leaving.py) has no profile to link to
+        return Shown(DELETED_NAME)
+    return Shown(name, username=username)
 
 
 def names_for(viewer, topic, debate: ClassDebate | None, students: list[tuple[int, str]],

@@ -2,7 +2,8 @@
 
 A summary is Markdown whose `## ` headings start passages. A passage's anchor is
 made from its heading when it first appears and then kept, so links and topics
-anchored to it survive edits to its text.
+anchored to it survive edits to its text. Quotes of a sentence or phrase are
+found again by their text after each edit (anchors.reanchor).
 """
 import re
 import unicodedata
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Article, Passage, Topic, utcnow
-from . import markup
+from . import anchors, markup
 from .errors import RuleError
 
 _HEADING_RE = re.compile(r"^##\s+(.+?)\s*#*\s*$")
@@ -83,6 +84,8 @@ def save_article(article: Article | None, *, slug: str, title: str, question: st
     article.summary_md = summary_md
     article.updated_at = utcnow()
     _sync_passages(article, sections)
+    # Quotes of the article are found again by their text, or orphaned (anchors.py).
+    anchors.reanchor(article)
     return article
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..models import (Article, Passage, PhaseKind, PollPhase, Post, Stance, StancePoll, Topic, TopicKind, User,
                       utcnow)
-from . import class_rules, posting, reactions, sent_forms
+from . import class_rules, minds, posting, reactions, sent_forms
 from .errors import RuleError, unique_or
 
 POLL_VALUES = (-2, -1, 0, 1, 2)
@@ -63,10 +63,34 @@ def post_argument(author: User, topic: Topic, body: str, *, stance_value: str | 
 
 # --- Stance polls ---------------------------------------------------------
 
+# Side names that say only "this side", not what it holds: the answers then name the motion.
+GENERIC_SIDES = frozenset({"for", "against", "pro", "con", "yes", "no", "agree", "disagree", "support",
+                           "oppose", "aye", "nay"})
+
+
+def _names_a_position(label: str | None) -> bool:
+    return bool(label) and label.strip().casefold().rstrip(".!") not in GENERIC_SIDES
+
+
 def poll_choices(topic: Topic) -> list[tuple[int, str]]:
-    """The five answers, worded with the debate's own side names."""
-    return [(-2, f"Strongly {topic.con_label}"), (-1, f"Leaning {topic.con_label}"),
-            (0, "Undecided"), (1, f"Leaning {topic.pro_label}"), (2, f"Strongly {topic.pro_label}")]
+    """The five answers as sentences a reader would say: built from the debate's
+    side names when they state positions ("I strongly agree: “Voluntary is fine”"),
+    from the motion when they are only "For" and "Against" (or the like)."""
+    if _names_a_position(topic.pro_label) and _names_a_position(topic.con_label):
+        pro, con = f"“{topic.pro_label.strip()}”", f"“{topic.con_label.strip()}”"
+        return [(-2, f"I strongly agree: {con}"), (-1, f"I lean toward {con}"), (0, "I'm undecided"),
+                (1, f"I lean toward {pro}"), (2, f"I strongly agree: {pro}")]
+    return [(-2, "I strongly disagree with the motion"), (-1, "I lean toward disagreeing with the motion"),
+            (0, "I'm undecided"), (1, "I lean toward agreeing with the motion"),
+            (2, "I strongly agree with the motion")]
+
+
+# Why the two measures of the results can point different ways, in one sentence
+# (true of `iq2_winner` and `PollResults.net_shift` below: read them before changing it).
+WINNER_VS_SHIFT = ("The winner and the net shift can point different ways: the winner is the side whose share "
+                   "of answers grew by more percentage points, where only which side of “undecided” an answer "
+                   "falls on counts, while the net shift is the change in the average answer on the −2 … +2 "
+                   "scale, where a move from “strongly” to “leaning” counts too.")
 
 
 def parse_poll_value(value) -> int:
@@ -90,20 +114,27 @@ def check_poll_phase(topic: Topic, phase: str) -> None:
         raise RuleError("The “after” poll is the final vote: it opens in the final-vote phase.")
 
 
-def answer_poll(topic: Topic, user: User, phase: str, value) -> StancePoll:
+def answer_poll(topic: Topic, user: User, phase: str, value, credits=()) -> StancePoll:
     """Record a stance. "Before" is asked once, before reading on; "after" can
-    change until the debate closes."""
+    change until the debate closes, and when it differs from "before" may credit
+    up to three of the debate's arguments with the change (minds.py). The
+    current answers stay in `StancePoll`; each answer given is kept in the
+    history with its time. A refusal (RuleError) writes nothing."""
     check_debate(topic)
     posting.check_open(topic)
     if phase not in (PollPhase.BEFORE, PollPhase.AFTER):
         raise RuleError("There are only two polls: before and after.")
     check_poll_phase(topic, phase)
     value = parse_poll_value(value)
-    answer = db.session.scalar(select(StancePoll).where(
-        StancePoll.topic_id == topic.id, StancePoll.user_id == user.id, StancePoll.phase == phase))
+    current = {row.phase: row for row in db.session.scalars(select(StancePoll).where(
+        StancePoll.topic_id == topic.id, StancePoll.user_id == user.id))}
+    answer = current.get(phase)
+    if answer is not None and phase == PollPhase.BEFORE:
+        raise RuleError("Your “before” answer is already recorded; it stays as it was.")
+    before = current.get(PollPhase.BEFORE)
+    minds.record(topic, user, phase, value, answer.value if answer is not None else None,
+                 before.value if before is not None else None, credits)
     if answer is not None:
-        if phase == PollPhase.BEFORE:
-            raise RuleError("Your “before” answer is already recorded; it stays as it was.")
         answer.value, answer.answered_at = value, utcnow()
         return answer
     answer = StancePoll(topic_id=topic.id, user_id=user.id, phase=phase, value=value)
@@ -167,6 +198,21 @@ class PollResults:
     @property
     def winner(self) -> Stance | None:
         return iq2_winner(self.before, self.after) if self.final else None
+
+    @property
+    def ahead_by_points(self) -> Stance | None:
+        """The side the Intelligence Squared rule favours now (the winner, once final)."""
+        return iq2_winner(self.before, self.after)
+
+    @property
+    def measures_disagree(self) -> bool:
+        """The side ahead by points is not the side the net shift moved toward."""
+        ahead, shift = self.ahead_by_points, self.net_shift
+        if ahead is None or shift is None or shift == 0:
+            return False
+        return (ahead == Stance.PRO) != (shift > 0)
+
+    explain_winner_vs_shift = WINNER_VS_SHIFT
 
 
 def _poll_statements():

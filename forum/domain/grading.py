@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import ClassDebate, Grade, RubricCriterion, Topic, User, utcnow
-from . import posting
+from ..models import ClassDebate, Grade, NotificationKind, RubricCriterion, Topic, User, utcnow
+from . import notifications, posting
 from .errors import RuleError
 
 DEFAULT_RUBRIC = [
@@ -82,7 +82,15 @@ def save_grades(topic: Topic, student: User, marks: dict[int, tuple[int | None, 
 
 
 def set_released(debate: ClassDebate, released: bool) -> ClassDebate:
+    """Show students their grades (or hide them again). On release each graded
+    student is told (`grade_released`, by mail too if they chose)."""
+    was = debate.grades_released
     debate.grades_released = released
+    if released and not was:
+        topic = db.session.get(Topic, debate.topic_id)
+        graded = select(Grade.student_id).where(Grade.topic_id == debate.topic_id).distinct()
+        for student in db.session.scalars(select(User).where(User.id.in_(graded)).order_by(User.id)):
+            notifications.notify(student, NotificationKind.GRADE_RELEASED, actor=None, topic=topic)
     return debate
 
 

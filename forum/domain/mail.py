@@ -24,6 +24,7 @@ Messages are built with the standard library (`email.message.EmailMessage`, a
 plain-text and an HTML part) and sent with `smtplib`; with no MAIL_HOST they are
 written as .eml files under MAIL_DIR (instance/mail) instead.
 """
+import email.policy
 import os
 import re
 import smtplib
@@ -33,7 +34,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.errors import MessageError
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
@@ -46,12 +47,14 @@ from ..models import MailStatus, OutboxMessage, User, utcnow
 
 
 def enqueue(to_address: str, subject: str, text: str, html: str, *, kind: str,
-            user: User | None = None, void: bool = False) -> OutboxMessage:
+            user: User | None = None, void: bool = False, unsubscribe_url: str | None = None) -> OutboxMessage:
     """A message in the outbox, in the caller's transaction (committed with it, or not at all).
-    `void`: written only so that the caller's work is the same; never sent."""
+    `void`: written only so that the caller's work is the same; never sent.
+    `unsubscribe_url`: its one-click unsubscribe (List-Unsubscribe, RFC 8058)."""
     message = OutboxMessage(message_id=_new_message_id(kind), kind=kind, user_id=user.id if user else None,
                             to_address=to_address, subject=subject, body_text=text, body_html=html,
-                            status=MailStatus.VOID if void else MailStatus.PENDING)
+                            status=MailStatus.VOID if void else MailStatus.PENDING,
+                            unsubscribe_url=unsubscribe_url)
     db.session.add(message)
     db.session.flush()
     return message
@@ -79,17 +82,36 @@ class Outgoing:
     body_html: str
     created_at: datetime
     attempts: int
+    unsubscribe_url: str | None = None
+
+
+class _UrlHeader(UnstructuredHeader):
+    """A List-Unsubscribe URL, on one line as it is: folded as the email package folds
+    a long word, it would become RFC 2047 encoded words that mail clients don't read
+    as a URL (the header line stays far below the 998 characters RFC 5322 allows)."""
+
+    def fold(self, *, policy):
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+_HEADERS = HeaderRegistry()
+_HEADERS.map_to_type("list-unsubscribe", _UrlHeader)
+_POLICY = email.policy.default.clone(header_factory=_HEADERS)
 
 
 def build_message(outgoing: Outgoing) -> EmailMessage:
     """The message as sent: the same headers (Message-ID, Date) at every attempt."""
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["From"] = _sender_address()
     message["To"] = outgoing.to_address
     message["Subject"] = outgoing.subject
     message["Date"] = format_datetime(outgoing.created_at)
     message["Message-ID"] = outgoing.message_id
     message["Auto-Submitted"] = "auto-generated"
+    if outgoing.unsubscribe_url:
+        # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the URL.
+        message["List-Unsubscribe"] = f"<{outgoing.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # Plain ASCII text goes as it is (7bit), so that a link in an .eml file read as text is whole.
     message.set_content(outgoing.body_text, cte="7bit" if _plain_ascii(outgoing.body_text) else None)
     message.add_alternative(outgoing.body_html, subtype="html",
@@ -322,7 +344,8 @@ def claim(token: str, now: datetime, limit: int, lease_seconds: float) -> list[O
         .execution_options(synchronize_session=False))
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.message_id, OutboxMessage.to_address, OutboxMessage.subject,
-               OutboxMessage.body_text, OutboxMessage.body_html, OutboxMessage.created_at, OutboxMessage.attempts)
+               OutboxMessage.body_text, OutboxMessage.body_html, OutboxMessage.created_at, OutboxMessage.attempts,
+               OutboxMessage.unsubscribe_url)
         .where(OutboxMessage.claimed_by == token, OutboxMessage.status == MailStatus.PENDING)
         .order_by(OutboxMessage.id)).all()
     db.session.commit()

@@ -38,6 +38,8 @@ ACTIONS = {
     "revoke_delta": "revoked a ∆",
     "hide_topic": "hid a topic", "remove_topic": "removed a topic", "restore_topic": "restored a topic",
     "role": "changed a role",  # roles.change_role: "old → new" in the reason
+    # leaving.delete_account: the account's id only (actor and member), no name or address.
+    "account_deleted": "deleted their account",
 }
 # The entries about a topic's opening text, where a post's action has a topic's twin.
 TOPIC_TEXT_ACTIONS = {"hide": "hide_topic", "remove": "remove_topic", "restore": "restore_topic"}

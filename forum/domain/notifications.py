@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import (Appeal, FollowSettings, Notification, NotificationKind, NotificationOptOut, Post, Topic,
                       TopicWatch, User, WatchLevel, utcnow)
-from . import anonymity, markup, per_request, visibility
+from . import anonymity, mail_notifications, markup, per_request, visibility
 from .accounts import username_key
 from .errors import RuleError
 
@@ -34,6 +34,7 @@ KIND_LABELS = {
     NotificationKind.CLASS_ANNOUNCEMENT: ("posted a class announcement", "class announcements"),
     NotificationKind.PHASE_OPEN: ("a debate phase opened", "debate phases opened"),
     NotificationKind.APPEAL: ("appealed a removal that waits for an admin", "appeals wait for an admin"),
+    NotificationKind.GRADE_RELEASED: ("your grades were released", "grades released"),
 }
 # The settings page, in this order.
 KIND_SETTINGS = {
@@ -45,6 +46,7 @@ KIND_SETTINGS = {
     NotificationKind.MODERATION: "Moderator actions on my content",
     NotificationKind.CLASS_ANNOUNCEMENT: "Class announcements",
     NotificationKind.PHASE_OPEN: "A debate phase opening",
+    NotificationKind.GRADE_RELEASED: "My grades in a class debate released",
     NotificationKind.APPEAL: "An appeal that waits for an admin (admins only)",
 }
 LIST_LIMIT = 200
@@ -56,6 +58,8 @@ def notify(recipient: User, kind: NotificationKind, *, actor: User | None,
     kind = NotificationKind(kind)
     topic = topic if topic is not None else (post.topic if post is not None else None)
     if actor is not None and recipient.id == actor.id:
+        return None
+    if recipient.is_deleted:  # an account deleted (domain/leaving.py) hears of nothing, by mail least of all
         return None
     if topic is not None and not visibility.can_see_topic(recipient, topic):
         return None
@@ -71,6 +75,7 @@ def notify(recipient: User, kind: NotificationKind, *, actor: User | None,
                                 post_id=post.id if post is not None else None,
                                 topic_id=topic.id if topic is not None else None)
     db.session.add(notification)
+    mail_notifications.mail_for(notification)  # by mail too, at once or in the digest, as they chose
     return notification
 
 

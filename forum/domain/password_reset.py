@@ -106,4 +106,5 @@ def request_reset(identifier: str, may_send: Callable[[str], bool]) -> None:
     text = render_template("mail/password_reset.txt", **context)
     html = render_template("mail/password_reset.html", **context)
     mail.enqueue(address, f"Set a new password on {current_app.config['SITE_NAME']}", text, html,
-                 kind="password_reset", user=found[0] if found else None, void=not (found and allowed))
+                 kind="password_reset", user=found[0] if found else None,
+                 void=not (found and allowed and address))  # a class account may have no address

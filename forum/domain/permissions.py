@@ -91,6 +91,11 @@ def can_manage_articles(user) -> bool:
     return user.is_authenticated and user.is_admin
 
 
+def can_see_orphaned_quotes(user) -> bool:
+    """See which quotes an edit of the article took away (the article page lists them)."""
+    return user.is_authenticated and (user.is_admin or user.is_moderator)
+
+
 # --- Find and follow (search, notifications, watching, settings) ---
 
 def can_watch_topic(user, topic: Topic) -> bool:

@@ -3,7 +3,7 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Article, Passage, Post, PostStatus, Revision, Stance, Topic, TopicKind, User, utcnow
-from . import anonymity, class_rules, markup, notifications, screening, sent_forms
+from . import addresses, anonymity, class_rules, markup, notifications, screening, sent_forms
 from .errors import RuleError
 
 TITLE_MAX = 200
@@ -38,6 +38,7 @@ def create_topic(author: User, article: Article, *, title: str, body: str,
                                body, pro_label, con_label)
     if earlier is not None:
         return earlier
+    addresses.check_may_post(author)
     title = clean_title(title)
     body_md, body_html = render_body(body)
     screening.check_links(author, body_md)
@@ -91,6 +92,7 @@ def create_post(author: User, topic: Topic, body: str, *, parent: Post | None = 
                 stance: Stance | None = None) -> Post:
     """A top-level post in `topic`, or a reply to `parent` (which must be in it)."""
     check_can_post_in(topic)
+    addresses.check_may_post(author)
     phase = class_rules.check_post_allowed(topic, author, parent, stance, body, utcnow()) if topic.class_id else None
     anonymity.check_no_mentions(topic, body)
     if parent is not None and parent.topic_id != topic.id:

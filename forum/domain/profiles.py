@@ -1,4 +1,4 @@
-"""A person's own account settings: how they are shown, their email, their password."""
+"""A person's own account settings: how they are shown, their password (the address: addresses.py)."""
 from werkzeug.security import check_password_hash
 
 from ..models import User
@@ -9,17 +9,15 @@ DISPLAY_NAME_MAX = names.DISPLAY_NAME_MAX
 BIO_MAX = 500
 
 
-def update_profile(user: User, *, display_name: str, bio: str, email: str) -> User:
+def update_profile(user: User, *, display_name: str, bio: str) -> User:
     """All checked first, then all changed: a refusal changes nothing. The display
-    name's own rules (cleaning, look-alikes, staff words) are domain/names.py's."""
+    name's own rules (cleaning, look-alikes, staff words) are domain/names.py's.
+    The address is changed apart, with its confirmation (addresses.change_address)."""
     bio = (bio or "").replace("\r\n", "\n").strip()
-    email = (email or "").strip()
     if len(bio) > BIO_MAX:
         raise RuleError(f"The bio is {len(bio):,} characters; the limit is {BIO_MAX}.")
-    if "@" not in email or len(email) > 254:
-        raise RuleError("Give an email address like name@example.org.")
     names.set_display_name(user, display_name)
-    user.bio, user.email = bio, email
+    user.bio = bio
     return user
 
 

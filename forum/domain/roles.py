@@ -57,6 +57,8 @@ def change_role(actor: User, member: User, new_role: str, reason: str = "") -> M
     reason = " ".join((reason or "").split())
     if len(reason) > moderation.REASON_MAX:
         raise RuleError(f"Keep the reason under {moderation.REASON_MAX} characters; nothing was changed.")
+    if member.is_deleted:
+        raise RuleError("That account is deleted: it has no role to change. Nothing was changed.")
     old = Role(member.role)
     if old == role:
         raise RuleError(f"{member.username} is already {_ARTICLES[role]}; nothing was changed.")

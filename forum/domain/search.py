@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup, escape
-from sqlalchemy import (ColumnElement, Select, Text, bindparam, cast, column, func, literal, literal_column,
+from sqlalchemy import (ColumnElement, Select, bindparam, column, func, literal, literal_column,
                         select, table, text, union_all)
 
 from ..extensions import db
@@ -165,7 +165,7 @@ def search(user, terms: Terms, filters: Filters, *, sort: str = "relevance",
             select(scored.c.kind, scored.c.id)
             .order_by(scored.c.score.desc(), scored.c.created_at.desc(), scored.c.id.desc())
             .limit(per_page).offset(offset)).all()
-    return Results(_hits(engine, terms, rows, user), total, unranked=sort != "date" and not ranked)
+    return Results(_hits(terms, rows, user), total, unranked=sort != "date" and not ranked)
 
 
 def _candidates(engine, terms: Terms, user, filters: Filters, *, scored: bool):
@@ -192,7 +192,7 @@ def _anonymous_debate(topic_id) -> ColumnElement:
     return topic_id.in_(select(ClassDebate.topic_id).where(ClassDebate.anonymous.is_(True)))
 
 
-def _hits(engine, terms: Terms, rows, user) -> list[Hit]:
+def _hits(terms: Terms, rows, user) -> list[Hit]:
     """Titles, snippets and bylines for the rows of one page (two queries at most,
     and the pseudonyms' three when an anonymous debate is among them)."""
     topic_ids = [i for kind, i, *_ in rows if kind == "topic"]
@@ -200,13 +200,13 @@ def _hits(engine, terms: Terms, rows, user) -> list[Hit]:
     author = func.coalesce(func.nullif(User.display_name, ""), User.username)
     byline = (author.label("author"), User.username.label("username"))
     topic_rows = db.session.execute(
-        engine.topic_snippets(terms, topic_ids)
+        _topic_snippets(topic_ids)
         .add_columns(Topic.id, Topic.kind, Topic.created_at, Topic.author_id, *byline,
                      Article.title.label("article_title"), _anonymous_debate(Topic.id).label("anonymous"))
         .join(User, User.id == Topic.author_id).join(Article, Article.id == Topic.article_id)
     ).all() if topic_ids else []
     post_rows = db.session.execute(
-        engine.post_snippets(terms, post_ids)
+        _post_snippets(post_ids)
         .add_columns(Post.id, Post.topic_id, Post.stance, Post.parent_id, Post.created_at, Post.author_id,
                      Topic.kind, Topic.pro_label, Topic.con_label, *byline,
                      _anonymous_debate(Post.topic_id).label("anonymous"))
@@ -218,10 +218,13 @@ def _hits(engine, terms: Terms, rows, user) -> list[Hit]:
     def named(r, topic_id: int) -> Shown:
         return anonymity.shown(names.get(topic_id), r.author_id, r.author, r.username)
 
-    topics = {r.id: Hit("topic", r.id, None, *map(highlight, engine.snippets(r, title=True)), named(r, r.id),
+    def snippet(r, title: bool = False) -> Markup:
+        return highlight(mark_words(r.title, terms, None) if title else mark_words(plain_text(r.body), terms))
+
+    topics = {r.id: Hit("topic", r.id, None, snippet(r, title=True), snippet(r), named(r, r.id),
                         r.created_at, r.kind == TopicKind.DEBATE, article_title=r.article_title)
               for r in topic_rows}
-    posts = {r.id: Hit("post", r.topic_id, r.id, escape(r.title), highlight(engine.snippets(r, title=False)[1]),
+    posts = {r.id: Hit("post", r.topic_id, r.id, escape(r.title), snippet(r),
                        named(r, r.topic_id), r.created_at, r.kind == TopicKind.DEBATE, stance=r.stance,
                        parent_id=r.parent_id, pro_label=r.pro_label, con_label=r.con_label)
              for r in post_rows}
@@ -281,26 +284,6 @@ class _SQLite:
                  .where(self._match("topics_fts", terms)))
         return query, self.topics_fts.c.rowid.desc(), False
 
-    # The rowid constraint (not posts.id) lets FTS5 look up the page's rows
-    # instead of walking every match.
-    def post_snippets(self, terms: Terms, ids: list[int]) -> Select:
-        snippet = func.snippet(literal_column("posts_fts"), 0, _OPEN, _CLOSE, "…", 24)
-        return (select(Topic.title, snippet.label("snippet")).select_from(self.posts_fts)
-                .join(Post, Post.id == self.posts_fts.c.rowid).join(Topic, Topic.id == Post.topic_id)
-                .where(self._match("posts_fts", terms), self.posts_fts.c.rowid.in_(ids)))
-
-    def topic_snippets(self, terms: Terms, ids: list[int]) -> Select:
-        fts = literal_column("topics_fts")
-        return (select(func.highlight(fts, 0, _OPEN, _CLOSE).label("title"),
-                       func.snippet(fts, 1, _OPEN, _CLOSE, "…", 24).label("snippet"))
-                .select_from(self.topics_fts).join(Topic, Topic.id == self.topics_fts.c.rowid)
-                .where(self._match("topics_fts", terms), self.topics_fts.c.rowid.in_(ids)))
-
-    @staticmethod
-    def snippets(row, title: bool) -> tuple[str, str]:
-        return row.title, row.snippet
-
-
 class _PostgreSQL:
 
     @staticmethod
@@ -333,45 +316,46 @@ class _PostgreSQL:
             columns.append(func.ts_rank(vector, query).label("score"))
         return select(*columns).where(vector.op("@@")(query)), Topic.id.desc(), False
 
-    # ts_headline parses the whole text again for each row (about as costly as
-    # indexing it): 20 of them were most of a broad search's time. PostgreSQL
-    # still decides what matches; it names the query's lexemes once, and the
-    # page's few texts are marked here (see `mark_stems`).
-    def _lexemes(self, terms: Terms):
-        return cast(self.tsquery(terms), Text).label("lexemes")
 
-    def post_snippets(self, terms: Terms, ids: list[int]) -> Select:
-        return (select(Topic.title, Post.body_md.label("body"), self._lexemes(terms))
-                .select_from(Post).join(Topic, Topic.id == Post.topic_id).where(Post.id.in_(ids)))
+# --- snippets -----------------------------------------------------------------
+# The engine decides what matches; the snippet is the plain text of the rendered
+# post (no Markdown source), with whole words marked here, the same on both
+# engines: a search for "use" marks "use", "uses", "used", never "US" or "because".
 
-    def topic_snippets(self, terms: Terms, ids: list[int]) -> Select:
-        return (select(Topic.title, Topic.body_md.label("body"), self._lexemes(terms))
-                .select_from(Topic).where(Topic.id.in_(ids)))
-
-    @staticmethod
-    def snippets(row, title: bool) -> tuple[str, str]:
-        stems = _LEXEME.findall(row.lexemes)
-        stems = tuple(s.replace("''", "'") for s in stems)
-        return (mark_stems(row.title, stems, words=None) if title else row.title), mark_stems(row.body, stems)
+SNIPPET_WORDS = 35
+_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|blockquote|h[1-6]|pre|br|hr|tr|td|th|table)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>?")
+_SPACE = re.compile(r"\s+")
 
 
-_LEXEME = re.compile(r"'((?:[^']|'')*)'")
+def plain_text(html: str | None) -> str:
+    """The text a reader sees of rendered HTML: tags gone, entities read, one space between blocks."""
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", html or ""))
+    return _SPACE.sub(" ", Markup(text).unescape()).strip()
 
 
-def mark_stems(text: str, stems: tuple[str, ...], words: int | None = 35) -> str:
+def word_forms(word: str) -> frozenset[str]:
+    """The whole words a query word marks: itself and its regular English endings."""
+    forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing", word + "er", word + "ers"}
+    if word.endswith("e"):
+        forms.add(word[:-1] + "ing")
+    if word.endswith("y") and len(word) > 2:
+        forms |= {word[:-1] + "ies", word[:-1] + "ied", word[:-1] + "ier"}
+    return frozenset(forms)
+
+
+def mark_words(text: str, terms: Terms, words: int | None = SNIPPET_WORDS) -> str:
     """The `words` words of `text` around its first match (all of it when None),
-    each word that starts with one of the query's stems between the markers.
-    A stem is English Snowball's: "licence" and "licensing" give "licenc" and
-    "licens"; "happy" gives "happi", hence the y."""
-    stems = stems + tuple(s[:-1] + "y" for s in stems if s.endswith("i"))
+    each whole word that is a query word (or one of its `word_forms`) between the markers."""
+    forms = frozenset().union(*(word_forms(w) for w in terms.words + tuple(w for p in terms.phrases for w in p)))
     tokens = list(_WORD.finditer(text))
-    matched = [i for i, t in enumerate(tokens) if t.group().casefold().startswith(stems)] if stems else []
+    if not tokens:
+        return text
+    matched = [i for i, t in enumerate(tokens) if t.group().casefold() in forms]
     start, end = 0, len(tokens)
     if words is not None and len(tokens) > words:
         start = max(0, min((matched or [0])[0] - 5, len(tokens) - words))
         end = start + words
-    if not tokens:
-        return text
     pieces, at = [], tokens[start].start() if start else 0
     for i in matched:
         if start <= i < end:
@@ -379,6 +363,15 @@ def mark_stems(text: str, stems: tuple[str, ...], words: int | None = 35) -> str
             at = tokens[i].end()
     pieces.append(text[at:tokens[end - 1].end() if end < len(tokens) else len(text)])
     return ("…" if start else "") + "".join(pieces) + ("…" if end < len(tokens) else "")
+
+
+def _post_snippets(ids: list[int]) -> Select:
+    return select(Topic.title, Post.body_html.label("body")).join(Topic, Topic.id == Post.topic_id).where(
+        Post.id.in_(ids))
+
+
+def _topic_snippets(ids: list[int]) -> Select:
+    return select(Topic.title, Topic.body_html.label("body")).where(Topic.id.in_(ids))
 
 
 _ENGINES = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}

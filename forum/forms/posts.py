@@ -1,7 +1,7 @@
 """Forms for writing: topics, replies, edits, articles, debates, ∆, sources, polls."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
 
@@ -34,6 +34,10 @@ class ReplyForm(FlaskForm):
     stance = HiddenField()
     sources = TextAreaField("Sources (optional): one per line, a title then the address",
                             validators=[Optional(), Length(max=6000)])
+    # A sentence or phrase of the article the reply quotes (domain/quoting.py checks it).
+    quote = TextAreaField("Quote the article (optional)", validators=[Optional(), Length(max=4000)],
+                          description="Paste a sentence or phrase of the article exactly as it reads: "
+                                      "your reply shows it as a quote, with a link to it in the article.")
     form_key = _form_key()
 
 
@@ -83,3 +87,5 @@ class SourceForm(FlaskForm):
 
 class PollForm(FlaskForm):
     value = StringField()
+    # The arguments that moved the reader (post ids), checked by domain/minds.py.
+    credit = SelectMultipleField(validate_choice=False)

@@ -1,8 +1,10 @@
 """The settings page's forms (shape checks only; the rules are in profiles and notifications)."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..domain.mail_notifications import MAIL_KINDS, MODE_LABELS
 from ..domain.notifications import KIND_SETTINGS
 from ..domain.profiles import BIO_MAX, DISPLAY_NAME_MAX
 
@@ -12,7 +14,12 @@ class ProfileForm(FlaskForm):
                                description="Shown instead of your username; leave empty to use it.")
     bio = TextAreaField("Short bio", validators=[Length(max=BIO_MAX * 2)],
                         description=f"Plain text, up to {BIO_MAX} characters.")
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+
+
+class AddressForm(FlaskForm):
+    email = EmailField("Address", validators=[DataRequired(), Length(max=254)],
+                       description="We mail a link to confirm a new address, and tell the old one.",
+                       render_kw={"autocomplete": "email"})
 
 
 class PasswordForm(FlaskForm):
@@ -34,3 +41,16 @@ for _kind, _label in KIND_SETTINGS.items():
 
 def kind_fields(form: NotificationSettingsForm) -> list:
     return [form[f"kind_{kind}"] for kind in KIND_SETTINGS]
+
+
+class MailSettingsForm(FlaskForm):
+    """One radio group per kind that may be mailed (`mail_<kind>`): off, at once, or in the digest."""
+
+
+_MAIL_MODES = [SelectChoice(mode.value, text) for mode, text in MODE_LABELS.items()]
+for _kind, (_label, _default) in MAIL_KINDS.items():
+    setattr(MailSettingsForm, f"mail_{_kind}", RadioField(_label, choices=_MAIL_MODES))
+
+
+def mail_fields(form: MailSettingsForm) -> list:
+    return [form[f"mail_{kind}"] for kind in MAIL_KINDS]

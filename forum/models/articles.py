@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -43,3 +43,30 @@ class Passage(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
 
     article: Mapped[Article] = relationship(back_populates="passages")
+
+
+class QuoteAnchor(db.Model):
+    """A sentence or phrase of an article that topics and posts quote: its exact
+    text with some text before and after it (as the W3C Web Annotation
+    TextQuoteSelector does), over the article's plain text (domain/anchors.py).
+    `start_offset`/`end_offset` cache where it was last found; after an edit of the
+    article it is found again by its text, or `orphaned` when the text is gone."""
+
+    __tablename__ = "quote_anchors"
+    __table_args__ = (Index("ix_quote_anchors_article_start", "article_id", "start_offset"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    exact: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[str] = mapped_column(String(64), default="")
+    suffix: Mapped[str] = mapped_column(String(64), default="")
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    orphaned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<QuoteAnchor {self.id} {self.exact[:30]!r}>"

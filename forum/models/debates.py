@@ -2,7 +2,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -24,7 +24,8 @@ class Vote(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # NULL: given by a member who has since deleted their account (the vote still counts).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -36,14 +37,15 @@ class Delta(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
-    awarder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # NULL: given by a member who has since deleted their account.
+    awarder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # The post's author, kept here so a profile lists ∆ received in one query.
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     explanation: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     post: Mapped[Post] = relationship()
-    awarder: Mapped[User] = relationship(foreign_keys=[awarder_id])
+    awarder: Mapped[User | None] = relationship(foreign_keys=[awarder_id])
 
 
 class StancePoll(db.Model):
@@ -58,12 +60,45 @@ class StancePoll(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # NULL: a member who has since deleted their account (the answer still counts).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     phase: Mapped[str] = mapped_column(String(10))
     value: Mapped[int] = mapped_column(SmallInteger)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topic: Mapped[Topic] = relationship()
+
+
+class PollAnswer(db.Model):
+    """Every answer a member gave a stance poll, with its time: `StancePoll` holds
+    the current ones, this the whole history (a reader's timeline), and the
+    arguments each changed answer credits (`PollCredit`)."""
+
+    __tablename__ = "poll_answers"
+    __table_args__ = (
+        CheckConstraint("phase IN ('before', 'after')", name="phase"),
+        CheckConstraint("value BETWEEN -2 AND 2", name="value"),
+        # A reader's answers in a debate, newest last; a debate's latest "after" answers.
+        Index("ix_poll_answers_reader", "topic_id", "user_id", "phase", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # NULL: a deleted account's
+    phase: Mapped[str] = mapped_column(String(10))
+    value: Mapped[int] = mapped_column(SmallInteger)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PollCredit(db.Model):
+    """An argument a reader credits with moving them, on the answer that moved."""
+
+    __tablename__ = "poll_credits"
+    __table_args__ = (UniqueConstraint("answer_id", "post_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("poll_answers.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
 
 
 class Source(db.Model):
@@ -87,8 +122,9 @@ class SourceRequest(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # NULL: a member who has since deleted their account.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-__all__ = ["Delta", "PollPhase", "Source", "SourceRequest", "StancePoll", "Vote"]
+__all__ = ["Delta", "PollAnswer", "PollCredit", "PollPhase", "Source", "SourceRequest", "StancePoll", "Vote"]

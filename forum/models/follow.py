@@ -21,6 +21,7 @@ class NotificationKind(StrEnum):
     CLASS_ANNOUNCEMENT = "class_announcement"
     PHASE_OPEN = "phase_open"
     APPEAL = "appeal"  # to admins: an appeal that only an admin can decide
+    GRADE_RELEASED = "grade_released"  # to a student: their grades in a class debate are out
 
 
 class WatchLevel(StrEnum):

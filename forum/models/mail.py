@@ -41,6 +41,9 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A notification's one-click unsubscribe (RFC 8058): sent as List-Unsubscribe with
+    # List-Unsubscribe-Post (domain/mail_notifications.py). None for other mail.
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(1000))
 
     __table_args__ = (
         CheckConstraint(f"status IN ({', '.join(repr(v) for v in enum_values(MailStatus))})", name="status"),

@@ -5,7 +5,7 @@ from sqlalchemy import BigInteger, CheckConstraint, FetchedValue, ForeignKey, In
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
-from .articles import Article, Passage
+from .articles import Article, Passage, QuoteAnchor
 from .base import UTCDateTime, utcnow
 from .users import User
 
@@ -67,6 +67,8 @@ class Topic(ModerationState, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
     passage_id: Mapped[int | None] = mapped_column(ForeignKey("passages.id"), index=True)
+    # The sentence or phrase of the article the topic quotes (domain/anchors.py), if any.
+    anchor_id: Mapped[int | None] = mapped_column(ForeignKey("quote_anchors.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(20), default=TopicKind.DISCUSSION)
     title: Mapped[str] = mapped_column(String(200))
@@ -111,9 +113,17 @@ class Topic(ModerationState, db.Model):
     # (web/caching.py; `topic_pages.fetch_topic_of_post` fills them in too).
     viewer_watch = None  # str | None
     schedule_passed = None  # int | None
+    # The reader's read mark (topic_reads.last_seen_post_id): None for a guest or a
+    # topic the member never opened; and the first post new to them after it, if any.
+    viewer_last_seen = None  # int | None
+    viewer_first_new = None  # int | None
+    # The reader's newest stance-poll answer in it (poll_answers.id, 0 for none): their
+    # timeline's version; None when the topic was not loaded by that query.
+    viewer_last_answer = None  # int | None
 
     article: Mapped[Article] = relationship()
     passage: Mapped[Passage | None] = relationship()
+    anchor: Mapped[QuoteAnchor | None] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     classroom: Mapped["Classroom | None"] = relationship()  # noqa: F821 (forum.models.classes)
 
@@ -203,9 +213,12 @@ class Post(ModerationState, db.Model):
     removal_reason: Mapped[str | None] = mapped_column(Text)
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The sentence or phrase of the article the post quotes (domain/anchors.py), if any.
+    anchor_id: Mapped[int | None] = mapped_column(ForeignKey("quote_anchors.id"), index=True)
 
     topic: Mapped[Topic] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    anchor: Mapped[QuoteAnchor | None] = relationship()
     parent: Mapped["Post | None"] = relationship(remote_side=[id], foreign_keys=[parent_id])
     sources: Mapped[list["Source"]] = relationship(  # noqa: F821 (forum.models.debates)
         order_by="Source.id", cascade="all, delete-orphan")

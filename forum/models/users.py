@@ -17,6 +17,10 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# What a deleted account is called wherever a name is shown (domain/leaving.py): its
+# username from then on, which no one can register (not a valid username) or link to.
+DELETED_NAME = "[deleted member]"
+
 # The badge beside the name of each kind of staff (templates/_macros/names.html has the same).
 STAFF_BADGES = {Role.MODERATOR: "Moderator", Role.ADMIN: "Admin", Role.INSTRUCTOR: "Instructor"}
 
@@ -28,7 +32,11 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(30))
     # NFKC + casefold of the username: the unique key, so "Maya" and "maya" clash.
     username_key: Mapped[str] = mapped_column(String(30), unique=True)
+    # '': no address, as a class account has (domain/class_accounts.py) until its student adds one.
     email: Mapped[str] = mapped_column(String(254))
+    # When the address was confirmed by its link (domain/addresses.py); None: not yet, or
+    # no address. Accounts older than confirmation links were marked confirmed (0020).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER)
     display_name: Mapped[str] = mapped_column(String(60), default="")
@@ -46,6 +54,9 @@ class User(UserMixin, db.Model):
     # Posts everyone can read (a public topic, not deleted, not hidden, held or removed),
     # kept by posting.count_public in the transaction of every write that changes it.
     post_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the member deleted their account (domain/leaving.py): the row stays, emptied,
+    # for what points at it (posts, grades, the audit log), and shows DELETED_NAME.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @hybrid_property
     def name(self) -> str:
@@ -61,6 +72,10 @@ class User(UserMixin, db.Model):
     def staff_badge(self) -> str | None:
         """The badge shown beside a staff member's name wherever it appears."""
         return STAFF_BADGES.get(self.role)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_suspended(self) -> bool:

@@ -17,6 +17,7 @@ from ..domain import anonymity, class_rules, classes, debates, grading, permissi
 from ..extensions import db
 from ..models import (ClassDebate, ClassDebateSide, ClassMembership, ClassRole, Classroom, DebatePhase, Delta,
                       PhaseExtension, Post, RubricCriterion, Topic, User, utcnow)
+from . import minds_pages
 
 DASHBOARD_SORTS = ("name", "arguments", "rebuttals", "comments", "words", "deltas_received", "deltas_given",
                    "votes_received", "late", "last")
@@ -294,6 +295,8 @@ class Dashboard:
     sort: str
     results: "debates.PollResults | None" = None  # the class's opinion shift
     persuasive: list[tuple] = field(default_factory=list)  # (post row, author as shown), most ∆ first
+    # Each student's poll answers over time, with what they credited (pages/minds_pages.py).
+    timelines: list = field(default_factory=list)
 
     @property
     def needs_nudge(self) -> list[StudentActivity]:
@@ -414,7 +417,12 @@ def dashboard(user, topic_id: int, sort: str = "name", context: DebateContext | 
         row.side = sides.get(row.membership.user_id)
     usernames = {m.user_id: m.user.username for m in context.roster}
     persuasive = [(p, context.shown(p.author_id, usernames.get(p.author_id, ""))) for p in _persuasive(topic_id)]
-    return Dashboard(context, _sort(rows, sort), phases, sort, debates.poll_results(context.topic), persuasive)
+    # Named as the rest of the dashboard names them (a pseudonym with the real name, for those who teach).
+    students = [minds_pages.Student(m.user_id, context.shown(m.user_id, m.user.name), m.user.username)
+                for m in context.students]
+    timelines = minds_pages.student_timelines(context.topic, students, context.classroom.time_zone)
+    return Dashboard(context, _sort(rows, sort), phases, sort, debates.poll_results(context.topic), persuasive,
+                     timelines)
 
 
 # --- Grading -------------------------------------------------------------------------

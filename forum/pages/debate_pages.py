@@ -19,15 +19,17 @@ from flask import abort, url_for
 from sqlalchemy import Integer, bindparam, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import joinedload
 
-from ..domain import anonymity, debates, permissions, visibility
+from ..domain import anonymity, bridging, debates, minds, permissions, visibility
 from ..domain.debates import PollResults
 from ..extensions import db
-from ..models import Delta, Post, PostStatus, SourceRequest, StancePoll, Topic, User, Vote
-from . import class_pages
+from ..models import Delta, PollPhase, Post, PostStatus, SourceRequest, Topic, User, Vote
+from . import class_pages, minds_pages
 from .post_presenter import heard_as
 
 # Each sort orders by these columns, all descending (newest last as the tie-break).
 CARD_SORTS = {"votes": "Most votes", "new": "Newest", "deltas": "Most ∆"}
+# The motion's columns also rank by votes weighed by their voters' sides (domain/bridging.py).
+MOTION_SORTS = {**CARD_SORTS, "valued": bridging.LABEL}
 _SORT_KEYS = {"votes": ("vote_count", "delta_count", "created_at", "id"),
               "new": ("created_at", "id"),
               "deltas": ("delta_count", "vote_count", "created_at", "id")}
@@ -38,8 +40,8 @@ MAX_PAGE = 100_000
 SIDES = ("pro", "con", "comment")
 
 
-def clean_sort(sort: str | None) -> str:
-    return sort if sort in CARD_SORTS else "votes"
+def clean_sort(sort: str | None, sorts: dict = CARD_SORTS) -> str:
+    return sort if sort in sorts else "votes"
 
 
 def page_numbers(args) -> dict[str, int]:
@@ -77,6 +79,22 @@ class Card(NamedTuple):
     author_is_you: bool = False
     # What a screen reader hears first (post_presenter.heard_as): level, whom it answers, stance.
     heard_as: str = ""
+    # A motion's argument: its votes from readers on its own side and on the other (domain/bridging.py).
+    own_votes: int = 0
+    other_votes: int = 0
+    # A motion's argument: the readers it moved toward pro and toward con (domain/minds.py).
+    moved_pro: int = 0
+    moved_con: int = 0
+    author_id: int | None = None  # whose it is ("New" marks are for others' posts: pages/unread.py)
+
+    @property
+    def cross_side(self) -> bridging.CrossSide:
+        return bridging.CrossSide(self.own_votes, self.other_votes,
+                                  self.vote_count - self.own_votes - self.other_votes)
+
+    @property
+    def valued_by_both(self) -> bool:
+        return self.cross_side.valued
 
 
 _CARD_COLUMNS = (Post.id, Post.stance, Post.author_id, User.display_name, User.username, Post.created_at,
@@ -121,7 +139,8 @@ class Reader:
         who = self.author(row)
         return Card(row.id, who.label, who.username, row.created_at, html, notice,
                     row.pro_count, row.con_count, row.comment_count, row.vote_count, row.delta_count,
-                    row.needs_source_count, row.role if who.username else None, who.real, who.is_you, heard)
+                    row.needs_source_count, row.role if who.username else None, who.real, who.is_you, heard,
+                    *_cross_side_counts(row), *_moved_counts(row), author_id=row.author_id)
 
 
 def _stance_is(side: str):
@@ -144,15 +163,51 @@ def _totals_statement(top_level: bool):
     return select(Post.stance, func.count()).where(*_answers_of(top_level)).group_by(Post.stance)
 
 
+def _cross_side_counts(row) -> tuple[int, int]:
+    """(own-side votes, other-side votes) of a card row: a motion's arguments have them."""
+    mapping = row._mapping
+    return (mapping["own_votes"], mapping["other_votes"]) if "own_votes" in mapping else (0, 0)
+
+
+def _moved_counts(row) -> tuple[int, int]:
+    """(readers moved toward pro, toward con) of a card row: a motion's arguments have them."""
+    mapping = row._mapping
+    return (mapping["moved_pro"], mapping["moved_con"]) if "moved_pro" in mapping else (0, 0)
+
+
 @cache
 def _cards_statement(top_level: bool, sides: tuple[str, ...], sort: str):
-    """A page of cards per side, each an index-ordered scan, in one UNION ALL."""
-    order = [getattr(Post, key).desc() for key in _SORT_KEYS[sort]]
-    return union_all(*(
-        select(*_CARD_COLUMNS).join(User, User.id == Post.author_id)
-        .where(*_answers_of(top_level), _stance_is(side)).order_by(*order)
-        .limit(ARGUMENTS_PER_COLUMN).offset(bindparam(f"{side}_offset", type_=Integer)).subquery().select()
-        for side in sides))
+    """A page of cards per side, each an index-ordered scan, in one UNION ALL.
+    A motion's arguments also count their votes by side (domain/bridging.py): over
+    the side's arguments for the "valued" sort, else for the page's cards only."""
+    return union_all(*(_with_moved(_side_cards(top_level, side, sort)) if top_level
+                       else _side_cards(top_level, side, sort) for side in sides))
+
+
+def _with_moved(cards):
+    """A motion's page of cards with the readers each moved (domain/minds.py), per card."""
+    page = cards.subquery()
+    toward_pro, toward_con = minds.moved_columns(page.c.id)
+    return select(page, toward_pro.label("moved_pro"), toward_con.label("moved_con"))
+
+
+def _side_cards(top_level: bool, side: str, sort: str):
+    offset = bindparam(f"{side}_offset", type_=Integer)
+    cards = select(*_CARD_COLUMNS).join(User, User.id == Post.author_id).where(*_answers_of(top_level),
+                                                                              _stance_is(side))
+    if not top_level:
+        order = [getattr(Post, key).desc() for key in _SORT_KEYS[sort]]
+        return cards.order_by(*order).limit(ARGUMENTS_PER_COLUMN).offset(offset).subquery().select()
+    if sort != "valued":
+        order = [getattr(Post, key).desc() for key in _SORT_KEYS[sort]]
+        page = cards.order_by(*order).limit(ARGUMENTS_PER_COLUMN).offset(offset).subquery()
+        own, other = bridging.own_and_other(side, page.c.id)
+        return select(page, own.label("own_votes"), other.label("other_votes"))
+    own, other = bridging.own_and_other(side, Post.id)
+    ranked = cards.add_columns(own.label("own_votes"), other.label("other_votes")).subquery()
+    both, weighted = bridging.rank_columns(ranked.c.own_votes, ranked.c.other_votes, ranked.c.vote_count)
+    return (select(ranked).order_by(both.desc(), weighted.desc(), ranked.c.created_at.desc(), ranked.c.id.desc())
+            .limit(ARGUMENTS_PER_COLUMN).offset(offset).subquery().select())
 
 
 @dataclass
@@ -192,12 +247,15 @@ def _columns(reader: Reader, ids: dict, sides: tuple[str, ...], sort: str,
         columns[side], offsets[f"{side}_offset"] = column, column.first - 1
     for row in db.session.execute(_cards_statement(top_level, sides, sort), {**ids, **offsets}):
         columns[row.stance or "comment"].cards.append(row)
-    by_sort = attrgetter(*_SORT_KEYS[sort])
     for column in columns.values():
         # UNION ALL promises no order: each side's page is sorted again, here.
-        column.cards = [reader.card(row, heard.get(row.stance, "")) for row in
-                        sorted(column.cards, key=by_sort, reverse=True)]
+        cards = [reader.card(row, heard.get(row.stance, "")) for row in column.cards]
+        column.cards = sorted(cards, key=_SORTED_BY[sort], reverse=True)
     return columns
+
+
+_SORTED_BY = {sort: attrgetter(*keys) for sort, keys in _SORT_KEYS.items()}
+_SORTED_BY["valued"] = lambda card: (*card.cross_side.rank, card.created_at, card.id)  # as _side_cards orders
 
 
 def links() -> dict[str, str]:
@@ -217,6 +275,13 @@ class Mind(NamedTuple):
     delta_count: int
     body_html: str
     author_name: str  # as the page shows it (a pseudonym in an anonymous debate)
+    # Readers whose changed answer credits it (domain/minds.py): what the list is ranked by.
+    toward_pro: int = 0
+    toward_con: int = 0
+
+    @property
+    def moved(self) -> int:
+        return self.toward_pro + self.toward_con
 
 
 @dataclass
@@ -232,11 +297,23 @@ class ColumnsPage:
     links: dict[str, str] = field(default_factory=dict)
     # A class debate: its class, sides, phases and what the reader may do now.
     debate: "class_pages.DebatePanel | None" = None
-    sorts = CARD_SORTS
+    # The reader's "New" marks (pages/unread.py `NewMarks`), set by the view; None for a guest.
+    marks: object = None
+    # The signed-in reader's own poll timeline, and the arguments their "after" answer may credit.
+    timeline: "minds_pages.TimelineView | None" = None
+    picker: "minds_pages.CreditPicker | None" = None
+    sorts = MOTION_SORTS
+    valued_label = bridging.LABEL
+    valued_explanation = bridging.EXPLANATION
 
     @property
     def names(self) -> dict:
         return self.debate.names if self.debate else {}
+
+    @property
+    def any_valued(self) -> bool:
+        """Whether a card of the page carries the "Valued by both sides" mark (its explanation is then shown)."""
+        return any(card.valued_by_both for card in self.pro.cards + self.con.cards)
 
     def page_args(self, side: str, number: int) -> dict:
         """The query string of this page with `side` on page `number` (the other column stays put)."""
@@ -249,42 +326,62 @@ def _page_args(sort: str, current: dict[str, int], side: str, number: int) -> di
     return {**args, "sort": sort} if sort != "votes" else args
 
 
-def my_poll(user, topic: Topic) -> dict[str, int]:
-    if not user.is_authenticated:
-        return {}
-    return dict(db.session.execute(select(StancePoll.phase, StancePoll.value).where(
-        StancePoll.topic_id == topic.id, StancePoll.user_id == user.id)).all())
-
-
-@cache
-def _minds_statement():
-    """The arguments that changed most minds (shown ones only: never a hidden post's text)."""
-    return (select(Post.id, Post.stance, Post.parent_id, Post.delta_count, Post.body_html,
-                   func.coalesce(func.nullif(User.display_name, ""), User.username), Post.author_id)
-            .join(User, User.id == Post.author_id)
-            .where(Post.topic_id == bindparam("topic_id"), Post.delta_count > 0, Post.deleted_at.is_(None),
-                   Post.status == PostStatus.VISIBLE)
-            .order_by(Post.delta_count.desc(), Post.vote_count.desc(), Post.id).limit(MINDS_LISTED))
-
-
 def _minds(topic: Topic, names: dict) -> list[Mind]:
-    return [Mind(*row[:5], anonymity.shown(names, row.author_id, row[5]).full)
-            for row in db.session.execute(_minds_statement(), {"topic_id": topic.id})]
+    """The arguments that changed most minds: by readers moved, then ∆ (minds_pages.minds_statement)."""
+    return [Mind(*row[:5], anonymity.shown(names, row.author_id, row[5]).full, row.toward_pro, row.toward_con)
+            for row in db.session.execute(minds_pages.minds_statement(MINDS_LISTED), {"topic_id": topic.id})]
 
 
-def columns_page(user, topic: Topic, *, sort: str | None = None, numbers: dict[str, int] | None = None
-                 ) -> ColumnsPage:
+def columns_page(user, topic: Topic, *, sort: str | None = None, numbers: dict[str, int] | None = None,
+                 credit_filter: str | None = None, chosen: list[int] | None = None) -> ColumnsPage:
     """`topic` is a debate already loaded (and checked visible) by `pages.load_topic`;
-    a class debate's page also shows its panel (`class_pages.debate_panel`)."""
-    sort = clean_sort(sort)
+    a class debate's page also shows its panel (`class_pages.debate_panel`).
+    For a signed-in reader, their timeline and, once they answered "before", the
+    arguments their "after" answer may credit (`credit_filter`: the picker's search;
+    `chosen`: a refused form's choice, else what their latest answer credited)."""
+    sort = clean_sort(sort, MOTION_SORTS)
     numbers = numbers or {}
     debate = class_pages.debate_panel(user, topic)
     names = debate.names if debate else {}
     heard = {stance: heard_as(topic, stance, 0, None) for stance in ("pro", "con")}
     columns = _columns(Reader.of(user, topic, names), {"topic_id": topic.id}, ("pro", "con"), sort, numbers, heard)
     results = debates.poll_results(topic, user)
-    return ColumnsPage(topic, columns["pro"], columns["con"], sort, results, results.mine, _minds(topic, names),
+    page = ColumnsPage(topic, columns["pro"], columns["con"], sort, results, results.mine, _minds(topic, names),
                        numbers, links(), debate)
+    # A reader who never answered here (`viewer_last_answer` 0, read with the topic) has no timeline to read.
+    if user.is_authenticated and topic.viewer_last_answer != 0:
+        zone = debate.context.classroom.time_zone if debate else None
+        timeline = minds.timeline(topic.id, user.id)
+        page.timeline = minds_pages.timeline_view(topic, timeline, zone)
+        if PollPhase.BEFORE in results.mine and topic.closed_at is None:
+            latest = next((step for step in reversed(timeline.steps) if step.phase == PollPhase.AFTER), None)
+            page.picker = minds_pages.credit_picker(
+                topic, names, before=results.mine[PollPhase.BEFORE], filter_text=credit_filter,
+                chosen=chosen if chosen is not None else [c.id for c in latest.credited] if latest else [])
+    return page
+
+
+@dataclass
+class PollMinds:
+    """The stance-poll page's share of what changed minds: the reader's timeline and picker."""
+    timeline: "minds_pages.TimelineView | None" = None
+    picker: "minds_pages.CreditPicker | None" = None
+    links: dict[str, str] = field(default_factory=dict)
+
+
+def poll_minds(user, topic: Topic, mine: dict[str, int], credit_filter: str | None) -> PollMinds:
+    """For the polls' own page (views.debates.poll_page): as `columns_page` gives them."""
+    if not user.is_authenticated:
+        return PollMinds()
+    names = anonymity.names_for_topic(user, topic) if topic.class_id is not None else {}
+    zone = topic.classroom.time_zone if topic.class_id is not None else None
+    timeline = minds.timeline(topic.id, user.id)
+    page = PollMinds(minds_pages.timeline_view(topic, timeline, zone), None, links())
+    if PollPhase.BEFORE in mine and topic.closed_at is None:
+        latest = next((step for step in reversed(timeline.steps) if step.phase == PollPhase.AFTER), None)
+        page.picker = minds_pages.credit_picker(topic, names, before=mine[PollPhase.BEFORE], filter_text=credit_filter,
+                                                chosen=[c.id for c in latest.credited] if latest else [])
+    return page
 
 
 # --- one argument, its answers side by side --------------------------------------------
@@ -312,7 +409,10 @@ class ArgumentPage:
     deltas: list[Delta]
     links: dict[str, str] = field(default_factory=dict)
     debate: "class_pages.DebatePanel | None" = None  # a class debate's, as on its columns page
+    # A motion's argument: the readers it moved (domain/minds.py).
+    moved: minds.Moved = minds.NOBODY
     sorts = CARD_SORTS
+    marks = None  # the columns page's "New" marks: none here
 
     @property
     def names(self) -> dict:
@@ -330,13 +430,20 @@ class ArgumentPage:
 
 def load_post(user, post_id: int) -> Post:
     """A post with its author, topic, article and sources, in one query (a class
-    debate's argument page needs three more for its panel, and stays within ten)."""
-    post = db.session.scalars(select(Post).where(Post.id == post_id).options(
-        joinedload(Post.author), joinedload(Post.topic).joinedload(Topic.article),
+    debate's argument page needs three more for its panel, and stays within ten),
+    with the readers it moved (`post.readers_moved`, domain/minds.py) in the same query."""
+    toward_pro, toward_con = _POST_MOVED
+    row = db.session.execute(select(Post, toward_pro, toward_con).where(Post.id == post_id).options(
+        joinedload(Post.author), joinedload(Post.topic).joinedload(Topic.article), joinedload(Post.anchor),
         joinedload(Post.sources))).unique().one_or_none()
+    post = row[0] if row is not None else None
     if post is None or not visibility.can_see_topic(user, post.topic):
         abort(404)
+    post.readers_moved = minds.Moved(row[1], row[2])  # a plain attribute of this instance, not a column
     return post
+
+
+_POST_MOVED = minds.moved_columns(Post.id)
 
 
 def _ancestors(reader: Reader, post: Post) -> list[Ancestor]:
@@ -378,9 +485,13 @@ def argument_page(user, post: Post, *, sort: str | None = None, numbers: dict[st
     label = anonymity.shown(reader.names, post.author_id, post.author.name).label
     heard = {stance: heard_as(post.topic, stance, post.depth + 1, label) for stance in ("pro", "con", None)}
     columns = _columns(reader, {"parent_id": post.id}, SIDES, sort, numbers or {}, heard)
-    return ArgumentPage(post.topic, post, _ancestors(reader, post), columns["pro"], columns["con"],
+    page = ArgumentPage(post.topic, post, _ancestors(reader, post), columns["pro"], columns["con"],
                         columns["comment"], sort, _mine(user, post), post_deltas(post, limit=DELTAS_LISTED),
                         links(), debate)
+    if post.parent_id is None and post.stance is not None:  # an argument of the motion: whom it moved
+        moved = getattr(post, "readers_moved", None)  # read by load_post, else asked now
+        page.moved = moved if moved is not None else minds.moved([post.id]).get(post.id, minds.NOBODY)
+    return page
 
 
 def post_deltas(post: Post, *, limit: int | None = None) -> list[Delta]:

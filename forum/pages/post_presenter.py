@@ -14,7 +14,7 @@ A `PostView` answers the attributes the post macros and predicates read on a
 `Post` (`author_id`, `topic`, `is_removed`, `body_html`...), so the rare posts
 that need a tombstone go through the same `post_body` macro as every other page.
 """
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from urllib.parse import quote
@@ -23,14 +23,16 @@ from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import and_, bindparam, select
 
-from ..domain import permissions
+from ..domain import minds, permissions
 from ..extensions import db
-from ..models import Mute, Post, PostStatus, Stance, Topic, User
+from ..models import Mute, Post, PostStatus, QuoteAnchor, Stance, Topic, User
 from ..models.topics import ModerationState
+from ..models.users import DELETED_NAME
 from . import display
 
 SENTINEL = 9_876_543_210
 posts, users, mutes = Post.__table__, User.__table__, Mute.__table__
+anchors = QuoteAnchor.__table__
 parent_posts, parent_users = posts.alias("parent_post"), users.alias("parent_author")
 
 # Core columns, not ORM attributes: no ORM objects and no ORM compile path. The
@@ -39,7 +41,11 @@ COLUMNS = (posts.c.id, posts.c.parent_id, posts.c.root_id, posts.c.depth, posts.
            posts.c.stance, posts.c.phase, posts.c.status, posts.c.body_html, posts.c.created_at,
            posts.c.edited_at.is_not(None), posts.c.deleted_at.is_not(None), posts.c.removal_reason,
            posts.c.reply_count, posts.c.vote_count, posts.c.delta_count, users.c.username,
-           users.c.display_name, users.c.role)
+           users.c.display_name, users.c.role,
+           # the sentence of the article it quotes, if any (domain/anchors.py)
+           anchors.c.id, anchors.c.exact, anchors.c.orphaned)
+# A post's quote of the article, as its macro reads it (as a `QuoteAnchor`).
+Quote = namedtuple("Quote", "id exact orphaned")
 
 
 def url_pattern(endpoint: str, **values) -> Callable[[object], str]:
@@ -64,22 +70,32 @@ class PostView(ModerationState):
         "delta_count", "username", "author_role", "topic", "children", "muted",
         # the author of the post it answers, as (id, username, display name), when loaded with it
         "parent_author",
+        # the sentence of the article it quotes (`Quote`), or None
+        "anchor",
         # what the page prints, worked out once
         "author_label", "author_real", "author_is_you", "author_url", "profile_label", "heard_as",
         "stance_class", "stance_label",
         "phase_label", "time_iso", "time_full", "time_ago", "url", "reply_url", "history_url",
-        "edit_url", "delete_url", "flag_url", "mod_url", "is_plain")
+        "edit_url", "delete_url", "flag_url", "mod_url", "is_plain",
+        # a motion's argument in a thread: the readers it moved (domain/minds.Moved), set by topic_pages
+        "moved")
 
     def __init__(self, row, topic: Topic, muted: bool):
         (self.id, self.parent_id, self.root_id, self.depth, self.author_id, self.stance, self.phase,
          self.status, body_html, self.created_at, self.edited, self.deleted, self.removal_reason,
          self.reply_count, self.vote_count, self.delta_count, self.username, display_name,
          self.author_role) = row[:19]
+        self.anchor = Quote(*row[19:22]) if row[19] is not None else None
         self.body_html = Markup(body_html)
         self.author_label = display_name or self.username
         self.topic = topic
         self.muted = muted
         self.parent_author = None
+        # Top-level posts come with the readers each moved (topic_pages._roots_statement).
+        mapping = getattr(row, "_mapping", None)
+        moved = (mapping["moved_pro"], mapping["moved_con"]) if mapping is not None and "moved_pro" in mapping \
+            else (0, 0)
+        self.moved = minds.Moved(*moved) if any(moved) else None
         self.children: list[PostView] = []
 
     @classmethod
@@ -89,7 +105,9 @@ class PostView(ModerationState):
         return cls((post.id, post.parent_id, post.root_id, post.depth, post.author_id, post.stance, post.phase,
                     post.status, post.body_html, post.created_at, post.edited_at is not None,
                     post.deleted_at is not None, post.removal_reason, post.reply_count, post.vote_count,
-                    post.delta_count, author.username, author.display_name, author.role), topic, False)
+                    post.delta_count, author.username, author.display_name, author.role,
+                    *((post.anchor.id, post.anchor.exact, post.anchor.orphaned) if post.anchor_id is not None
+                      else (None, None, None))), topic, False)
 
     @property
     def is_deleted(self) -> bool:  # as on `Post`, which has the time itself
@@ -115,7 +133,8 @@ def statement(*criteria, order_by: Iterable = (), member: bool = False, parents:
 
     Build it once and keep it (see `pages`): values go in bound parameters, so one
     statement object serves every request and SQLAlchemy reuses its compiled form."""
-    query = (select(*COLUMNS).select_from(posts.join(users, users.c.id == posts.c.author_id))
+    query = (select(*COLUMNS).select_from(posts.join(users, users.c.id == posts.c.author_id)
+                                          .outerjoin(anchors, anchors.c.id == posts.c.anchor_id))
              .where(*criteria).order_by(*order_by))
     if member:
         query = query.add_columns(mutes.c.id).outerjoin(
@@ -136,7 +155,7 @@ def fetch(user, topic: Topic, statements: Callable[[bool], object], *, parents: 
     if not user.is_authenticated:
         views = [PostView(row, topic, False) for row in rows]
     else:
-        views = [PostView(row, topic, row[19] is not None) for row in rows]
+        views = [PostView(row, topic, row[22] is not None) for row in rows]
     if parents:
         for view, row in zip(views, rows):
             if row[-3] is not None:
@@ -234,6 +253,9 @@ class Presenter:
                 post.author_url = post.profile_label = post.author_role = None  # a pseudonym carries no badge
                 if alias.real is None:
                     post.muted = False  # a mute would single out the pseudonym of the member muted
+            elif post.username == DELETED_NAME:  # a deleted account: no profile, no link
+                post.author_real, post.author_is_you = None, False
+                post.author_url = post.profile_label = None
             else:
                 post.author_real, post.author_is_you = None, False
                 link = self.author_links.get(post.username)

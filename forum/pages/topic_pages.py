@@ -13,11 +13,11 @@ from markupsafe import Markup
 from sqlalchemy import Integer, and_, bindparam, func, literal, null, or_, select
 from sqlalchemy.orm import aliased, contains_eager, defer, joinedload, selectinload, with_expression
 
-from ..domain import anonymity, articles, moderation, permissions, visibility
+from ..domain import anonymity, articles, minds, moderation, permissions, reads, visibility
 from ..domain.accounts import username_key
 from ..extensions import db
-from ..models import Article, Passage, Post, Topic, TopicWatch, User, utcnow
-from . import class_pages, post_presenter
+from ..models import Article, Passage, PollAnswer, Post, Topic, TopicRead, TopicWatch, User, utcnow
+from . import class_pages, post_presenter, unread
 from .post_presenter import PostView
 
 P = post_presenter.posts.c
@@ -52,7 +52,8 @@ class Pagination:
 @functools.cache
 def _topic_statement(member: bool, by_post: bool = False):
     """A topic page's topic with its article, author, passage, newest post id (where
-    live updates start), the reader's watch level, their role in its class (a class
+    live updates start), the reader's watch level, read mark and first unread post
+    (domain/reads.py), their role in its class (a class
     debate's visibility check then costs no query) and its phase boundaries passed
     (class debates): one query, built once. By `:topic_id`, or `by_post`, the
     topic of `:post_id` (a permalink's)."""
@@ -61,12 +62,21 @@ def _topic_statement(member: bool, by_post: bool = False):
         watch = (select(TopicWatch.level).where(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == viewer)
                  .scalar_subquery())
         role = visibility.class_role_column(Topic.class_id, viewer)
+        # Correlated to the topic row even inside first_new_post's subquery.
+        seen = (select(TopicRead.last_seen_post_id).where(TopicRead.topic_id == Topic.id, TopicRead.user_id == viewer)
+                .correlate(Topic).scalar_subquery())
+        first_new = reads.first_new_post(Topic.id, seen, viewer)
+        # The reader's newest poll answer here: what their timeline is a version of (pages/viewer.py).
+        answered = func.coalesce(select(func.max(PollAnswer.id))
+                                 .where(PollAnswer.topic_id == Topic.id, PollAnswer.user_id == viewer)
+                                 .scalar_subquery(), 0)
     else:
-        watch = role = null()
+        watch = role = seen = first_new = answered = null()
     topic_id = (select(Post.topic_id).where(Post.id == bindparam("post_id")).scalar_subquery() if by_post
                 else bindparam("topic_id"))
-    return select(Topic, watch, role, class_pages.schedule_passed()).where(Topic.id == topic_id).options(
-        joinedload(Topic.article), joinedload(Topic.author), joinedload(Topic.passage),
+    return select(Topic, watch, role, class_pages.schedule_passed(), seen, first_new, answered).where(
+        Topic.id == topic_id).options(
+        joinedload(Topic.article), joinedload(Topic.author), joinedload(Topic.passage), joinedload(Topic.anchor),
         with_expression(Topic.last_post_id,
                         select(func.max(Post.id)).where(Post.topic_id == Topic.id).scalar_subquery()))
 
@@ -90,7 +100,8 @@ def _fetch(user, params: dict, *, by_post: bool) -> Topic | None:
     row = db.session.execute(_topic_statement(user.is_authenticated, by_post), params).first()
     if row is None:
         return None
-    topic, topic.viewer_watch, role, topic.schedule_passed = row
+    (topic, topic.viewer_watch, role, topic.schedule_passed, topic.viewer_last_seen, topic.viewer_first_new,
+     topic.viewer_last_answer) = row
     visibility.remember_class_role(user, topic.class_id, role)
     return topic
 
@@ -128,8 +139,11 @@ def _roots_statement(sort: str, member: bool):
     order = (P.created_at.desc(), P.id.desc()) if sort == "new" else (P.created_at, P.id)
     if sort == "best":
         order = (P.vote_count.desc(), *order)
+    # A debate's arguments also say how many readers each moved (domain/minds.py: PostView.moved).
+    moved_pro, moved_con = minds.moved_columns(P.id)
     return (post_presenter.statement(P.topic_id == bindparam("topic_id"), P.parent_id.is_(None),
                                 order_by=order, member=member)
+            .add_columns(moved_pro.label("moved_pro"), moved_con.label("moved_con"))
             .limit(bindparam("limit")).offset(bindparam("offset")))
 
 
@@ -311,6 +325,7 @@ class HomePage:
     passage_counts: dict[int, int]
     debates: list[Topic]
     discussions: list[Topic]
+    unread: dict[int, int] = field(default_factory=dict)  # a member's "N new" by topic id (pages/unread.py)
 
 
 def home_page(user) -> HomePage:
@@ -321,8 +336,8 @@ def home_page(user) -> HomePage:
         return HomePage(None, {}, [], [])
     counts = articles.passage_topic_counts(article, listed_topic_filter(user))
     topics = topic_list(user, article=article)
-    return HomePage(article, counts,
-                    [t for t in topics if t.is_debate], [t for t in topics if not t.is_debate])
+    return HomePage(article, counts, [t for t in topics if t.is_debate], [t for t in topics if not t.is_debate],
+                    unread.list_counts(user, topics))
 
 
 @dataclass
@@ -331,6 +346,7 @@ class ArticlePage:
     passage_counts: dict[int, int]
     topics: list[Topic]
     passage: Passage | None
+    unread: dict[int, int] = field(default_factory=dict)  # as on HomePage
 
 
 def article_page(user, slug: str, passage_anchor: str | None = None) -> ArticlePage:
@@ -340,7 +356,8 @@ def article_page(user, slug: str, passage_anchor: str | None = None) -> ArticleP
         abort(404)
     passage = next((p for p in article.passages if p.anchor == passage_anchor), None)
     counts = articles.passage_topic_counts(article, listed_topic_filter(user))
-    return ArticlePage(article, counts, topic_list(user, article=article, passage=passage, limit=200), passage)
+    topics = topic_list(user, article=article, passage=passage, limit=200)
+    return ArticlePage(article, counts, topics, passage, unread.list_counts(user, topics))
 
 
 @dataclass

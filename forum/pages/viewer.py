@@ -11,7 +11,7 @@ import hashlib
 from flask import session
 from flask_wtf.csrf import generate_csrf
 
-from ..domain import moderation, notifications, visibility
+from ..domain import addresses, moderation, notifications, reads, visibility
 from ..models import Topic
 
 GUEST = ("guest",)
@@ -22,18 +22,21 @@ def state(user, topic: Topic | None = None) -> tuple:
     display name), their role and suspension (the header's links, the notice),
     their unread notifications and moderators' messages (the header, the banner),
     whom they mute (collapsed posts), the secret their forms' tokens are made
-    from; on a topic's pages, also their watch level and their role in its
-    class. Guests all look the same."""
+    from, whether they must confirm their address before posting (the forms'
+    notice); on a topic's pages, also their watch level, their role in its
+    class and their read mark there (domain/reads.py: the posts marked "New"),
+    and their newest poll answer there (their timeline, domain/minds.py).
+    Guests all look the same."""
     if not user.is_authenticated:
         return GUEST
     parts = (user.id, user.username, user.display_name, user.role, user.is_suspended, user.suspended_until,
              user.suspension_reason, notifications.header_unread_count(user),
              tuple(message.id for message in moderation.unread_messages(user)),
-             tuple(sorted(moderation.muted_ids(user))), _form_secret())
+             tuple(sorted(moderation.muted_ids(user))), _form_secret(), addresses.must_confirm(user))
     if topic is None:
         return parts
     role = visibility.class_role(user, topic.class_id) if topic.class_id is not None else None
-    return parts + (topic.viewer_watch, role)
+    return parts + (topic.viewer_watch, role, reads.shown_mark(topic), topic.viewer_last_answer)
 
 
 def _form_secret() -> str:

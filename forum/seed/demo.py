@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ..domain import articles, classes, debates, grading, names, posting, reactions
+from ..domain import (addresses, anchors, articles, classes, debates, grading, mail_notifications, names, posting,
+                      reactions)
 from ..domain.accounts import create_user, find_user
 from ..extensions import db
 from ..models import (Article, ClassDebate, Classroom, PhaseKind, PollPhase, Role, Stance, Topic, TopicKind, User,
@@ -43,6 +44,7 @@ class SeedReport:
 
 def seed_demo() -> SeedReport:
     report = SeedReport()
+    unmailed = mail_notifications.mark()
     users = _seed_users(report)
     article = _seed_article(report)
     passages = {p.anchor: p for p in article.passages}
@@ -53,6 +55,7 @@ def seed_demo() -> SeedReport:
     for spec in demo_content.DEBATES:
         _seed_topic(spec, TopicKind.DEBATE, article, passages, users, clock, report)
     _seed_class(demo_content.CLASS, article, users, report)
+    mail_notifications.unmail_since(unmailed)  # made-up history: nobody is mailed about it
     return report
 
 
@@ -74,6 +77,7 @@ def _seed_users(report: SeedReport) -> dict[str, User]:
             user = create_user(spec["username"], f"{spec['username']}@demo.invalid",
                                passwords.get(spec["username"], OTHER_AUTHORS_PASSWORD), Role(spec["role"]))
             names.set_display_name(user, spec.get("display_name", ""))
+            addresses.vouch_for(user)  # mail to the demo's members lands in instance/mail/
             user.bio = spec.get("bio", "")
             report.add("accounts")
         users[spec["username"]] = user
@@ -120,6 +124,8 @@ def _seed_post(spec, topic, parent, users, clock, report, posts) -> None:
     stance = Stance(spec["stance"]) if spec.get("stance") else None
     post = posting.create_post(users[spec["author"]], topic, spec["body"], parent=parent, stance=stance)
     post.created_at = clock.tick()
+    if spec.get("quote"):
+        post.anchor = anchors.anchor_quote(topic.article, post.author, anchors.Selector(spec["quote"]))
     posts.append(post)
     report.add("posts")
     for source in spec.get("sources", []):

@@ -762,6 +762,8 @@ DEBATES = [
             {
                 "stance": "pro",
                 "author": "inkwell_ines",
+                # A sentence of the article the argument quotes (domain/anchors.py).
+                "quote": "In return for feedback they got early access.",
                 "body": (
                     "**Testing is work, and the value flows one way.** Finding failure modes, writing "
                     "useful feedback and producing example outputs takes professional skill and hours. "

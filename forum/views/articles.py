@@ -7,7 +7,7 @@ from ..domain.permissions import can_manage_articles, require
 from ..extensions import db
 from ..forms.posts import ArticleForm
 from ..models import Article
-from ..pages import topic_pages
+from ..pages import quote_pages, topic_pages
 from ..web.form_actions import attempt
 
 bp = Blueprint("articles", __name__, url_prefix="/a")
@@ -16,7 +16,8 @@ bp = Blueprint("articles", __name__, url_prefix="/a")
 @bp.get("/<slug>")
 def show(slug):
     page = topic_pages.article_page(current_user, slug, request.args.get("passage"))
-    return render_template("articles/show.html", page=page)
+    quotes = quote_pages.article_quotes(current_user, page.article, request.args.get("quote", type=int))
+    return render_template("articles/show.html", page=page, quotes=quotes)
 
 
 def _save(form, article):

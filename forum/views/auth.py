@@ -1,11 +1,12 @@
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..domain import accounts, password_reset, sessions
+from ..domain import accounts, addresses, class_accounts, password_reset, sessions
 from ..domain.errors import RuleError
 from ..extensions import db
 from ..forms import EmptyForm
 from ..forms.accounts import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from ..forms.class_accounts import ClassCodeForm
 from ..web import limits
 from ..web.form_actions import attempt
 from ..web.navigation import safe_next
@@ -19,8 +20,7 @@ def register():
     form = RegisterForm()
     # The form's checks (the honeypot among them) and the limit come first: the
     # password is hashed only for an account about to be made.
-    user = attempt(form, lambda: accounts.create_user(form.username.data.strip(), form.email.data, form.password.data,
-                                                      registration_tag=limits.address_tag()), field=form.username)
+    user = attempt(form, lambda: _register(form), field=form.username)
     if user:
         limits.account_made()
         _sign_in(user, remember=False)
@@ -86,6 +86,63 @@ def reset_password(token):
         return redirect(url_for("auth.login"))
     return _private(render_template("auth/reset.html", form=form, username=user.username),
                     400 if form.errors else 200)
+
+
+def _register(form: RegisterForm):
+    user = accounts.create_user(form.username.data.strip(), form.email.data, form.password.data,
+                                registration_tag=limits.address_tag())
+    addresses.send_confirmation(user)
+    return user
+
+
+@bp.route("/confirm-address/<token>", methods=["GET", "POST"])
+def confirm_address(token):
+    """A GET only shows the button (a mail scanner that follows links confirms nothing)."""
+    try:
+        user = addresses.check_confirm_token(token)
+    except RuleError as error:
+        return _private(render_template("auth/address_link.html", refused=str(error), what="confirm"), 400)
+    form = EmptyForm()
+    if attempt(form, lambda: addresses.confirm_address(token)):
+        flash(f"Thank you: {user.email} is confirmed.", "success")
+        return redirect(url_for("settings.index") if current_user.is_authenticated else url_for("auth.login"))
+    return _private(render_template("auth/address_link.html", form=form, user=user, what="confirm"), 200)
+
+
+@bp.route("/undo-address/<token>", methods=["GET", "POST"])
+def undo_address(token):
+    try:
+        change = addresses.check_undo_token(token)
+    except RuleError as error:
+        return _private(render_template("auth/address_link.html", refused=str(error), what="undo"), 400)
+    form = EmptyForm()
+    own = current_user.session_row_id if current_user.is_authenticated and current_user.id == change.user_id else None
+    if attempt(form, lambda: addresses.undo_change(token, keep_session=own)):
+        flash(f"The change is undone: the address is {change.old_address or 'none'} again, and the account is "
+              f"signed out everywhere else. If you did not make that change, set a new password now.", "success")
+        return redirect(url_for("settings.index") if own else url_for("auth.forgot_password"))
+    return _private(render_template("auth/address_link.html", form=form, change=change, what="undo"), 200)
+
+
+@bp.route("/class-code", methods=["GET", "POST"])
+@limits.login_per_ip
+@limits.login_per_account
+def class_code():
+    """A class account's first sign-in (or one with a new code): the code, and a password."""
+    form = ClassCodeForm()
+    if form.validate_on_submit():
+        try:
+            user = class_accounts.sign_in_with_code(form.username.data, form.code.data, form.password.data)
+        except RuleError as error:
+            db.session.rollback()
+            limits.failed_sign_in()
+            form.code.errors.append(str(error))
+        else:
+            _sign_in(user, remember=False)  # commits
+            flash(f"Welcome, {user.name}. Your password is set: sign in with it and your username from now on.",
+                  "success")
+            return redirect(url_for("classes.show", class_id=class_accounts.class_of(user)))
+    return _private(render_template("auth/class_code.html", form=form), 400 if form.errors else 200)
 
 
 def _private(page: str, status: int):

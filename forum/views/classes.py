@@ -3,7 +3,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..domain import class_rules, classes, grading, moderation, visibility
+from ..domain import class_accounts, class_rules, classes, grading, moderation, visibility
 from ..domain.errors import RuleError
 from ..domain.permissions import can_create_class, can_moderate_class_topic, can_write, require
 from ..extensions import db
@@ -82,6 +82,7 @@ def _class_page(class_id: int, status: int = 200, *, instructor_form=None, annou
     page = class_pages.class_page(current_user, class_id)
     return render_template(
         "classes/show.html", page=page,
+        class_accounts=class_accounts.codes_outstanding(class_id) if page.is_teacher else {},
         instructor_form=InstructorForm(formdata=None) if instructor_form is None else instructor_form,
         announcement_form=AnnouncementForm(formdata=None) if announcement_form is None else announcement_form), status
 

@@ -7,13 +7,13 @@ from ..domain import anonymity, debates, reactions, visibility
 from ..domain.permissions import (can_add_source, can_answer_poll, can_close_debate, can_react,
                                   can_start_debate, require)
 from ..forms import EmptyForm
-from ..forms.posts import DebateForm, DeltaForm, PollForm, SourceForm
-from ..models import Post, Topic
+from ..forms.posts import DebateForm, DeltaForm, PollForm, ReplyForm, SourceForm
+from ..models import PollPhase, Post, Topic
 from ..pages import debate_map, debate_pages, topic_pages
 from ..web import caching, kept_forms
 from ..web.form_actions import attempt, render_form
 from ..web.navigation import safe_next
-from .topics import article_and_passage
+from .topics import article_and_passage, show_page
 
 bp = Blueprint("debates", __name__)
 
@@ -64,8 +64,17 @@ def poll(topic_id, phase):
     topic = visibility.get_visible_or_404(current_user, Topic, topic_id)
     require(can_answer_poll(current_user, topic))
     form = PollForm()
-    attempt(form, lambda: debates.answer_poll(topic, current_user, phase, form.value.data),
-            done="Thank you: your answer is recorded.")
+    credits = form.credit.data or []  # none ticked, or a form without the list
+    saved = attempt(form, lambda: debates.answer_poll(topic, current_user, phase, form.value.data, credits),
+                    field=form.value, done="Thank you: your answer is recorded.")
+    if not saved and form.value.errors and phase in (PollPhase.BEFORE, PollPhase.AFTER):
+        # Refused: the debate's page again, the answer and the arguments chosen still chosen.
+        value = form.value.data or ""
+        response, _ = show_page(topic, kept_forms.form(ReplyForm, url_for("topics.reply", topic_id=topic.id)),
+                                 refused_poll={"phase": phase, "errors": form.value.errors,
+                                               "value": int(value) if value.lstrip("-").isdecimal() else None,
+                                               "credits": [int(c) for c in credits if str(c).isdecimal()]})
+        return response, 400
     anchor = "results" if phase == "after" else "arguments"
     return redirect(url_for("topics.show", topic_id=topic.id, _anchor=anchor))
 
@@ -77,9 +86,11 @@ def poll_page(topic_id):
     topic = topic_pages.load_topic(current_user, topic_id)
     if not topic.is_debate:
         abort(404)
-    return render_template("debates/poll.html", topic=topic, results=debates.poll_results(topic),
-                           my_poll=debate_pages.my_poll(current_user, topic),
-                           poll_choices=debates.poll_choices(topic))
+    results = debates.poll_results(topic, current_user)
+    return render_template("debates/poll.html", topic=topic, results=results, my_poll=results.mine,
+                           poll_choices=debates.poll_choices(topic),
+                           minds=debate_pages.poll_minds(current_user, topic, results.mine,
+                                                         request.args.get("credit_filter")))
 
 
 @bp.get("/t/<int:topic_id>/map")

@@ -1,7 +1,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import anonymity, debates, moderation, posting, visibility
+from ..domain import anonymity, debates, moderation, posting, quoting, visibility
 from ..domain.permissions import can_delete_post, can_edit_post, can_reply, require
 from ..forms import EmptyForm
 from ..forms.posts import DeltaForm, EditPostForm, ReplyForm
@@ -45,9 +45,9 @@ def reply(post_id):
     require(can_reply(current_user, parent.topic))
     form = kept_forms.form(ReplyForm, stance=request.args.get("stance"))
     # Where the new post is seen, found before the commit expires it (after, it is a query).
-    landing = attempt(form, lambda: topic_pages.where_shown(debates.post_argument(
+    landing = attempt(form, lambda: topic_pages.where_shown(quoting.quote_in_post(debates.post_argument(
         current_user, parent.topic, form.body.data, parent=parent, stance_value=form.stance.data,
-        sources_text=form.sources.data, key=form.form_key.data)))
+        sources_text=form.sources.data, key=form.form_key.data), current_user, form.quote.data)))
     if landing:
         return to_new_post(landing)
     # A class debate's: its pseudonyms, whether its open phase allows this reply, its word limit.

@@ -7,8 +7,8 @@ from ..domain.permissions import can_edit_topic, can_reply, can_start_topic, req
 from ..extensions import db
 from ..forms.posts import EditTopicForm, ReplyForm, TopicForm
 from ..models import Article, Passage, PollPhase, Topic
-from ..pages import debate_pages, topic_pages
-from ..web import caching, kept_forms, limits, shared_threads
+from ..pages import debate_pages, topic_pages, unread
+from ..web import caching, kept_forms, limits, read_marks, shared_threads
 from ..web.form_actions import attempt, render_form
 from ..web.navigation import page_arg, to_new_post
 
@@ -39,17 +39,29 @@ def new():
     return render_form("topics/new.html", form, article=article, passage=passage)
 
 
-def _show(topic: Topic, form):
+def _show(topic: Topic, form, refused_poll: dict | None = None):
     """A debate, public or of a class, opens on its columns; `?view=thread` and
-    discussions show the thread."""
-    if topic.is_debate and request.args.get("view") != "thread":
+    discussions show the thread. `refused_poll`: a poll answer refused, given back
+    ({"phase", "value", "credits", "errors"}: views.debates.poll)."""
+    if topic.is_debate and (request.args.get("view") != "thread" or refused_poll):
+        refused = refused_poll or {}
         page = debate_pages.columns_page(current_user, topic, sort=request.args.get("sort"),
-                                         numbers=debate_pages.page_numbers(request.args))
-        return render_form("debates/columns.html", form, page=page,
-                           poll_choices=debates.poll_choices(topic), kept_polls=_kept_poll_answers(topic))
+                                         numbers=debate_pages.page_numbers(request.args),
+                                         credit_filter=request.args.get("credit_filter"),
+                                         chosen=refused.get("credits"))
+        page.marks = unread.card_marks(current_user, topic, page.pro.cards + page.con.cards)
+        kept = {refused["phase"]: refused["value"]} if refused.get("value") is not None else {}
+        return render_form("debates/columns.html", form, page=page, poll_choices=debates.poll_choices(topic),
+                           kept_polls=kept or _kept_poll_answers(topic),
+                           poll_errors={refused["phase"]: refused["errors"]} if refused else None)
     page = shared_threads.thread_page(current_user, topic, sort=request.args.get("sort"), number=page_arg(),
                                       per_page=current_app.config["POSTS_PER_PAGE"])
-    return render_form("topics/show.html", form, page=page)
+    # The member's "New" marks go into the reply tree after it is shared (pages/unread.py).
+    page.thread_html, marks = unread.thread_marks(current_user, topic, page.thread_html or "", page.roots)
+    return render_form("topics/show.html", form, page=page, marks=marks)
+
+
+show_page = _show  # views.debates gives a refused poll answer back on it
 
 
 def _kept_poll_answers(topic: Topic) -> dict[str, int]:
@@ -66,7 +78,7 @@ def _kept_poll_answers(topic: Topic) -> dict[str, int]:
 @bp.get("/<int:topic_id>")
 def show(topic_id):
     return caching.topic_page(
-        lambda: topic_pages.fetch_topic(current_user, topic_id),
+        lambda: read_marks.recording(current_user, topic_pages.fetch_topic(current_user, topic_id)),
         lambda topic: _show(topic, kept_forms.form(ReplyForm, url_for("topics.reply", topic_id=topic.id))))
 
 

@@ -68,7 +68,12 @@ def _member_key() -> str:
 
 
 def _login_account_key() -> str:
-    return "login:" + username_key((request.form.get("username") or "").strip())[:100]
+    """The account a password was typed for: the sign-in form's username, or the
+    signed-in member's own (deleting one's account asks for the password too)."""
+    typed = request.form.get("username")
+    if typed is None and current_user.is_authenticated:
+        return "login:" + current_user.username_key
+    return "login:" + username_key((typed or "").strip())[:100]
 
 
 def _setting(name: str):
@@ -94,14 +99,16 @@ _REGISTER_REFUSED = ("Too many accounts were made from your address in a short t
 posting = limiter.shared_limit(_setting("LIMIT_POSTS"), scope="posting", key_func=_member_key, methods=["POST"])
 flagging = limiter.limit(_setting("LIMIT_FLAGS"), key_func=_member_key, methods=["POST"], scope="flagging")
 # Tested before the view runs (a spent allowance refuses before any hash is computed);
-# deducted after it, only when it says the attempt failed (`deduct_when`).
-login_per_ip = limiter.limit(_setting("LIMIT_LOGIN_IP"), key_func=client_address, methods=["POST"],
-                             scope="login-ip", deduct_when=lambda response: g.get("sign_in_failed", False),
-                             error_message=_SIGN_IN_REFUSED)
-login_per_account = limiter.limit(_setting("LIMIT_LOGIN_ACCOUNT"), key_func=_login_account_key,
-                                  methods=["POST"], scope="login-account",
-                                  deduct_when=lambda response: g.get("sign_in_failed", False),
-                                  error_message=_SIGN_IN_REFUSED)
+# deducted after it, only when it says the attempt failed (`deduct_when`). Shared by
+# every view that checks a password typed to confirm who one is (signing in,
+# deleting one's account): a guess counts the same wherever it is typed.
+login_per_ip = limiter.shared_limit(_setting("LIMIT_LOGIN_IP"), key_func=client_address, methods=["POST"],
+                                    scope="login-ip", deduct_when=lambda response: g.get("sign_in_failed", False),
+                                    error_message=_SIGN_IN_REFUSED)
+login_per_account = limiter.shared_limit(_setting("LIMIT_LOGIN_ACCOUNT"), key_func=_login_account_key,
+                                         methods=["POST"], scope="login-account",
+                                         deduct_when=lambda response: g.get("sign_in_failed", False),
+                                         error_message=_SIGN_IN_REFUSED)
 registering = limiter.limit(_setting("LIMIT_REGISTER_IP"), key_func=client_address, methods=["POST"],
                             scope="register-ip", deduct_when=lambda response: g.get("account_made", False),
                             error_message=_REGISTER_REFUSED)
@@ -109,6 +116,13 @@ reset_per_ip = limiter.limit(_setting("LIMIT_RESET_IP"), key_func=client_address
                              scope="reset-ip",
                              error_message="Too many password resets were asked for from your address. "
                                            "Wait an hour, or ask an admin.")
+
+
+# Mail to confirm an address (a change of address, "resend confirmation"), per member.
+address_mail = limiter.shared_limit(_setting("LIMIT_ADDRESS_MAIL"), scope="address-mail", key_func=_member_key,
+                                    methods=["POST"],
+                                    error_message="Too many confirmation mails were asked for from your account. "
+                                                  "Wait an hour; the last link sent still works.")
 
 
 def reset_mail_allowed(address: str) -> bool:

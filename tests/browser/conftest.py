@@ -72,6 +72,11 @@ def new_page(browser, live_server):
 
 def sign_in(page, username: str, password: str) -> None:
     page.goto("/auth/login")
+    fill_sign_in(page, username, password)
+
+
+def fill_sign_in(page, username: str, password: str) -> None:
+    """On the sign-in page (however the reader got there): sign in, and wait to be back."""
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("form.stack-form button[type=submit]")

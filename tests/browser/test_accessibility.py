@@ -22,6 +22,7 @@ def page_paths(world) -> list[str]:
         f"/p/{post.id}/history", f"/t/{topic.id}/history", f"/u/{post.author.username}",
         "/auth/login", "/auth/register", "/no-such-page",
         f"/t/new?article={topic.article.slug}", f"/p/{post.id}/reply", f"/p/{post.id}/edit",
+        f"/a/{topic.article.slug}/quote?passage=section-1&paragraph=0",
         # Moderation
         f"/p/{post.id}/flag", "/flags", "/mod", "/mod?status=all", "/mod/log", f"/mod/p/{post.id}",
         f"/mod/p/{post.id}/edit", f"/mod/t/{topic.id}",

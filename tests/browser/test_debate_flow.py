@@ -70,7 +70,7 @@ def test_debate_from_motion_to_results(new_page, make_article, make_user):
     ben.click(".poll-before button")
     ben.wait_for_selector("text=your answer is recorded")
     ben.check(".poll-after input[name=value][value='1']")
-    ben.click(".poll-after button")
+    ben.click(".poll-after button:has-text('Save where I stand now')")
     ben.wait_for_selector("text=your answer is recorded")
     assert "1 person moved toward “Pay them”" in ben.inner_text("#results")
     assert "∆ 1" in ben.inner_text(".minds")

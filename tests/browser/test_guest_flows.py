@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Post
+from tests.browser.conftest import fill_sign_in
 from tests.conftest import PASSWORD
 
 GUESTS = [("ana", "pro", "Artists who test a model for free should be paid: the leak shows the deal was unfair."),
@@ -28,13 +29,6 @@ def _on_the_sign_in_page(page) -> None:
     assert "Next" not in text and "Stance" not in text  # hidden fields are never "your text"
 
 
-def _sign_in(page, username: str) -> None:
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("form.stack-form button[type=submit]")
-    page.wait_for_selector(f"nav.account >> text={username}")
-
-
 def test_two_guests_one_after_the_other_sign_in_and_post_their_arguments(new_page, copies, make_user, debate):
     """The reported bug: the second guest got the first one's kept copy of the page,
     token and all, and was told the form expired."""
@@ -49,7 +43,7 @@ def test_two_guests_one_after_the_other_sign_in_and_post_their_arguments(new_pag
         _on_the_sign_in_page(page)
         assert "will be back in the form" in page.inner_text("main")
         assert page.input_value(".kept-text textarea") == text
-        _sign_in(page, name)
+        fill_sign_in(page, name, PASSWORD)
         assert page.url.endswith(f"/t/{debate.id}#argue")
         assert page.input_value("#argue textarea[name=body]") == text
         assert page.is_checked(f"#argue input[name=stance][value={side}]")
@@ -113,7 +107,7 @@ def test_a_guest_pressing_a_members_button_is_asked_to_sign_in_and_comes_back(ne
     page = new_page()
     press(page, debate)
     _on_the_sign_in_page(page)
-    _sign_in(page, "visitor")
+    fill_sign_in(page, "visitor", PASSWORD)
     assert page.url.endswith(back.format(post=_argument(debate).id, topic=debate.id)), page.url
     if kind == "delta":
         assert "unpaid work" in page.input_value("textarea[name=explanation]")

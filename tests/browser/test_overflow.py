@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from forum.domain import classes, debates, grading, moderation, posting, reactions
+from forum.domain import classes, debates, grading, mail_notifications, moderation, posting, reactions
 from forum.extensions import db
 from forum.models import FlagReason, PhaseKind, Role, Stance, utcnow
 from tests.browser.conftest import sign_in
@@ -26,6 +26,7 @@ SKIPPED = {
     "live.updates": "JSON (or a fragment) fetched by static/js, shown inside the topic page",
     "classes.grades_csv": "a CSV download", "classes.participation_csv": "a CSV download",
     "classes.transcript": "a Markdown download", "mod.log_csv": "a CSV download",
+    "settings.export": "a JSON download",
 }
 
 # Realistic long content: what people really type, at the lengths the forms allow.
@@ -117,6 +118,7 @@ def page_cases(scene) -> dict[str, list[str]]:
         "articles.show": [f"/a/{slug}"],
         "articles.new": ["/a/new"],
         "articles.edit": [f"/a/{slug}/edit"],
+        "quotes.discuss": [f"/a/{slug}/quote?passage=section-1&paragraph=0"],
         "topics.show": [f"/t/{topic.id}", f"/t/{debate.id}", f"/t/{debate.id}?view=thread",
                         f"/t/{ctopic}", f"/t/{ctopic}?view=thread", f"/t/{scene['announcement'].id}"],
         "topics.new": [f"/t/new?article={slug}"],
@@ -140,10 +142,16 @@ def page_cases(scene) -> dict[str, list[str]]:
         "users.show": [f"/u/{member.username}", f"/u/{scene['student'].username}"],
         "notifications.index": ["/notifications"],
         "settings.index": ["/settings"],
+        "settings.unsubscribe": [mail_notifications.UNSUBSCRIBE_PATH + token
+                                 for token in (mail_notifications.unsubscribe_token(member, "reply"), "not-a-token")],
         "auth.login": ["/auth/login"],
         "auth.register": ["/auth/register"],
         "auth.forgot_password": ["/auth/forgot"],
         "auth.reset_password": ["/auth/reset/not-a-token"],
+        "auth.confirm_address": ["/auth/confirm-address/not-a-token"],
+        "auth.undo_address": ["/auth/undo-address/not-a-token"],
+        "auth.class_code": ["/auth/class-code"],
+        "class_accounts.add_students": [f"/classes/{cid}/students/new"],
         "classes.index": ["/classes"],
         "classes.join": ["/classes/join"],
         "classes.show": [f"/classes/{cid}"],

@@ -20,7 +20,7 @@ from forum.config import TEST_CONFIG
 from forum.domain import class_rules
 from forum.extensions import db, limiter
 from forum.models import Grade, Post, Role, StancePoll, Topic, User
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, fill_sign_in
 from tests.browser.school import School
 from tests.conftest import PASSWORD
 
@@ -95,14 +95,6 @@ def _set_phases(page, walk, **phases: tuple[timedelta, timedelta]):
     page.wait_for_selector("text=Phases saved.")
 
 
-def _sign_in(page, username: str) -> None:
-    """From the sign-in page a link sent them to: back where the link pointed."""
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("form.stack-form button[type=submit]")
-    page.wait_for_selector(f"nav.account >> text={username}")
-
-
 def test_a_class_of_thirty_behind_one_address(browser, school, make_article, make_user):
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm ci` (make test-browser does)")
@@ -127,7 +119,7 @@ def test_a_class_of_thirty_behind_one_address(browser, school, make_article, mak
     # --- The instructor: a class, a debate, its phases (1280 px) ---------------------------
     teacher = open_page(1280, axe=True)
     teacher.goto("/auth/login")
-    _sign_in(teacher, "ms_okafor")
+    fill_sign_in(teacher, "ms_okafor", PASSWORD)
     teacher.goto("/classes")
     walk.check(teacher, "classes")
     teacher.fill("#name", "Media ethics 101")
@@ -156,7 +148,7 @@ def test_a_class_of_thirty_behind_one_address(browser, school, make_article, mak
     for name in names:
         page = students[name] = open_page(375, axe=name == names[0])
         page.goto(join_link)  # signed out: the sign-in page, then back to the link
-        _sign_in(page, name)
+        fill_sign_in(page, name, PASSWORD)
         walk.check(page, "join")
         page.click("button:has-text('Join')")
         page.wait_for_selector("text=Welcome to Media ethics 101.")
