@@ -41,7 +41,14 @@ sys.path.insert(0, str(ROOT))
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 KEY_RE = re.compile(r'name="form_key" value="([^"]+)"')
-POST_RE = re.compile(r"/p/(\d+)")
+# Where a new post's author lands (topic_pages.where_shown): the post's anchor on the
+# page that shows it (#p<id> in a thread, #card<id> in a debate's columns), or its own page.
+NEW_POST_RE = re.compile(r"#(?:p|card)(\d+)$|^/p/(\d+)$")
+
+
+def new_post_id(location: str) -> int:
+    match = NEW_POST_RE.search(location)
+    return int(match.group(1) or match.group(2))
 # What the database-down page says (templates/errors/unavailable.html).
 UNAVAILABLE_MARK = "is back in a moment"
 # After a 503 a client sends the same request again this much later (the page's
@@ -172,7 +179,7 @@ def run_client(client: "Client", n: int, deadline: float, article: str, shared: 
             status, headers, _ = client.send("POST", f"/t/{topic_id}/reply",
                                              {"csrf_token": token, "form_key": key, "body": text})
             if status == 302:
-                post_id = int(POST_RE.search(headers["Location"]).group(1))
+                post_id = new_post_id(headers["Location"])
                 created.append((post_id, topic_id, None, text))
                 with lock:
                     shared["posts"].append((post_id, topic_id))
@@ -183,7 +190,7 @@ def run_client(client: "Client", n: int, deadline: float, article: str, shared: 
             status, headers, _ = client.send("POST", f"/p/{parent_id}/reply",
                                              {"csrf_token": token, "form_key": key, "body": text})
             if status == 302:
-                post_id = int(POST_RE.search(headers["Location"]).group(1))
+                post_id = new_post_id(headers["Location"])
                 created.append((post_id, topic_id, parent_id, text))
                 with lock:
                     shared["posts"].append((post_id, topic_id))
