@@ -342,6 +342,15 @@ def copies(app, monkeypatch):
     return pages
 
 
+def page_queries(queries: list[str], *, read_marks: int) -> int:
+    """How many statements built a page: `queries` (from `count_queries`) less the
+    member's read-mark write (web/read_marks.py: made after the page, in a transaction
+    of its own, not part of building it), of which there must be exactly `read_marks`."""
+    writes = [q for q in queries if q.startswith("INSERT INTO topic_reads")]
+    assert len(writes) == read_marks, writes
+    return len(queries) - len(writes)
+
+
 @pytest.fixture
 def count_queries(app):
     """`with count_queries() as q: ...` then `len(q)` is the number of SQL statements."""
